@@ -1,0 +1,91 @@
+package custos
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Action names an operation in the audit log. The names are stable: they
+// are written into log entries an auditor verifies years later.
+type Action string
+
+// The actions of the vault and the consent registry.
+const (
+	ActionPut        Action = "vault.put"
+	ActionGet        Action = "vault.get"
+	ActionFind       Action = "vault.find"
+	ActionUpdate     Action = "vault.update"
+	ActionForget     Action = "vault.forget"
+	ActionRestrict   Action = "vault.restrict"
+	ActionUnrestrict Action = "vault.unrestrict"
+	ActionExport     Action = "vault.export"
+)
+
+// Outcome says how an operation ended.
+type Outcome uint8
+
+const (
+	// OutcomeAllowed: the operation was permitted and completed.
+	OutcomeAllowed Outcome = iota + 1
+	// OutcomeDenied: a rule refused the operation; nothing was released or
+	// changed.
+	OutcomeDenied
+	// OutcomeError: the operation failed for a reason that is not a rule
+	// (a missing record, a store or key failure, corrupt data).
+	OutcomeError
+)
+
+// String returns "allowed", "denied" or "error".
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeAllowed:
+		return "allowed"
+	case OutcomeDenied:
+		return "denied"
+	case OutcomeError:
+		return "error"
+	}
+	return "unknown"
+}
+
+// Event describes one operation for the audit log. It names the customer
+// only by [SubjectID]; a log turns that into a keyed pseudonymous reference
+// before writing, and no field value ever appears in an event.
+type Event struct {
+	// Time is when the operation was decided, from the component's clock.
+	Time time.Time
+	// Action is what was done.
+	Action Action
+	// Access is who did it and why.
+	Access Access
+	// Basis is the legal basis the operation relied on, when it was
+	// allowed under one.
+	Basis LegalBasis
+	// Subject is the customer concerned; empty for operations on no single
+	// customer.
+	Subject SubjectID
+	// RecordType and Fields name what was touched: field names, never
+	// values.
+	RecordType string
+	Fields     []string
+	// Outcome is how the operation ended, and Reason a short
+	// machine-readable code saying why when it was not allowed (for
+	// example "purpose-not-allowed", "restricted", "not-found").
+	Outcome Outcome
+	Reason  string
+}
+
+// LogValue renders the event for log/slog with the subject redacted.
+func (e Event) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Time("time", e.Time),
+		slog.String("action", string(e.Action)),
+		slog.Any("access", e.Access),
+		slog.String("basis", e.Basis.String()),
+		slog.Any("subject", e.Subject),
+		slog.String("record_type", e.RecordType),
+		slog.Any("fields", e.Fields),
+		slog.String("outcome", e.Outcome.String()),
+		slog.String("reason", e.Reason),
+	)
+}

@@ -1,0 +1,64 @@
+package kind
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrWrongType reports a Go value of a type the kind does not accept,
+	// such as an int given for a text field.
+	ErrWrongType = errors.New("kind: wrong value type")
+	// ErrInvalid reports a value that breaks a rule of its kind.
+	ErrInvalid = errors.New("kind: invalid value")
+)
+
+// Kind is the type of a field's value.
+//
+// Canonical validates a value given by a caller and returns its canonical
+// text form; Value turns a canonical form back into the Go value a reader
+// receives. For every v that Canonical accepts, Value(Canonical(v)) succeeds
+// and Canonical of its result returns the same text.
+type Kind interface {
+	// Name is the kind's stable name, such as "text" or "cn-mobile".
+	Name() string
+	// Canonical validates v and returns its canonical text.
+	Canonical(v any) (string, error)
+	// Value parses a canonical text produced by Canonical.
+	Value(canonical string) (any, error)
+}
+
+// invalid returns an error wrapping ErrInvalid that names the kind and the
+// rule, never the value.
+func invalid(kind, rule string) error {
+	return fmt.Errorf("%w: %s: %s", ErrInvalid, kind, rule)
+}
+
+// wrongType returns an error wrapping ErrWrongType naming the Go type given
+// and the types the kind accepts.
+func wrongType(kind string, v any, accepts string) error {
+	return fmt.Errorf("%w: %s accepts %s, got %T", ErrWrongType, kind, accepts, v)
+}
+
+// asString returns v as a string, or an ErrWrongType error: every text
+// kind takes a Go string and nothing else.
+func asString(kind string, v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", wrongType(kind, v, "string")
+	}
+	return s, nil
+}
+
+// Masker is implemented by kinds that have a default display mask, such as
+// a mobile number shown as 138****1234 (JR/T 0171-2020; rule T10). Mask
+// takes and returns canonical text.
+type Masker interface {
+	Mask(canonical string) string
+}
+
+// MaskFunc adapts a function to [Masker].
+type MaskFunc func(canonical string) string
+
+// Mask calls f.
+func (f MaskFunc) Mask(canonical string) string { return f(canonical) }

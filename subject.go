@@ -1,0 +1,61 @@
+package custos
+
+import (
+	"fmt"
+	"log/slog"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxIdentifierBytes bounds every identifier of this package: subjects,
+// actors, roles, purposes and request ids.
+const MaxIdentifierBytes = 128
+
+// SubjectID identifies one customer (the data subject) inside the host
+// application, such as a customer number. It is the key under which the
+// customer's records and data-encryption key are stored.
+//
+// A SubjectID should be an opaque internal number, not personal data
+// itself: it is stored in clear beside the ciphertexts, while the audit log
+// and the shred ledger hold only a keyed pseudonymous reference to it.
+type SubjectID string
+
+// Validate reports whether s is a usable identifier: 1 to
+// [MaxIdentifierBytes] bytes of valid UTF-8 with no control or space
+// characters. The error wraps [ErrInvalidSubject] and never contains s.
+func (s SubjectID) Validate() error {
+	if err := validateIdentifier(string(s)); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalidSubject, err)
+	}
+	return nil
+}
+
+// String redacts the identifier, so that a subject printed by mistake with
+// fmt does not reach a log line. Use string(s) where the raw value is meant.
+func (s SubjectID) String() string { return "subject(redacted)" }
+
+// LogValue redacts the identifier in log/slog output.
+func (s SubjectID) LogValue() slog.Value { return slog.StringValue("subject(redacted)") }
+
+// identifierProblem names what is wrong with an identifier without
+// repeating it.
+type identifierProblem string
+
+func (p identifierProblem) Error() string { return string(p) }
+
+func validateIdentifier(s string) error {
+	switch {
+	case s == "":
+		return identifierProblem("empty")
+	case len(s) > MaxIdentifierBytes:
+		return identifierProblem(fmt.Sprintf("longer than %d bytes", MaxIdentifierBytes))
+	case !utf8.ValidString(s):
+		return identifierProblem("not valid UTF-8")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return identifierProblem("contains a space or control character")
+		}
+	}
+	return nil
+}
