@@ -1,0 +1,77 @@
+package keys
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/custos-go/custos"
+)
+
+// Config configures a Keyring. KEK, Store and Ledger are required.
+type Config struct {
+	// KEK wraps every keyset written from now on.
+	KEK KEK
+	// PreviousKEKs are still accepted for unwrapping keysets written before
+	// a KEK rotation, until Rewrap has moved every keyset to KEK.
+	PreviousKEKs []KEK
+	// Store persists wrapped keys.
+	Store Store
+	// Ledger records shredded customers. Keep it apart from the Store's
+	// backups.
+	Ledger Ledger
+	// Cache bounds the cache of unwrapped DEKs.
+	Cache CacheConfig
+	// Clock gives the time stamps of keys and ledger entries; nil means
+	// time.Now.
+	Clock custos.Clock
+	// Logger receives operational messages (never key material or
+	// subjects); nil discards them.
+	Logger *slog.Logger
+}
+
+// CacheConfig bounds the cache of unwrapped DEKs. A hot customer costs one
+// KEK call per MaxAge, not one per read; a cold one costs a KEK call per
+// read once evicted.
+type CacheConfig struct {
+	// MaxEntries is the most DEKs kept unwrapped; 0 means 10,000. The
+	// least recently used entry is evicted first.
+	MaxEntries int
+	// MaxAge is how long an unwrapped DEK may be used before it is
+	// unwrapped again; 0 means 5 minutes.
+	MaxAge time.Duration
+	// Disabled unwraps on every use. It exists for benchmarks and for
+	// hosts that accept a KEK call per read.
+	Disabled bool
+}
+
+const (
+	defaultCacheEntries = 10_000
+	defaultCacheAge     = 5 * time.Minute
+)
+
+func (c *Config) validate() error {
+	if err := c.KEK.validate(); err != nil {
+		return err
+	}
+	seen := map[string]bool{c.KEK.ID: true}
+	for _, k := range c.PreviousKEKs {
+		if err := k.validate(); err != nil {
+			return fmt.Errorf("previous KEK: %w", err)
+		}
+		if seen[k.ID] {
+			return fmt.Errorf("%w: two KEKs share one ID", ErrConfig)
+		}
+		seen[k.ID] = true
+	}
+	if c.Store == nil {
+		return fmt.Errorf("%w: no Store", ErrConfig)
+	}
+	if c.Ledger == nil {
+		return fmt.Errorf("%w: no Ledger", ErrConfig)
+	}
+	if c.Cache.MaxEntries < 0 || c.Cache.MaxAge < 0 {
+		return fmt.Errorf("%w: negative cache bound", ErrConfig)
+	}
+	return nil
+}

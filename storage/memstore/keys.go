@@ -1,0 +1,185 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
+)
+
+type keyStore Store
+
+var _ keys.Store = (*keyStore)(nil)
+
+func (k *keyStore) CreateDEK(_ context.Context, d keys.WrappedDEK) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, ok := s.deks[d.Subject]; ok {
+		return keys.ErrExists
+	}
+	s.deks[d.Subject] = d
+	s.dekByRef[string(d.Ref)] = d.Subject
+	s.dekOrder.add(d.Subject)
+	return nil
+}
+
+func (k *keyStore) GetDEK(_ context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {
+	s := (*Store)(k)
+	unlock, err := s.read()
+	if err != nil {
+		return keys.WrappedDEK{}, err
+	}
+	defer unlock()
+	d, ok := s.deks[subject]
+	if !ok {
+		return keys.WrappedDEK{}, keys.ErrNotFound
+	}
+	return d, nil
+}
+
+func (k *keyStore) UpdateDEK(_ context.Context, d keys.WrappedDEK) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old, ok := s.deks[d.Subject]
+	switch {
+	case !ok:
+		return keys.ErrNotFound
+	case old.Version != d.Version-1:
+		return keys.ErrConflict
+	}
+	d.Ref, d.Created = old.Ref, old.Created
+	s.deks[d.Subject] = d
+	return nil
+}
+
+func (k *keyStore) DeleteDEK(_ context.Context, subject custos.SubjectID) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if !s.deleteDEKLocked(subject) {
+		return keys.ErrNotFound
+	}
+	return nil
+}
+
+func (s *Store) deleteDEKLocked(subject custos.SubjectID) bool {
+	d, ok := s.deks[subject]
+	if !ok {
+		return false
+	}
+	delete(s.deks, subject)
+	delete(s.dekByRef, string(d.Ref))
+	s.dekOrder.remove(subject)
+	return true
+}
+
+func (k *keyStore) DeleteDEKByRef(_ context.Context, ref []byte) (bool, error) {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	subject, ok := s.dekByRef[string(ref)]
+	return ok && s.deleteDEKLocked(subject), nil
+}
+
+func (k *keyStore) ScanDEKs(_ context.Context, after custos.SubjectID, limit int) ([]keys.WrappedDEK, error) {
+	s := (*Store)(k)
+	unlock, err := s.write() // a scan may sort the key order
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	subjects := s.dekOrder.after(after, limit)
+	out := make([]keys.WrappedDEK, len(subjects))
+	for i, sub := range subjects {
+		out[i] = s.deks[sub]
+	}
+	return out, nil
+}
+
+func (k *keyStore) CountDEKs(context.Context) (int64, error) {
+	s := (*Store)(k)
+	unlock, err := s.read()
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	return int64(len(s.deks)), nil
+}
+
+func (k *keyStore) CreateKey(_ context.Context, w keys.WrappedKey) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, ok := s.named[w.Name]; ok {
+		return keys.ErrExists
+	}
+	s.named[w.Name] = w
+	return nil
+}
+
+func (k *keyStore) GetKey(_ context.Context, name string) (keys.WrappedKey, error) {
+	s := (*Store)(k)
+	unlock, err := s.read()
+	if err != nil {
+		return keys.WrappedKey{}, err
+	}
+	defer unlock()
+	w, ok := s.named[name]
+	if !ok {
+		return keys.WrappedKey{}, keys.ErrNotFound
+	}
+	return w, nil
+}
+
+func (k *keyStore) UpdateKey(_ context.Context, w keys.WrappedKey) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old, ok := s.named[w.Name]
+	switch {
+	case !ok:
+		return keys.ErrNotFound
+	case old.Version != w.Version-1:
+		return keys.ErrConflict
+	}
+	w.Created = old.Created
+	s.named[w.Name] = w
+	return nil
+}
+
+func (k *keyStore) ListKeys(context.Context) ([]keys.WrappedKey, error) {
+	s := (*Store)(k)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	out := make([]keys.WrappedKey, 0, len(s.named))
+	for _, w := range s.named {
+		out = append(out, w)
+	}
+	slices.SortFunc(out, func(a, b keys.WrappedKey) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}

@@ -1,0 +1,180 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/vault"
+)
+
+type vaultStore Store
+
+var _ vault.Store = (*vaultStore)(nil)
+
+func (v *vaultStore) GetRecord(_ context.Context, subject custos.SubjectID, typ string) (vault.Stored, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return vault.Stored{}, err
+	}
+	defer unlock()
+	r, ok := s.records[subject][typ]
+	if !ok {
+		return vault.Stored{}, vault.ErrNotFound
+	}
+	r.Restriction = s.subjects[subject].Restriction
+	return r, nil
+}
+
+func (v *vaultStore) GetSubject(_ context.Context, subject custos.SubjectID) (vault.Subject, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return vault.Subject{}, err
+	}
+	defer unlock()
+	sub, ok := s.subjects[subject]
+	if !ok {
+		return vault.Subject{}, vault.ErrNotFound
+	}
+	return sub, nil
+}
+
+func (v *vaultStore) SubjectRecords(_ context.Context, subject custos.SubjectID) ([]vault.Stored, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	sub, ok := s.subjects[subject]
+	if !ok {
+		return nil, vault.ErrNotFound
+	}
+	out := make([]vault.Stored, 0, len(s.records[subject]))
+	for _, r := range s.records[subject] {
+		r.Restriction = sub.Restriction
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(a.Type, b.Type) })
+	return out, nil
+}
+
+func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old, exists := s.records[w.Subject][w.Type]
+	switch {
+	case w.Expect == vault.ExpectAny:
+	case w.Expect == vault.ExpectAbsent && exists, w.Expect > 0 && (!exists || old.Version != w.Expect):
+		return vault.ErrConflict
+	}
+	rec := vault.Stored{Subject: w.Subject, Type: w.Type, Envelope: w.Envelope, Version: 1, Created: w.Time, Updated: w.Time}
+	if exists {
+		rec.Version, rec.Created = old.Version+1, old.Created
+	}
+	if _, ok := s.subjects[w.Subject]; !ok {
+		s.subjects[w.Subject] = vault.Subject{Subject: w.Subject, Ref: w.Ref, Created: w.Time}
+		s.subjectByRef[string(w.Ref)] = w.Subject
+	}
+	if s.records[w.Subject] == nil {
+		s.records[w.Subject] = map[string]vault.Stored{}
+	}
+	s.records[w.Subject][w.Type] = rec
+	rk := recordKey{w.Subject, w.Type}
+	for _, name := range w.ReplaceIndexes {
+		for _, val := range s.recordIndex[rk][name] {
+			s.unindexLocked(name, val, rk)
+		}
+		delete(s.recordIndex[rk], name)
+	}
+	for _, e := range w.Index {
+		ik := indexKey{e.Index, string(e.Value)}
+		if s.index[ik] == nil {
+			s.index[ik] = map[recordKey]bool{}
+		}
+		s.index[ik][rk] = true
+		if s.recordIndex[rk] == nil {
+			s.recordIndex[rk] = map[string][][]byte{}
+		}
+		s.recordIndex[rk][e.Index] = append(s.recordIndex[rk][e.Index], e.Value)
+	}
+	return nil
+}
+
+func (s *Store) unindexLocked(name string, val []byte, rk recordKey) {
+	ik := indexKey{name, string(val)}
+	delete(s.index[ik], rk)
+	if len(s.index[ik]) == 0 {
+		delete(s.index, ik)
+	}
+}
+
+func (v *vaultStore) SetRestriction(_ context.Context, subject custos.SubjectID, r vault.Restriction) error {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	sub, ok := s.subjects[subject]
+	if !ok {
+		return vault.ErrNotFound
+	}
+	sub.Restriction = r
+	s.subjects[subject] = sub
+	return nil
+}
+
+func (v *vaultStore) DeleteSubject(_ context.Context, subject custos.SubjectID) (vault.Deleted, error) {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return vault.Deleted{}, err
+	}
+	defer unlock()
+	if _, ok := s.subjects[subject]; !ok {
+		return vault.Deleted{}, vault.ErrNotFound
+	}
+	return s.deleteSubjectLocked(subject), nil
+}
+
+func (s *Store) deleteSubjectLocked(subject custos.SubjectID) vault.Deleted {
+	var d vault.Deleted
+	for typ := range s.records[subject] {
+		rk := recordKey{subject, typ}
+		for name, vals := range s.recordIndex[rk] {
+			for _, val := range vals {
+				s.unindexLocked(name, val, rk)
+				d.IndexEntries++
+			}
+		}
+		delete(s.recordIndex, rk)
+		d.Records++
+	}
+	delete(s.records, subject)
+	delete(s.subjectByRef, string(s.subjects[subject].Ref))
+	delete(s.subjects, subject)
+	return d
+}
+
+func (v *vaultStore) DeleteSubjectByRef(_ context.Context, ref []byte) (bool, error) {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	subject, ok := s.subjectByRef[string(ref)]
+	if !ok {
+		return false, nil
+	}
+	s.deleteSubjectLocked(subject)
+	return true, nil
+}

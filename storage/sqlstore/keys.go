@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
+)
+
+type keyStore DB
+
+var _ keys.Store = (*keyStore)(nil)
+
+func (k *keyStore) base() *DB { return (*DB)(k) }
+
+// affected returns the rows a statement changed.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, kek_id, keyset, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		string(d.Subject), d.Ref, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
+	if err != nil {
+		return s.wrap("create DEK", err)
+	}
+	if n == 0 {
+		return keys.ErrExists
+	}
+	return nil
+}
+
+func (k *keyStore) GetDEK(ctx context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return keys.WrappedDEK{}, err
+	}
+	d := keys.WrappedDEK{Subject: subject}
+	var created, updated int64
+	err := s.stmts.getDEK.QueryRowContext(ctx, string(subject)).Scan(&d.Ref, &d.KEKID, &d.Keyset, &d.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return keys.WrappedDEK{}, keys.ErrNotFound
+	}
+	if err != nil {
+		return keys.WrappedDEK{}, s.wrap("read DEK", err)
+	}
+	d.Created, d.Updated = fromMicros(created), fromMicros(updated)
+	return d, nil
+}
+
+func (k *keyStore) UpdateDEK(ctx context.Context, d keys.WrappedDEK) error {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_deks SET kek_id = $1, keyset = $2, version = $3, updated_at = $4
+		WHERE subject = $5 AND version = $6`,
+		d.KEKID, d.Keyset, d.Version, micros(d.Updated), string(d.Subject), d.Version-1))
+	if err != nil {
+		return s.wrap("update DEK", err)
+	}
+	if n == 1 {
+		return nil
+	}
+	if _, err := k.GetDEK(ctx, d.Subject); err != nil {
+		return err
+	}
+	return keys.ErrConflict
+}
+
+func (k *keyStore) DeleteDEK(ctx context.Context, subject custos.SubjectID) error {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `DELETE FROM custos_deks WHERE subject = $1`, string(subject)))
+	if err != nil {
+		return s.wrap("delete DEK", err)
+	}
+	if n == 0 {
+		return keys.ErrNotFound
+	}
+	return nil
+}
+
+func (k *keyStore) DeleteDEKByRef(ctx context.Context, ref []byte) (bool, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return false, err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `DELETE FROM custos_deks WHERE ref = $1`, ref))
+	if err != nil {
+		return false, s.wrap("delete DEK", err)
+	}
+	return n > 0, nil
+}
+
+func (k *keyStore) ScanDEKs(ctx context.Context, after custos.SubjectID, limit int) ([]keys.WrappedDEK, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT subject, ref, kek_id, keyset, version, created_at, updated_at
+		FROM custos_deks WHERE subject > $1 ORDER BY subject LIMIT $2`, string(after), limit)
+	if err != nil {
+		return nil, s.wrap("scan DEKs", err)
+	}
+	defer rows.Close()
+	out := make([]keys.WrappedDEK, 0, limit)
+	for rows.Next() {
+		var d keys.WrappedDEK
+		var subject string
+		var created, updated int64
+		if err := rows.Scan(&subject, &d.Ref, &d.KEKID, &d.Keyset, &d.Version, &created, &updated); err != nil {
+			return nil, s.wrap("scan DEKs", err)
+		}
+		d.Subject, d.Created, d.Updated = custos.SubjectID(subject), fromMicros(created), fromMicros(updated)
+		out = append(out, d)
+	}
+	return out, s.wrap("scan DEKs", rows.Err())
+}
+
+func (k *keyStore) CountDEKs(ctx context.Context) (int64, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM custos_deks`).Scan(&n)
+	return n, s.wrap("count DEKs", err)
+}
+
+func (k *keyStore) CreateKey(ctx context.Context, w keys.WrappedKey) error {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `INSERT INTO custos_named_keys (name, kek_id, keyset, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+		w.Name, w.KEKID, w.Keyset, w.Version, micros(w.Created), micros(w.Updated)))
+	if err != nil {
+		return s.wrap("create key", err)
+	}
+	if n == 0 {
+		return keys.ErrExists
+	}
+	return nil
+}
+
+func (k *keyStore) GetKey(ctx context.Context, name string) (keys.WrappedKey, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return keys.WrappedKey{}, err
+	}
+	w := keys.WrappedKey{Name: name}
+	var created, updated int64
+	err := s.db.QueryRowContext(ctx, `SELECT kek_id, keyset, version, created_at, updated_at FROM custos_named_keys WHERE name = $1`, name).
+		Scan(&w.KEKID, &w.Keyset, &w.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return keys.WrappedKey{}, keys.ErrNotFound
+	}
+	if err != nil {
+		return keys.WrappedKey{}, s.wrap("read key", err)
+	}
+	w.Created, w.Updated = fromMicros(created), fromMicros(updated)
+	return w, nil
+}
+
+func (k *keyStore) UpdateKey(ctx context.Context, w keys.WrappedKey) error {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_named_keys SET kek_id = $1, keyset = $2, version = $3, updated_at = $4
+		WHERE name = $5 AND version = $6`, w.KEKID, w.Keyset, w.Version, micros(w.Updated), w.Name, w.Version-1))
+	if err != nil {
+		return s.wrap("update key", err)
+	}
+	if n == 1 {
+		return nil
+	}
+	if _, err := k.GetKey(ctx, w.Name); err != nil {
+		return err
+	}
+	return keys.ErrConflict
+}
+
+func (k *keyStore) ListKeys(ctx context.Context) ([]keys.WrappedKey, error) {
+	s := k.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, kek_id, keyset, version, created_at, updated_at FROM custos_named_keys ORDER BY name`)
+	if err != nil {
+		return nil, s.wrap("list keys", err)
+	}
+	defer rows.Close()
+	var out []keys.WrappedKey
+	for rows.Next() {
+		var w keys.WrappedKey
+		var created, updated int64
+		if err := rows.Scan(&w.Name, &w.KEKID, &w.Keyset, &w.Version, &created, &updated); err != nil {
+			return nil, s.wrap("list keys", err)
+		}
+		w.Created, w.Updated = fromMicros(created), fromMicros(updated)
+		out = append(out, w)
+	}
+	return out, s.wrap("list keys", rows.Err())
+}

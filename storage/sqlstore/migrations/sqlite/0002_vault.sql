@@ -1,0 +1,29 @@
+-- Customer records, subject entries and blind-index entries.
+CREATE TABLE custos_subjects (
+    subject            TEXT    NOT NULL PRIMARY KEY,
+    ref                BLOB    NOT NULL UNIQUE,
+    restricted         INTEGER NOT NULL DEFAULT 0,
+    restriction_ground TEXT    NOT NULL DEFAULT '',
+    restricted_at      INTEGER NOT NULL DEFAULT 0,
+    created_at         INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE custos_records (
+    subject     TEXT    NOT NULL REFERENCES custos_subjects (subject),
+    record_type TEXT    NOT NULL,
+    envelope    BLOB    NOT NULL,
+    version     INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (subject, record_type)
+) WITHOUT ROWID;
+
+CREATE TABLE custos_index (
+    index_name  TEXT NOT NULL,
+    value       BLOB NOT NULL,
+    subject     TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    PRIMARY KEY (index_name, value, subject, record_type)
+) WITHOUT ROWID;
+
+CREATE INDEX custos_index_by_record ON custos_index (subject, record_type, index_name);

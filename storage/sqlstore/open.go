@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/vault"
+)
+
+// ErrConnect reports a database that could not be opened, reached or
+// migrated.
+var ErrConnect = errors.New("sqlstore: cannot open database")
+
+// Options configures a DB. A nil *Options means the defaults.
+type Options struct {
+	// Schema is the PostgreSQL schema the tables live in; it is created if
+	// missing. Empty means "public". Lower-case letters, digits and '_'.
+	// Ignored for SQLite.
+	Schema string
+	// MaxOpenConns bounds the connection pool; 0 means 8 for SQLite and
+	// database/sql's default for PostgreSQL.
+	MaxOpenConns int
+}
+
+// dialect names the SQL flavour.
+type dialect string
+
+const (
+	sqlite   dialect = "sqlite"
+	postgres dialect = "postgres"
+)
+
+// DB is one database holding custos tables.
+type DB struct {
+	db      *sql.DB
+	dialect dialect
+	closed  atomic.Bool
+	stmts   statements
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path
+// and applies pending migrations.
+func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty path", ErrConnect)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConnect, err)
+	}
+	n := 8
+	if opt != nil && opt.MaxOpenConns > 0 {
+		n = opt.MaxOpenConns
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	return open(ctx, db, sqlite)
+}
+
+// OpenPostgres connects to the PostgreSQL database named by dsn (a URL or
+// key=value string, as pgx accepts), creates opt.Schema if needed, and
+// applies pending migrations there.
+func OpenPostgres(ctx context.Context, dsn string, opt *Options) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgx may quote the DSN in its message; keep only the fact.
+		return nil, fmt.Errorf("%w: the PostgreSQL DSN does not parse", ErrConnect)
+	}
+	schema := "public"
+	if opt != nil && opt.Schema != "" {
+		schema = opt.Schema
+	}
+	if !schemaName.MatchString(schema) {
+		return nil, fmt.Errorf("%w: schema name must be lower-case letters, digits and _", ErrConnect)
+	}
+	if schema != "public" {
+		if err := createSchema(ctx, cfg, schema); err != nil {
+			return nil, err
+		}
+	}
+	cfg.RuntimeParams["search_path"] = schema
+	db := stdlib.OpenDB(*cfg)
+	if opt != nil && opt.MaxOpenConns > 0 {
+		db.SetMaxOpenConns(opt.MaxOpenConns)
+	}
+	return open(ctx, db, postgres)
+}
+
+func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrConnect, classify(err))
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return fmt.Errorf("%w: create schema: %s", ErrConnect, classify(err))
+	}
+	return nil
+}
+
+func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: %s", ErrConnect, classify(err))
+	}
+	s := &DB{db: db, dialect: d}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database; later calls fail with custos.ErrClosed.
+func (s *DB) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.stmts.close()
+	return s.db.Close()
+}
+
+// SQL returns the underlying *sql.DB, for hosts that keep their own tables
+// beside custos's and for benchmarks that compare with plain SQL.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Keys returns the DB as a keys.Store.
+func (s *DB) Keys() keys.Store { return (*keyStore)(s) }
+
+// Ledger returns the DB as a keys.Ledger.
+func (s *DB) Ledger() keys.Ledger { return (*ledger)(s) }
+
+// Vault returns the DB as a vault.Store.
+func (s *DB) Vault() vault.Store { return (*vaultStore)(s) }
+
+// check reports ErrClosed after Close.
+func (s *DB) check() error {
+	if s.closed.Load() {
+		return custos.ErrClosed
+	}
+	return nil
+}
+
+// wrap turns a database error into the package's error, mapping the error
+// of a closed database to custos.ErrClosed.
+func (s *DB) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if s.closed.Load() || errors.Is(err, sql.ErrConnDone) {
+		return fmt.Errorf("sqlstore: %s: %w", op, custos.ErrClosed)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}

@@ -1,0 +1,42 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// statements are the hot-path queries, prepared once per DB so that a read
+// does not parse SQL.
+type statements struct {
+	getRecord *sql.Stmt
+	getDEK    *sql.Stmt
+}
+
+const (
+	sqlGetRecord = `SELECT r.envelope, r.version, r.created_at, r.updated_at,
+		s.restricted, s.restriction_ground, s.restricted_at
+		FROM custos_records r JOIN custos_subjects s ON s.subject = r.subject
+		WHERE r.subject = $1 AND r.record_type = $2`
+	sqlGetDEK = `SELECT ref, kek_id, keyset, version, created_at, updated_at
+		FROM custos_deks WHERE subject = $1`
+)
+
+func (s *DB) prepare(ctx context.Context) error {
+	var err error
+	if s.stmts.getRecord, err = s.db.PrepareContext(ctx, sqlGetRecord); err != nil {
+		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
+	}
+	if s.stmts.getDEK, err = s.db.PrepareContext(ctx, sqlGetDEK); err != nil {
+		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
+	}
+	return nil
+}
+
+func (st *statements) close() {
+	for _, s := range []*sql.Stmt{st.getRecord, st.getDEK} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}

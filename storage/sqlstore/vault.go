@@ -1,0 +1,211 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/vault"
+)
+
+type vaultStore DB
+
+var _ vault.Store = (*vaultStore)(nil)
+
+func (v *vaultStore) base() *DB { return (*DB)(v) }
+
+func (v *vaultStore) GetRecord(ctx context.Context, subject custos.SubjectID, typ string) (vault.Stored, error) {
+	s := v.base()
+	if err := s.check(); err != nil {
+		return vault.Stored{}, err
+	}
+	r := vault.Stored{Subject: subject, Type: typ}
+	var created, updated, since int64
+	err := s.stmts.getRecord.QueryRowContext(ctx, string(subject), typ).Scan(
+		&r.Envelope, &r.Version, &created, &updated, &r.Restriction.Restricted, &r.Restriction.Ground, &since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return vault.Stored{}, vault.ErrNotFound
+	}
+	if err != nil {
+		return vault.Stored{}, s.wrap("read record", err)
+	}
+	r.Created, r.Updated, r.Restriction.Since = fromMicros(created), fromMicros(updated), fromMicros(since)
+	return r, nil
+}
+
+func (v *vaultStore) GetSubject(ctx context.Context, subject custos.SubjectID) (vault.Subject, error) {
+	s := v.base()
+	if err := s.check(); err != nil {
+		return vault.Subject{}, err
+	}
+	return getSubject(ctx, s.db, subject, s)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func getSubject(ctx context.Context, q querier, subject custos.SubjectID, s *DB) (vault.Subject, error) {
+	sub := vault.Subject{Subject: subject}
+	var since, created int64
+	err := q.QueryRowContext(ctx, `SELECT ref, restricted, restriction_ground, restricted_at, created_at
+		FROM custos_subjects WHERE subject = $1`, string(subject)).
+		Scan(&sub.Ref, &sub.Restriction.Restricted, &sub.Restriction.Ground, &since, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return vault.Subject{}, vault.ErrNotFound
+	}
+	if err != nil {
+		return vault.Subject{}, s.wrap("read subject", err)
+	}
+	sub.Restriction.Since, sub.Created = fromMicros(since), fromMicros(created)
+	return sub, nil
+}
+
+func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectID) ([]vault.Stored, error) {
+	s := v.base()
+	var out []vault.Stored
+	// One transaction, so the subject entry and its records are one
+	// consistent snapshot.
+	err := s.inTx(ctx, "read records", func(tx *sql.Tx) error {
+		sub, err := getSubject(ctx, tx, subject, s)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT record_type, envelope, version, created_at, updated_at
+			FROM custos_records WHERE subject = $1 ORDER BY record_type`, string(subject))
+		if err != nil {
+			return s.wrap("read records", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := vault.Stored{Subject: subject, Restriction: sub.Restriction}
+			var created, updated int64
+			if err := rows.Scan(&r.Type, &r.Envelope, &r.Version, &created, &updated); err != nil {
+				return s.wrap("read records", err)
+			}
+			r.Created, r.Updated = fromMicros(created), fromMicros(updated)
+			out = append(out, r)
+		}
+		return s.wrap("read records", rows.Err())
+	})
+	return out, err
+}
+
+func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
+	s := v.base()
+	return s.inTx(ctx, "write record", func(tx *sql.Tx) error {
+		t := micros(w.Time)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
+			ON CONFLICT (subject) DO NOTHING`, string(w.Subject), w.Ref, t); err != nil {
+			return s.wrap("write subject", err)
+		}
+		var res sql.Result
+		var err error
+		switch w.Expect {
+		case vault.ExpectAny:
+			res, err = tx.ExecContext(ctx, `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at)
+				VALUES ($1, $2, $3, 1, $4, $4)
+				ON CONFLICT (subject, record_type) DO UPDATE SET envelope = excluded.envelope,
+					version = custos_records.version + 1, updated_at = excluded.updated_at`,
+				string(w.Subject), w.Type, w.Envelope, t)
+		case vault.ExpectAbsent:
+			res, err = tx.ExecContext(ctx, `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at)
+				VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT DO NOTHING`,
+				string(w.Subject), w.Type, w.Envelope, t)
+		default:
+			res, err = tx.ExecContext(ctx, `UPDATE custos_records SET envelope = $1, version = version + 1, updated_at = $2
+				WHERE subject = $3 AND record_type = $4 AND version = $5`,
+				w.Envelope, t, string(w.Subject), w.Type, w.Expect)
+		}
+		n, err := affected(res, err)
+		if err != nil {
+			return s.wrap("write record", err)
+		}
+		if n == 0 {
+			return vault.ErrConflict
+		}
+		for _, name := range w.ReplaceIndexes {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`,
+				string(w.Subject), w.Type, name); err != nil {
+				return s.wrap("write index", err)
+			}
+		}
+		for _, e := range w.Index {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type) VALUES ($1, $2, $3, $4)
+				ON CONFLICT DO NOTHING`, e.Index, e.Value, string(w.Subject), w.Type); err != nil {
+				return s.wrap("write index", err)
+			}
+		}
+		return nil
+	})
+}
+
+func (v *vaultStore) SetRestriction(ctx context.Context, subject custos.SubjectID, r vault.Restriction) error {
+	s := v.base()
+	if err := s.check(); err != nil {
+		return err
+	}
+	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_subjects SET restricted = $1, restriction_ground = $2, restricted_at = $3
+		WHERE subject = $4`, r.Restricted, r.Ground, micros(r.Since), string(subject)))
+	if err != nil {
+		return s.wrap("write restriction", err)
+	}
+	if n == 0 {
+		return vault.ErrNotFound
+	}
+	return nil
+}
+
+func (v *vaultStore) DeleteSubject(ctx context.Context, subject custos.SubjectID) (vault.Deleted, error) {
+	s := v.base()
+	var d vault.Deleted
+	err := s.inTx(ctx, "delete subject", func(tx *sql.Tx) error {
+		var err error
+		d, err = deleteSubject(ctx, tx, s, subject)
+		return err
+	})
+	return d, err
+}
+
+func deleteSubject(ctx context.Context, tx *sql.Tx, s *DB, subject custos.SubjectID) (vault.Deleted, error) {
+	var d vault.Deleted
+	n, err := affected(tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1`, string(subject)))
+	if err != nil {
+		return d, s.wrap("delete index", err)
+	}
+	d.IndexEntries = int(n)
+	if n, err = affected(tx.ExecContext(ctx, `DELETE FROM custos_records WHERE subject = $1`, string(subject))); err != nil {
+		return d, s.wrap("delete records", err)
+	}
+	d.Records = int(n)
+	if n, err = affected(tx.ExecContext(ctx, `DELETE FROM custos_subjects WHERE subject = $1`, string(subject))); err != nil {
+		return d, s.wrap("delete subject", err)
+	}
+	if n == 0 {
+		return vault.Deleted{}, vault.ErrNotFound
+	}
+	return d, nil
+}
+
+func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error) {
+	s := v.base()
+	var found bool
+	err := s.inTx(ctx, "delete subject", func(tx *sql.Tx) error {
+		var subject string
+		err := tx.QueryRowContext(ctx, `SELECT subject FROM custos_subjects WHERE ref = $1`, ref).Scan(&subject)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return s.wrap("find subject", err)
+		}
+		found = true
+		_, err = deleteSubject(ctx, tx, s, custos.SubjectID(subject))
+		return err
+	})
+	return found, err
+}

@@ -1,0 +1,151 @@
+package vault
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// envelopeV1 is the first byte of a version-1 envelope.
+const envelopeV1 = 0x01
+
+// maxEnvelopeFields bounds the fields of one decoded envelope.
+const maxEnvelopeFields = 4096
+
+// errEnvelope is wrapped by every decoding error.
+var errEnvelope = errors.New("malformed envelope")
+
+// envelope is the decoded form of a record's field ciphertexts: pairs of
+// field name and ciphertext, sorted by name, names distinct.
+type envelope []sealedField
+
+type sealedField struct {
+	name       string
+	ciphertext []byte
+}
+
+// encodeEnvelope writes e, which must be sorted by name with distinct names:
+//
+//	0x01 | uvarint(n) | n × ( uvarint(len(name)) name uvarint(len(ct)) ct )
+func encodeEnvelope(e envelope) []byte {
+	n := 1 + binary.MaxVarintLen64
+	for _, f := range e {
+		n += 2*binary.MaxVarintLen64 + len(f.name) + len(f.ciphertext)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, envelopeV1)
+	b = binary.AppendUvarint(b, uint64(len(e)))
+	for _, f := range e {
+		b = binary.AppendUvarint(b, uint64(len(f.name)))
+		b = append(b, f.name...)
+		b = binary.AppendUvarint(b, uint64(len(f.ciphertext)))
+		b = append(b, f.ciphertext...)
+	}
+	return b
+}
+
+// decodeEnvelope parses b, rejecting anything encodeEnvelope would not have
+// produced: another version, trailing bytes, unsorted or repeated names.
+// Ciphertexts alias b.
+func decodeEnvelope(b []byte) (envelope, error) {
+	if len(b) == 0 || b[0] != envelopeV1 {
+		return nil, fmt.Errorf("%w: unknown version", errEnvelope)
+	}
+	b = b[1:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > maxEnvelopeFields {
+		return nil, fmt.Errorf("%w: bad field count", errEnvelope)
+	}
+	b = b[k:]
+	e := make(envelope, 0, n)
+	for i := uint64(0); i < n; i++ {
+		name, rest, err := chunk(b)
+		if err != nil {
+			return nil, err
+		}
+		ct, rest, err := chunk(rest)
+		if err != nil {
+			return nil, err
+		}
+		b = rest
+		if len(e) > 0 && e[len(e)-1].name >= string(name) {
+			return nil, fmt.Errorf("%w: field names not sorted or repeated", errEnvelope)
+		}
+		e = append(e, sealedField{name: string(name), ciphertext: ct})
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%w: trailing bytes", errEnvelope)
+	}
+	return e, nil
+}
+
+// chunk splits a uvarint-length-prefixed byte string off b.
+func chunk(b []byte) (data, rest []byte, err error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, nil, fmt.Errorf("%w: truncated", errEnvelope)
+	}
+	b = b[k:]
+	return b[:n:n], b[n:], nil
+}
+
+// get returns the ciphertext of the named field.
+func (e envelope) get(name string) ([]byte, bool) {
+	lo, hi := 0, len(e)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case e[m].name == name:
+			return e[m].ciphertext, true
+		case e[m].name < name:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return nil, false
+}
+
+// lookup finds the ciphertexts of names, which must be sorted and distinct,
+// in an encoded envelope without decoding it whole: the read path's
+// allocation-free merge of two sorted lists. out[i] is nil when names[i] is
+// absent. It validates what it walks as strictly as decodeEnvelope.
+func lookup(b []byte, names []string, out [][]byte) error {
+	if len(b) == 0 || b[0] != envelopeV1 {
+		return fmt.Errorf("%w: unknown version", errEnvelope)
+	}
+	b = b[1:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > maxEnvelopeFields {
+		return fmt.Errorf("%w: bad field count", errEnvelope)
+	}
+	b = b[k:]
+	clear(out)
+	var prev []byte
+	j := 0
+	for i := uint64(0); i < n; i++ {
+		name, rest, err := chunk(b)
+		if err != nil {
+			return err
+		}
+		ct, rest, err := chunk(rest)
+		if err != nil {
+			return err
+		}
+		b = rest
+		if i > 0 && string(prev) >= string(name) {
+			return fmt.Errorf("%w: field names not sorted or repeated", errEnvelope)
+		}
+		prev = name
+		for j < len(names) && names[j] < string(name) {
+			j++
+		}
+		if j < len(names) && names[j] == string(name) {
+			out[j] = ct
+		}
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%w: trailing bytes", errEnvelope)
+	}
+	return nil
+}

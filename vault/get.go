@@ -1,0 +1,126 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/custos-go/custos/internal/adata"
+
+	"github.com/custos-go/custos"
+)
+
+// Get returns the named fields of one record of the customer, decrypted.
+//
+// Before any plaintext leaves the vault: the access is valid; the
+// Authorizer allows its purpose these fields of this customer now; the
+// customer is not restricted (unless the purpose is a legal hold); the
+// values decrypt under the customer's key and their exact place (type,
+// customer, field); and the Recorder has durably recorded the read. Any
+// failure returns an error and no plaintext: ErrDenied, ErrRestricted,
+// ErrNotFound, ErrForgotten (a forgotten customer, distinct from one never
+// stored), ErrCorrupt (a ciphertext altered or moved), ErrAudit.
+//
+// A field named but absent from the stored record is left out of Values.
+func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, fields ...string) (Record, error) {
+	if err := validate(acc, subject); err != nil {
+		return Record{}, err
+	}
+	t, err := v.schema.recordType(recordType)
+	if err != nil {
+		return Record{}, err
+	}
+	names, err := t.checkFields(fields)
+	if err != nil {
+		return Record{}, err
+	}
+	ev := custos.Event{Action: custos.ActionGet, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
+	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names})
+	ev.Basis = d.Basis
+	if err != nil {
+		return Record{}, v.event(ctx, ev, err)
+	}
+	rec, err := v.get(ctx, acc, subject, t, names)
+	if err = v.event(ctx, ev, err); err != nil {
+		return Record{}, err
+	}
+	return rec, nil
+}
+
+func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string) (Record, error) {
+	s, err := v.store.GetRecord(ctx, subject, t.name)
+	if errors.Is(err, ErrNotFound) {
+		return Record{}, v.notFound(ctx, subject)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("vault: read record: %w", err)
+	}
+	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+		return Record{}, err
+	}
+	values := make(map[string]any, len(names))
+	err = v.open(ctx, subject, t, s.Envelope, names, func(n, c string) error {
+		val, err := t.fields[n].Kind.Value(c)
+		if err != nil {
+			return fmt.Errorf("%w: field %s.%s does not decode", ErrCorrupt, t.name, n)
+		}
+		values[n] = val
+		return nil
+	})
+	if err != nil {
+		return Record{}, err
+	}
+	return Record{Subject: subject, Type: t.name, Values: values, Version: s.Version, Updated: s.Updated}, nil
+}
+
+// open decrypts the named fields (sorted, distinct) of an envelope and
+// passes each field's canonical text to use; fields absent from the envelope
+// are skipped. If a value does not decrypt with the cached DEK, the DEK is
+// read again once (it may have been rotated elsewhere) before the data is
+// declared corrupt. Nothing is passed to use unless every named field
+// decrypts.
+func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(name, canonical string) error) error {
+	cts := make([][]byte, len(names))
+	if err := lookup(raw, names, cts); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	plain := make([][]byte, len(names))
+	prefix := fieldADPrefix(t.name, subject)
+	ad := prefix
+	for attempt := 0; ; attempt++ {
+		a, err := v.keys.AEAD(ctx, subject)
+		if err != nil {
+			return keyErr(err)
+		}
+		failed := false
+		for i, n := range names {
+			if cts[i] == nil {
+				continue
+			}
+			ad = adata.AppendPart(ad[:len(prefix)], n)
+			if plain[i], err = a.Decrypt(cts[i], ad); err != nil {
+				failed = true
+				break
+			}
+		}
+		if !failed {
+			break
+		}
+		if attempt > 0 {
+			return fmt.Errorf("%w: a field does not decrypt", ErrCorrupt)
+		}
+		v.keys.Refresh(subject)
+	}
+	for i, n := range names {
+		if plain[i] == nil {
+			continue
+		}
+		// The plaintext slice is fresh from Decrypt and never written
+		// again, so it can back the string without a copy.
+		if err := use(n, unsafe.String(unsafe.SliceData(plain[i]), len(plain[i]))); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/custos-go/custos"
+	"github.com/tink-crypto/tink-go/v2/tink"
+)
+
+// canonicalize validates values against the record type and returns the
+// canonical text of each field, with the field names sorted. Errors name the
+// field and the rule, never the value.
+func (t *recordType) canonicalize(values Values) ([]string, map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil, fmt.Errorf("%w: no field given", ErrMissingField)
+	}
+	names := make([]string, 0, len(values))
+	out := make(map[string]string, len(values))
+	for name, val := range values {
+		f := t.fields[name]
+		if f == nil {
+			return nil, nil, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, t.name, safeName(name))
+		}
+		c, err := f.Kind.Canonical(val)
+		if err != nil {
+			return nil, nil, fmt.Errorf("vault: field %s.%s: %w", t.name, name, err)
+		}
+		if len(c) > f.MaxBytes {
+			return nil, nil, fmt.Errorf("%w: field %s.%s is over %d bytes", ErrValueTooLarge, t.name, name, f.MaxBytes)
+		}
+		names = append(names, name)
+		out[name] = c
+	}
+	slices.Sort(names)
+	return names, out, nil
+}
+
+// seal encrypts the canonical values under the customer's AEAD into
+// envelope entries, sorted by field name.
+func seal(a tink.AEAD, recordType string, subject custos.SubjectID, names []string, canonical map[string]string) (envelope, error) {
+	e := make(envelope, 0, len(names))
+	for _, n := range names {
+		ct, err := a.Encrypt([]byte(canonical[n]), fieldAD(recordType, subject, n))
+		if err != nil {
+			return nil, fmt.Errorf("vault: encrypt: %w", err)
+		}
+		e = append(e, sealedField{name: n, ciphertext: ct})
+	}
+	return e, nil
+}
+
+// Put stores a whole record of the customer, replacing any record of the
+// same type, with every field encrypted under the customer's DEK (created on
+// the customer's first Put). Fields not given are absent afterwards; fields
+// the schema marks Required must be given.
+//
+// Put fails, and changes nothing, for an invalid access or subject, an
+// unknown type or field, a value its kind rejects (kind.ErrWrongType,
+// kind.ErrInvalid), a value over its size limit (ErrValueTooLarge), a refused
+// access (ErrDenied), a restricted customer (ErrRestricted) or a forgotten one
+// (ErrForgotten). The write is atomic: after a store failure no part of the
+// new record is visible.
+func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, values Values) error {
+	if err := validate(acc, subject); err != nil {
+		return err
+	}
+	t, err := v.schema.recordType(recordType)
+	if err != nil {
+		return err
+	}
+	names, canonical, err := t.canonicalize(values)
+	if err != nil {
+		return err
+	}
+	for _, n := range t.order {
+		if _, given := canonical[n]; t.fields[n].Required && !given {
+			return fmt.Errorf("%w: %s.%s is required", ErrMissingField, t.name, n)
+		}
+	}
+	ev := custos.Event{Action: custos.ActionPut, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
+	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionPut, Subject: subject, RecordType: recordType, Fields: names})
+	ev.Basis = d.Basis
+	if err != nil {
+		return v.event(ctx, ev, err)
+	}
+	return v.event(ctx, ev, v.put(ctx, acc, subject, t, names, canonical))
+}
+
+func (v *Vault) put(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) error {
+	defer v.lock(subject)()
+	s, err := v.store.GetSubject(ctx, subject)
+	switch {
+	case err == nil:
+		if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+			return err
+		}
+	case !errors.Is(err, ErrNotFound):
+		return fmt.Errorf("vault: read subject: %w", err)
+	}
+	a, err := v.keys.ForWrite(ctx, subject)
+	if err != nil {
+		return keyErr(err)
+	}
+	env, err := seal(a, t.name, subject, names, canonical)
+	if err != nil {
+		return err
+	}
+	w := Write{
+		Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
+		Envelope: encodeEnvelope(env), Expect: ExpectAny, Time: v.now(),
+	}
+	if err := v.store.PutRecord(ctx, w); err != nil {
+		return fmt.Errorf("vault: store record: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/custos-go/custos"
+)
+
+// Restrict puts the customer in restricted, storage-only state (PIPL Art.
+// 47 ¶2; NDSR Art. 24; GDPR Art. 18): from now on Get, Find, Export, Put and
+// Update are refused with ErrRestricted for every purpose except the
+// configured legal-hold purposes, and Forget is refused until Unrestrict.
+// ground says why, such as a retention duty still running; it must not hold
+// personal data. Restricting a restricted customer replaces the ground.
+func (v *Vault) Restrict(ctx context.Context, acc custos.Access, subject custos.SubjectID, ground string) error {
+	if strings.TrimSpace(ground) == "" {
+		return fmt.Errorf("%w: restriction names no ground", ErrMissingField)
+	}
+	return v.setRestriction(ctx, acc, subject, custos.ActionRestrict, Restriction{Restricted: true, Ground: ground})
+}
+
+// Unrestrict lifts the customer's restriction.
+func (v *Vault) Unrestrict(ctx context.Context, acc custos.Access, subject custos.SubjectID) error {
+	return v.setRestriction(ctx, acc, subject, custos.ActionUnrestrict, Restriction{})
+}
+
+func (v *Vault) setRestriction(ctx context.Context, acc custos.Access, subject custos.SubjectID, act custos.Action, r Restriction) error {
+	if err := validate(acc, subject); err != nil {
+		return err
+	}
+	ev := custos.Event{Action: act, Access: acc, Subject: subject}
+	d, err := v.authorize(ctx, Request{Access: acc, Action: act, Subject: subject})
+	ev.Basis = d.Basis
+	if err != nil {
+		return v.event(ctx, ev, err)
+	}
+	return v.event(ctx, ev, func() error {
+		defer v.lock(subject)()
+		if r.Restricted {
+			r.Since = v.now()
+		}
+		err := v.store.SetRestriction(ctx, subject, r)
+		if errors.Is(err, ErrNotFound) {
+			return v.notFound(ctx, subject)
+		}
+		if err != nil {
+			return fmt.Errorf("vault: store restriction: %w", err)
+		}
+		return nil
+	}())
+}
+
+// Restriction returns the customer's restriction state. It reveals no
+// personal data, only whether and why the customer is restricted, and is
+// not audited.
+func (v *Vault) Restriction(ctx context.Context, subject custos.SubjectID) (Restriction, error) {
+	if err := subject.Validate(); err != nil {
+		return Restriction{}, err
+	}
+	s, err := v.store.GetSubject(ctx, subject)
+	if errors.Is(err, ErrNotFound) {
+		return Restriction{}, v.notFound(ctx, subject)
+	}
+	if err != nil {
+		return Restriction{}, fmt.Errorf("vault: read subject: %w", err)
+	}
+	return s.Restriction, nil
+}

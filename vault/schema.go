@@ -1,0 +1,143 @@
+package vault
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/kind"
+)
+
+// Schema declares, in code, the record types the vault stores. It is
+// validated by New; a Schema must not be changed after it is given to New.
+type Schema struct {
+	// Types are the record types, such as "customer" or "lease".
+	Types []RecordType
+}
+
+// RecordType declares one kind of record and its fields.
+type RecordType struct {
+	// Name identifies the type: lower-case letters, digits, '-' and '_',
+	// starting with a letter, at most 64 bytes.
+	Name string
+	// Fields are the fields of the type; at least one.
+	Fields []Field
+}
+
+// Field declares one field of a record type.
+type Field struct {
+	// Name identifies the field within its type, with the same syntax as
+	// a type name.
+	Name string
+	// Kind is the value kind: what values the field takes and their
+	// canonical form.
+	Kind kind.Kind
+	// Class says how sensitive the field is (PIPL Art. 28; JR/T 0171).
+	Class custos.Class
+	// Required fields must be given to every Put.
+	Required bool
+	// MaxBytes limits the canonical value's length; 0 means the vault's
+	// Config.MaxValueBytes.
+	MaxBytes int
+}
+
+var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+
+// schema is the validated, indexed form of a Schema.
+type schema struct {
+	types map[string]*recordType
+	order []string
+}
+
+type recordType struct {
+	name   string
+	fields map[string]*Field
+	order  []string // field names, sorted
+}
+
+func compileSchema(s Schema, maxValue int) (*schema, error) {
+	if len(s.Types) == 0 {
+		return nil, fmt.Errorf("%w: schema declares no record type", ErrConfig)
+	}
+	out := &schema{types: map[string]*recordType{}}
+	for _, t := range s.Types {
+		if !namePattern.MatchString(t.Name) {
+			return nil, fmt.Errorf("%w: record type name %q is not a valid name", ErrConfig, t.Name)
+		}
+		if out.types[t.Name] != nil {
+			return nil, fmt.Errorf("%w: record type %q declared twice", ErrConfig, t.Name)
+		}
+		if len(t.Fields) == 0 {
+			return nil, fmt.Errorf("%w: record type %q has no field", ErrConfig, t.Name)
+		}
+		rt := &recordType{name: t.Name, fields: map[string]*Field{}}
+		for i := range t.Fields {
+			f := t.Fields[i]
+			switch {
+			case !namePattern.MatchString(f.Name):
+				return nil, fmt.Errorf("%w: %s: field name %q is not a valid name", ErrConfig, t.Name, f.Name)
+			case rt.fields[f.Name] != nil:
+				return nil, fmt.Errorf("%w: %s: field %q declared twice", ErrConfig, t.Name, f.Name)
+			case f.Kind == nil:
+				return nil, fmt.Errorf("%w: %s.%s: no kind", ErrConfig, t.Name, f.Name)
+			case f.MaxBytes < 0:
+				return nil, fmt.Errorf("%w: %s.%s: negative MaxBytes", ErrConfig, t.Name, f.Name)
+			}
+			if err := f.Class.Validate(); err != nil {
+				return nil, fmt.Errorf("%w: %s.%s: %v", ErrConfig, t.Name, f.Name, err)
+			}
+			if f.MaxBytes == 0 {
+				f.MaxBytes = maxValue
+			}
+			rt.fields[f.Name] = &f
+			rt.order = append(rt.order, f.Name)
+		}
+		slices.Sort(rt.order)
+		out.types[t.Name] = rt
+		out.order = append(out.order, t.Name)
+	}
+	return out, nil
+}
+
+// recordType returns the named type or ErrUnknownRecordType.
+func (s *schema) recordType(name string) (*recordType, error) {
+	t, ok := s.types[name]
+	if !ok {
+		return nil, ErrUnknownRecordType
+	}
+	return t, nil
+}
+
+// checkFields verifies that names are distinct fields of t and returns them
+// sorted. The error names the offending field name (a schema name, never a
+// value).
+func (t *recordType) checkFields(names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: no field named", ErrMissingField)
+	}
+	sorted := names
+	if !slices.IsSorted(names) {
+		sorted = slices.Clone(names)
+		slices.Sort(sorted)
+	}
+	for i, n := range sorted {
+		if t.fields[n] == nil {
+			return nil, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, t.name, safeName(n))
+		}
+		if i > 0 && sorted[i-1] == n {
+			return nil, fmt.Errorf("%w: field %q named twice", ErrUnknownField, n)
+		}
+	}
+	return sorted, nil
+}
+
+// safeName returns n if it is a valid schema name, else a placeholder, so
+// that a caller who passed a value where a field name belongs does not see
+// it echoed in an error.
+func safeName(n string) string {
+	if namePattern.MatchString(n) {
+		return n
+	}
+	return "(invalid name)"
+}

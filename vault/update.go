@@ -1,0 +1,99 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/custos-go/custos"
+)
+
+// Update changes the given fields of an existing record and keeps the
+// others, encrypting the new values under the customer's current primary
+// key. It fails like Put, and with ErrNotFound or ErrForgotten when there is
+// no record to update. Concurrent updates of one record are applied one
+// after the other; Update retries internally when another vault instance
+// writes the same record meanwhile, and returns ErrConflict if it keeps
+// losing.
+func (v *Vault) Update(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, values Values) error {
+	if err := validate(acc, subject); err != nil {
+		return err
+	}
+	t, err := v.schema.recordType(recordType)
+	if err != nil {
+		return err
+	}
+	names, canonical, err := t.canonicalize(values)
+	if err != nil {
+		return err
+	}
+	ev := custos.Event{Action: custos.ActionUpdate, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
+	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionUpdate, Subject: subject, RecordType: recordType, Fields: names})
+	ev.Basis = d.Basis
+	if err != nil {
+		return v.event(ctx, ev, err)
+	}
+	return v.event(ctx, ev, v.update(ctx, acc, subject, t, names, canonical))
+}
+
+func (v *Vault) update(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) error {
+	defer v.lock(subject)()
+	for range 5 {
+		s, err := v.store.GetRecord(ctx, subject, t.name)
+		if errors.Is(err, ErrNotFound) {
+			return v.notFound(ctx, subject)
+		}
+		if err != nil {
+			return fmt.Errorf("vault: read record: %w", err)
+		}
+		if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+			return err
+		}
+		old, err := decodeEnvelope(s.Envelope)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		a, err := v.keys.ForWrite(ctx, subject)
+		if err != nil {
+			return keyErr(err)
+		}
+		changed, err := seal(a, t.name, subject, names, canonical)
+		if err != nil {
+			return err
+		}
+		w := Write{
+			Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
+			Envelope: encodeEnvelope(merge(old, changed)), Expect: s.Version, Time: v.now(),
+		}
+		err = v.store.PutRecord(ctx, w)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("vault: store record: %w", err)
+		}
+	}
+	return ErrConflict
+}
+
+// merge returns old with the fields of changed replaced or added, sorted.
+func merge(old, changed envelope) envelope {
+	out := make(envelope, 0, len(old)+len(changed))
+	for _, f := range old {
+		if _, ok := changed.get(f.name); !ok {
+			out = append(out, f)
+		}
+	}
+	out = append(out, changed...)
+	slices.SortFunc(out, func(a, b sealedField) int {
+		switch {
+		case a.name < b.name:
+			return -1
+		case a.name > b.name:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
