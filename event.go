@@ -9,7 +9,7 @@ import (
 // are written into log entries an auditor verifies years later.
 type Action string
 
-// The actions of the vault and the consent registry.
+// The actions of the vault, the consent registry and the audit log.
 const (
 	ActionPut        Action = "vault.put"
 	ActionGet        Action = "vault.get"
@@ -19,6 +19,20 @@ const (
 	ActionRestrict   Action = "vault.restrict"
 	ActionUnrestrict Action = "vault.unrestrict"
 	ActionExport     Action = "vault.export"
+
+	ActionConsentRequest  Action = "consent.request"
+	ActionConsentGrant    Action = "consent.grant"
+	ActionConsentRefuse   Action = "consent.refuse"
+	ActionConsentDefer    Action = "consent.defer"
+	ActionConsentWithdraw Action = "consent.withdraw"
+	ActionConsentRenew    Action = "consent.renew"
+	ActionConsentExpire   Action = "consent.expire"
+	ActionConsentRevoke   Action = "consent.revoke"
+	ActionConsentReceipt  Action = "consent.receipt"
+
+	// ActionAuditRead is a read of the audit log itself (a query, an
+	// export for auditors); monitors alert on it.
+	ActionAuditRead Action = "audit.read"
 )
 
 // Outcome says how an operation ended.

@@ -23,7 +23,9 @@ type events struct {
 func (e *events) Record(_ context.Context, ev custos.Event) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.all != nil || true { e.all = append(e.all[:0:0], ev)[:0] }
+	if e.all != nil || true {
+		e.all = append(e.all[:0:0], ev)[:0]
+	}
 	return nil
 }
 

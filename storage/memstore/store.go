@@ -24,7 +24,7 @@ type Store struct {
 	subjects     map[custos.SubjectID]vault.Subject
 	subjectByRef map[string]custos.SubjectID
 	records      map[custos.SubjectID]map[string]vault.Stored
-	index        map[indexKey]map[recordKey]bool  // (index, value) → records
+	index        map[indexKey]map[recordKey]bool   // (index, value) → records
 	recordIndex  map[recordKey]map[string][][]byte // record → index name → values
 }
 

@@ -1,0 +1,70 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for the cleanup connection
+	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/storage/sqlstore"
+	"github.com/custos-go/custos/storage/storetest"
+)
+
+// openSQLite opens a fresh SQLite database in the test's temporary
+// directory.
+func openSQLite(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "custos.db"), nil)
+	require.NoError(t, err)
+	return db
+}
+
+// postgresDSN returns CUSTOS_TEST_POSTGRES_DSN or skips the test.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping PostgreSQL tests (see DEVELOPERS.md)")
+	}
+	return dsn
+}
+
+// openPostgres opens a fresh schema of its own in the test database, and
+// drops it when the test ends, so that runs never collide.
+func openPostgres(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	dsn := postgresDSN(t)
+	schema := "custos_test_" + randomSuffix(t)
+	db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", dsn)
+		if err == nil {
+			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
+			admin.Close()
+		}
+	})
+	return db
+}
+
+func randomSuffix(t *testing.T) string {
+	var b [8]byte
+	_, err := rand.Read(b[:])
+	require.NoError(t, err)
+	return hex.EncodeToString(b[:])
+}
+
+func TestConformanceSQLite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Adapter { return openSQLite(t) })
+}
+
+func TestConformancePostgres(t *testing.T) {
+	postgresDSN(t)
+	storetest.Run(t, func(t *testing.T) storetest.Adapter { return openPostgres(t) })
+}

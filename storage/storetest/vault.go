@@ -1,0 +1,7 @@
+package storetest
+
+import "testing"
+
+func runVault(t *testing.T, open Opener) {
+	_ = open
+}
