@@ -110,7 +110,10 @@ func (e envelope) get(name string) ([]byte, bool) {
 // in an encoded envelope without decoding it whole: the read path's
 // allocation-free merge of two sorted lists. out[i] is nil when names[i] is
 // absent. It validates what it walks as strictly as decodeEnvelope.
-func lookup(b []byte, names []string, out [][]byte) error {
+//
+// Every name in the envelope must be a key of declared: a field the schema
+// does not declare means the envelope was altered.
+func lookup[F any](b []byte, names []string, out [][]byte, declared map[string]F) error {
 	if len(b) == 0 || b[0] != envelopeV1 {
 		return fmt.Errorf("%w: unknown version", errEnvelope)
 	}
@@ -137,6 +140,9 @@ func lookup(b []byte, names []string, out [][]byte) error {
 			return fmt.Errorf("%w: field names not sorted or repeated", errEnvelope)
 		}
 		prev = name
+		if _, ok := declared[string(name)]; !ok {
+			return fmt.Errorf("%w: undeclared field", errEnvelope)
+		}
 		for j < len(names) && names[j] < string(name) {
 			j++
 		}

@@ -82,7 +82,7 @@ func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.Subje
 // decrypts.
 func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(name, canonical string) error) error {
 	cts := make([][]byte, len(names))
-	if err := lookup(raw, names, cts); err != nil {
+	if err := lookup(raw, names, cts, t.fields); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	plain := make([][]byte, len(names))
