@@ -52,7 +52,7 @@ func decodeEnvelope(b []byte) (envelope, error) {
 		return nil, fmt.Errorf("%w: unknown version", errEnvelope)
 	}
 	b = b[1:]
-	n, k := binary.Uvarint(b)
+	n, k := uvarint(b)
 	if k <= 0 || n > maxEnvelopeFields {
 		return nil, fmt.Errorf("%w: bad field count", errEnvelope)
 	}
@@ -79,9 +79,19 @@ func decodeEnvelope(b []byte) (envelope, error) {
 	return e, nil
 }
 
+// uvarint reads a minimally encoded uvarint: the format has one encoding
+// per value, so that no two byte strings decode to the same envelope.
+func uvarint(b []byte) (uint64, int) {
+	n, k := binary.Uvarint(b)
+	if k > 1 && b[k-1] == 0 {
+		return 0, 0 // a trailing zero byte pads a shorter encoding
+	}
+	return n, k
+}
+
 // chunk splits a uvarint-length-prefixed byte string off b.
 func chunk(b []byte) (data, rest []byte, err error) {
-	n, k := binary.Uvarint(b)
+	n, k := uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k) {
 		return nil, nil, fmt.Errorf("%w: truncated", errEnvelope)
 	}
@@ -118,7 +128,7 @@ func lookup[F any](b []byte, names []string, out [][]byte, declared map[string]F
 		return fmt.Errorf("%w: unknown version", errEnvelope)
 	}
 	b = b[1:]
-	n, k := binary.Uvarint(b)
+	n, k := uvarint(b)
 	if k <= 0 || n > maxEnvelopeFields {
 		return fmt.Errorf("%w: bad field count", errEnvelope)
 	}
