@@ -15,29 +15,24 @@ var _ keys.Store = (*keyStore)(nil)
 
 func (k *keyStore) base() *DB { return (*DB)(k) }
 
-// affected returns the rows a statement changed.
-func affected(res sql.Result, err error) (int64, error) {
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
 
 func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 	s := k.base()
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, kek_id, keyset, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		string(d.Subject), d.Ref, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
-	if err != nil {
-		return s.wrap("create DEK", err)
-	}
-	if n == 0 {
-		return keys.ErrExists
-	}
-	return nil
+	return s.write(ctx, "create DEK", func(ctx context.Context, q querier) error {
+		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, kek_id, keyset, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+			string(d.Subject), d.Ref, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
+		if err != nil {
+			return s.wrap("create DEK", err)
+		}
+		if n == 0 {
+			return keys.ErrExists
+		}
+		return nil
+	})
 }
 
 func (k *keyStore) GetDEK(ctx context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {
@@ -63,19 +58,12 @@ func (k *keyStore) UpdateDEK(ctx context.Context, d keys.WrappedDEK) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_deks SET kek_id = $1, keyset = $2, version = $3, updated_at = $4
-		WHERE subject = $5 AND version = $6`,
-		d.KEKID, d.Keyset, d.Version, micros(d.Updated), string(d.Subject), d.Version-1))
-	if err != nil {
-		return s.wrap("update DEK", err)
-	}
-	if n == 1 {
-		return nil
-	}
-	if _, err := k.GetDEK(ctx, d.Subject); err != nil {
-		return err
-	}
-	return keys.ErrConflict
+	return s.write(ctx, "update DEK", func(ctx context.Context, q querier) error {
+		return conditional(ctx, q, s, "update DEK", keys.ErrNotFound, keys.ErrConflict,
+			`UPDATE custos_deks SET kek_id = $1, keyset = $2, version = $3, updated_at = $4 WHERE subject = $5 AND version = $6`,
+			[]any{d.KEKID, d.Keyset, d.Version, micros(d.Updated), string(d.Subject), d.Version - 1},
+			`SELECT COUNT(*) FROM custos_deks WHERE subject = $1`, string(d.Subject))
+	})
 }
 
 func (k *keyStore) DeleteDEK(ctx context.Context, subject custos.SubjectID) error {
@@ -83,14 +71,16 @@ func (k *keyStore) DeleteDEK(ctx context.Context, subject custos.SubjectID) erro
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `DELETE FROM custos_deks WHERE subject = $1`, string(subject)))
-	if err != nil {
-		return s.wrap("delete DEK", err)
-	}
-	if n == 0 {
-		return keys.ErrNotFound
-	}
-	return nil
+	return s.write(ctx, "delete DEK", func(ctx context.Context, q querier) error {
+		n, err := affected(q.ExecContext(ctx, `DELETE FROM custos_deks WHERE subject = $1`, string(subject)))
+		if err != nil {
+			return s.wrap("delete DEK", err)
+		}
+		if n == 0 {
+			return keys.ErrNotFound
+		}
+		return nil
+	})
 }
 
 func (k *keyStore) DeleteDEKByRef(ctx context.Context, ref []byte) (bool, error) {
@@ -98,11 +88,12 @@ func (k *keyStore) DeleteDEKByRef(ctx context.Context, ref []byte) (bool, error)
 	if err := s.check(); err != nil {
 		return false, err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `DELETE FROM custos_deks WHERE ref = $1`, ref))
-	if err != nil {
-		return false, s.wrap("delete DEK", err)
-	}
-	return n > 0, nil
+	var n int64
+	err := s.write(ctx, "delete DEK", func(ctx context.Context, q querier) (err error) {
+		n, err = affected(q.ExecContext(ctx, `DELETE FROM custos_deks WHERE ref = $1`, ref))
+		return s.wrap("delete DEK", err)
+	})
+	return n > 0, err
 }
 
 func (k *keyStore) ScanDEKs(ctx context.Context, after custos.SubjectID, limit int) ([]keys.WrappedDEK, error) {
@@ -145,16 +136,18 @@ func (k *keyStore) CreateKey(ctx context.Context, w keys.WrappedKey) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `INSERT INTO custos_named_keys (name, kek_id, keyset, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		w.Name, w.KEKID, w.Keyset, w.Version, micros(w.Created), micros(w.Updated)))
-	if err != nil {
-		return s.wrap("create key", err)
-	}
-	if n == 0 {
-		return keys.ErrExists
-	}
-	return nil
+	return s.write(ctx, "create key", func(ctx context.Context, q querier) error {
+		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_named_keys (name, kek_id, keyset, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			w.Name, w.KEKID, w.Keyset, w.Version, micros(w.Created), micros(w.Updated)))
+		if err != nil {
+			return s.wrap("create key", err)
+		}
+		if n == 0 {
+			return keys.ErrExists
+		}
+		return nil
+	})
 }
 
 func (k *keyStore) GetKey(ctx context.Context, name string) (keys.WrappedKey, error) {
@@ -181,18 +174,12 @@ func (k *keyStore) UpdateKey(ctx context.Context, w keys.WrappedKey) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_named_keys SET kek_id = $1, keyset = $2, version = $3, updated_at = $4
-		WHERE name = $5 AND version = $6`, w.KEKID, w.Keyset, w.Version, micros(w.Updated), w.Name, w.Version-1))
-	if err != nil {
-		return s.wrap("update key", err)
-	}
-	if n == 1 {
-		return nil
-	}
-	if _, err := k.GetKey(ctx, w.Name); err != nil {
-		return err
-	}
-	return keys.ErrConflict
+	return s.write(ctx, "update key", func(ctx context.Context, q querier) error {
+		return conditional(ctx, q, s, "update key", keys.ErrNotFound, keys.ErrConflict,
+			`UPDATE custos_named_keys SET kek_id = $1, keyset = $2, version = $3, updated_at = $4 WHERE name = $5 AND version = $6`,
+			[]any{w.KEKID, w.Keyset, w.Version, micros(w.Updated), w.Name, w.Version - 1},
+			`SELECT COUNT(*) FROM custos_named_keys WHERE name = $1`, w.Name)
+	})
 }
 
 func (k *keyStore) ListKeys(ctx context.Context) ([]keys.WrappedKey, error) {

@@ -15,9 +15,11 @@ func (l *ledger) AppendShred(ctx context.Context, e keys.ShredEntry) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO custos_shred_ledger (ref, shredded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-		e.Ref, micros(e.At))
-	return s.wrap("append to shred ledger", err)
+	return s.write(ctx, "append to shred ledger", func(ctx context.Context, q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO custos_shred_ledger (ref, shredded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			e.Ref, micros(e.At))
+		return s.wrap("append to shred ledger", err)
+	})
 }
 
 func (l *ledger) IsShredded(ctx context.Context, ref []byte) (bool, error) {

@@ -129,18 +129,29 @@ func (s *DB) apply(ctx context.Context, m migration) (err error) {
 	return nil
 }
 
-// inTx runs fn in a transaction and commits it, or rolls back on error.
-func (s *DB) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+// write runs fn as one atomic write: on SQLite through the group writer,
+// on PostgreSQL in a transaction of its own. fn must run its statements on
+// the querier and context it is given, and wrap its own errors; on SQLite
+// the context is detached from cancellation once the write has started.
+func (s *DB) write(ctx context.Context, op string, fn func(ctx context.Context, q querier) error) error {
 	if err := s.check(); err != nil {
 		return err
+	}
+	if s.writer != nil {
+		return s.writer.do(ctx, func(tx *sql.Tx) error { return fn(context.WithoutCancel(ctx), tx) })
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(op, err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return s.wrap(op, tx.Commit())
+}
+
+// inTx runs fn as one atomic write, like write, giving it the transaction.
+func (s *DB) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	return s.write(ctx, op, func(_ context.Context, q querier) error { return fn(q.(*sql.Tx)) })
 }

@@ -47,6 +47,7 @@ type DB struct {
 	dialect dialect
 	closed  atomic.Bool
 	stmts   statements
+	writer  *groupWriter // SQLite only
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -122,11 +123,20 @@ func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
 		return nil, fmt.Errorf("%w: %s", ErrConnect, classify(err))
 	}
 	s := &DB{db: db, dialect: d}
+	if d == sqlite {
+		s.writer = newGroupWriter(db, s.wrap)
+	}
 	if err := s.migrate(ctx); err != nil {
+		if s.writer != nil {
+			s.writer.close()
+		}
 		db.Close()
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
+		if s.writer != nil {
+			s.writer.close()
+		}
 		db.Close()
 		return nil, err
 	}
@@ -137,6 +147,9 @@ func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
 func (s *DB) Close() error {
 	if s.closed.Swap(true) {
 		return nil
+	}
+	if s.writer != nil {
+		s.writer.close()
 	}
 	s.stmts.close()
 	return s.db.Close()

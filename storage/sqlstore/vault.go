@@ -67,37 +67,49 @@ func getSubject(ctx context.Context, q querier, subject custos.SubjectID, s *DB)
 
 func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectID) ([]vault.Stored, error) {
 	s := v.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	// One statement, so the subject entry and its records are one snapshot.
+	rows, err := s.db.QueryContext(ctx, `SELECT s.restricted, s.restriction_ground, s.restricted_at,
+		r.record_type, r.envelope, r.version, r.created_at, r.updated_at
+		FROM custos_subjects s LEFT JOIN custos_records r ON r.subject = s.subject
+		WHERE s.subject = $1 ORDER BY r.record_type`, string(subject))
+	if err != nil {
+		return nil, s.wrap("read records", err)
+	}
+	defer rows.Close()
+	found := false
 	var out []vault.Stored
-	// One transaction, so the subject entry and its records are one
-	// consistent snapshot.
-	err := s.inTx(ctx, "read records", func(tx *sql.Tx) error {
-		sub, err := getSubject(ctx, tx, subject, s)
-		if err != nil {
-			return err
+	for rows.Next() {
+		found = true
+		var res vault.Restriction
+		var since int64
+		var typ sql.NullString
+		var env []byte
+		var version, created, updated sql.NullInt64
+		if err := rows.Scan(&res.Restricted, &res.Ground, &since, &typ, &env, &version, &created, &updated); err != nil {
+			return nil, s.wrap("read records", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT record_type, envelope, version, created_at, updated_at
-			FROM custos_records WHERE subject = $1 ORDER BY record_type`, string(subject))
-		if err != nil {
-			return s.wrap("read records", err)
+		if !typ.Valid {
+			continue // a subject entry without records
 		}
-		defer rows.Close()
-		for rows.Next() {
-			r := vault.Stored{Subject: subject, Restriction: sub.Restriction}
-			var created, updated int64
-			if err := rows.Scan(&r.Type, &r.Envelope, &r.Version, &created, &updated); err != nil {
-				return s.wrap("read records", err)
-			}
-			r.Created, r.Updated = fromMicros(created), fromMicros(updated)
-			out = append(out, r)
-		}
-		return s.wrap("read records", rows.Err())
-	})
-	return out, err
+		res.Since = fromMicros(since)
+		out = append(out, vault.Stored{Subject: subject, Type: typ.String, Envelope: env, Version: version.Int64,
+			Created: fromMicros(created.Int64), Updated: fromMicros(updated.Int64), Restriction: res})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("read records", err)
+	}
+	if !found {
+		return nil, vault.ErrNotFound
+	}
+	return out, nil
 }
 
 func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 	s := v.base()
-	return s.inTx(ctx, "write record", func(tx *sql.Tx) error {
+	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error {
 		t := micros(w.Time)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT (subject) DO NOTHING`, string(w.Subject), w.Ref, t); err != nil {
@@ -149,21 +161,23 @@ func (v *vaultStore) SetRestriction(ctx context.Context, subject custos.SubjectI
 	if err := s.check(); err != nil {
 		return err
 	}
-	n, err := affected(s.db.ExecContext(ctx, `UPDATE custos_subjects SET restricted = $1, restriction_ground = $2, restricted_at = $3
-		WHERE subject = $4`, r.Restricted, r.Ground, micros(r.Since), string(subject)))
-	if err != nil {
-		return s.wrap("write restriction", err)
-	}
-	if n == 0 {
-		return vault.ErrNotFound
-	}
-	return nil
+	return s.write(ctx, "write restriction", func(ctx context.Context, q querier) error {
+		n, err := affected(q.ExecContext(ctx, `UPDATE custos_subjects SET restricted = $1, restriction_ground = $2, restricted_at = $3
+			WHERE subject = $4`, r.Restricted, r.Ground, micros(r.Since), string(subject)))
+		if err != nil {
+			return s.wrap("write restriction", err)
+		}
+		if n == 0 {
+			return vault.ErrNotFound
+		}
+		return nil
+	})
 }
 
 func (v *vaultStore) DeleteSubject(ctx context.Context, subject custos.SubjectID) (vault.Deleted, error) {
 	s := v.base()
 	var d vault.Deleted
-	err := s.inTx(ctx, "delete subject", func(tx *sql.Tx) error {
+	err := s.write(ctx, "delete subject", func(ctx context.Context, tx querier) error {
 		var err error
 		d, err = deleteSubject(ctx, tx, s, subject)
 		return err
@@ -171,7 +185,7 @@ func (v *vaultStore) DeleteSubject(ctx context.Context, subject custos.SubjectID
 	return d, err
 }
 
-func deleteSubject(ctx context.Context, tx *sql.Tx, s *DB, subject custos.SubjectID) (vault.Deleted, error) {
+func deleteSubject(ctx context.Context, tx querier, s *DB, subject custos.SubjectID) (vault.Deleted, error) {
 	var d vault.Deleted
 	n, err := affected(tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1`, string(subject)))
 	if err != nil {
@@ -194,7 +208,7 @@ func deleteSubject(ctx context.Context, tx *sql.Tx, s *DB, subject custos.Subjec
 func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error) {
 	s := v.base()
 	var found bool
-	err := s.inTx(ctx, "delete subject", func(tx *sql.Tx) error {
+	err := s.write(ctx, "delete subject", func(ctx context.Context, tx querier) error {
 		var subject string
 		err := tx.QueryRowContext(ctx, `SELECT subject FROM custos_subjects WHERE ref = $1`, ref).Scan(&subject)
 		if errors.Is(err, sql.ErrNoRows) {

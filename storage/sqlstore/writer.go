@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	
+	"github.com/custos-go/custos"
+)
+
+// SQLite has one writer at a time, and with synchronous=FULL each commit
+// waits for the disk. The group writer lets concurrent writes share one
+// commit: a single goroutine takes every write waiting, runs each in its own
+// savepoint of one transaction (a failing write is rolled back alone),
+// commits once, and only then answers every caller. A caller still returns
+// only once its write is durable.
+
+// maxGroup bounds the writes committed together.
+const maxGroup = 256
+
+type writeReq struct {
+	ctx  context.Context // checked before the write starts
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// groupWriter serializes and groups SQLite writes.
+type groupWriter struct {
+	db   *sql.DB
+	wrap func(op string, err error) error // wraps the writer's own errors
+	reqs chan writeReq
+	quit chan struct{}
+	gone chan struct{}
+}
+
+func newGroupWriter(db *sql.DB, wrap func(string, error) error) *groupWriter {
+	w := &groupWriter{db: db, wrap: wrap, reqs: make(chan writeReq), quit: make(chan struct{}), gone: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// do runs fn in the next group and waits for the group's commit.
+func (w *groupWriter) do(ctx context.Context, fn func(*sql.Tx) error) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case w.reqs <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-w.quit:
+		return w.wrap("write", custos.ErrClosed)
+	}
+	return <-req.done
+}
+
+func (w *groupWriter) close() {
+	close(w.quit)
+	<-w.gone
+}
+
+func (w *groupWriter) loop() {
+	defer close(w.gone)
+	for {
+		var group []writeReq
+		select {
+		case r := <-w.reqs:
+			group = append(group, r)
+		case <-w.quit:
+			return
+		}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case r := <-w.reqs:
+				group = append(group, r)
+			default:
+				break drain
+			}
+		}
+		w.commit(group)
+	}
+}
+
+func (w *groupWriter) commit(group []writeReq) {
+	results := make([]error, len(group))
+	tx, err := w.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		w.fail(group, w.wrap("begin", err))
+		return
+	}
+	for i, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+			results[i] = w.wrap("savepoint", err)
+			continue
+		}
+		// The write runs on, even if its caller gives up meanwhile:
+		// interrupting a statement would roll back the whole group.
+		if err := r.fn(tx); err != nil {
+			results[i] = err
+			if _, rerr := tx.Exec(`ROLLBACK TO w`); rerr != nil {
+				// The transaction is unusable: fail the whole group.
+				tx.Rollback()
+				w.fail(group, w.wrap("rollback to savepoint", rerr))
+				return
+			}
+		}
+		if _, err := tx.Exec(`RELEASE w`); err != nil && results[i] == nil {
+			results[i] = w.wrap("release savepoint", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		w.fail(group, w.wrap("commit", err))
+		return
+	}
+	for i, r := range group {
+		r.done <- results[i]
+	}
+}
+
+// fail answers every write of a group with err: none of them was committed.
+func (w *groupWriter) fail(group []writeReq, err error) {
+	for _, r := range group {
+		r.done <- err
+	}
+}

@@ -1,0 +1,184 @@
+package vault_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/tink-crypto/tink-go/v2/aead"
+	"github.com/tink-crypto/tink-go/v2/keyset"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/keys/insecuredevkek"
+	"github.com/custos-go/custos/kind"
+	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/storage/sqlstore"
+	"github.com/custos-go/custos/vault"
+)
+
+// benchRecord is the 10-field record every sub-benchmark reads.
+var benchFields = []string{"address", "amount", "card", "contract", "email", "mobile", "name", "note", "resident_id", "start"}
+
+var benchValues = vault.Values{
+	"address":     "上海市浦东新区世纪大道100号",
+	"amount":      "125000.00 CNY",
+	"card":        "6222020200112233445",
+	"contract":    "LC-2026-000123",
+	"email":       "customer0001@example.com",
+	"mobile":      "13800000000",
+	"name":        "张三",
+	"note":        "leased vehicle, monthly payments",
+	"resident_id": "110105194912310021",
+	"start":       "2026-01-15",
+}
+
+func benchSchema() vault.Schema {
+	fields := make([]vault.Field, len(benchFields))
+	for i, n := range benchFields {
+		fields[i] = vault.Field{Name: n, Kind: kind.Text{}, Class: c2}
+	}
+	return vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: fields}}}
+}
+
+var benchAccess = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: "lease-servicing"}
+
+// benchVault builds a vault over the stores with the purpose granted every
+// field.
+func benchVault(b *testing.B, ks keys.Store, ledger keys.Ledger, vs vault.Store, cache keys.CacheConfig, rec vault.Recorder) *vault.Vault {
+	b.Helper()
+	ctx := context.Background()
+	kek, err := insecuredevkek.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: ks, Ledger: ledger, Cache: cache})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := benchSchema()
+	al, err := vault.NewAllowList(s, map[custos.PurposeID]vault.Grant{benchAccess.Purpose: {
+		Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet}, Fields: map[string][]string{"customer": benchFields}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := vault.New(vault.Config{Schema: s, Keys: kr, Store: vs, Authorizer: al, Recorder: rec})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := v.Put(ctx, benchAccess, "C0001", "customer", benchValues); err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+func readLoop(b *testing.B, v *vault.Vault) {
+	ctx := context.Background()
+	for b.Loop() {
+		r, err := v.Get(ctx, benchAccess, "C0001", "customer", benchFields...)
+		if err != nil || len(r.Values) != len(benchFields) {
+			b.Fatal(err)
+		}
+	}
+}
+
+func openBenchSQLite(b *testing.B) *sqlstore.DB {
+	b.Helper()
+	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "bench.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// BenchmarkGet reads one 10-field record. Baselines sit beside the vault:
+// raw-tink decrypts the same ten values with a plain Tink AEAD, and
+// sqlite-plaintext reads them unencrypted, as one row, from the same SQLite
+// database.
+func BenchmarkGet(b *testing.B) {
+	b.Run("raw-tink", func(b *testing.B) {
+		h, err := keyset.NewHandle(aead.AES256GCMKeyTemplate())
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := aead.New(h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cts := make([][]byte, len(benchFields))
+		ads := make([][]byte, len(benchFields))
+		for i, n := range benchFields {
+			ads[i] = []byte("customer/C0001/" + n)
+			if cts[i], err = a.Encrypt([]byte(benchValues[n].(string)), ads[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for b.Loop() {
+			for i, ct := range cts {
+				if _, err := a.Decrypt(ct, ads[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("mem", func(b *testing.B) {
+		db := memstore.New()
+		readLoop(b, benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{}))
+	})
+	b.Run("sqlite-plaintext", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		stmt := plaintextTable(b, db.SQL())
+		dest := make([]any, len(benchFields))
+		vals := make([]string, len(benchFields))
+		for i := range dest {
+			dest[i] = &vals[i]
+		}
+		for b.Loop() {
+			if err := stmt.QueryRow("C0001").Scan(dest...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sqlite", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		readLoop(b, benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{}))
+	})
+	b.Run("cold", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		readLoop(b, benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{Disabled: true}, discard{}))
+	})
+}
+
+// plaintextTable creates the baseline table in db — the same ten values
+// in clear, one row, one column each — and returns the prepared read.
+func plaintextTable(b *testing.B, db *sql.DB) *sql.Stmt {
+	b.Helper()
+	cols, marks, args := "", "", []any{"C0001"}
+	for i, n := range benchFields {
+		cols += ", " + n + " TEXT NOT NULL"
+		marks += fmt.Sprintf(", $%d", i+2)
+		args = append(args, benchValues[n])
+	}
+	if _, err := db.Exec(`CREATE TABLE plain_customers (id TEXT PRIMARY KEY` + cols + `)`); err != nil {
+		b.Fatal(err)
+	}
+	names := ""
+	for i, n := range benchFields {
+		if i > 0 {
+			names += ", "
+		}
+		names += n
+	}
+	if _, err := db.Exec(`INSERT INTO plain_customers (id, `+names+`) VALUES ($1`+marks+`)`, args...); err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := db.Prepare(`SELECT ` + names + ` FROM plain_customers WHERE id = $1`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stmt.Close() })
+	return stmt
+}
