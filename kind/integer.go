@@ -8,6 +8,10 @@ import (
 // Integer is a whole number that fits in an int64, such as a count of
 // months. Canonical accepts any Go integer type; readers receive int64. Its
 // canonical form is the decimal notation without leading zeros or plus sign.
+//
+// The rules a [RuleError] names are "out of the int64 range", "out of its
+// declared range", "stored text is not a decimal integer" and "stored text
+// is not canonical".
 type Integer struct {
 	// Min and Max bound the value when Min < Max; the zero value accepts
 	// every int64.
@@ -63,7 +67,8 @@ func (k Integer) check(n int64) error {
 	return nil
 }
 
-// Value parses the decimal form into an int64.
+// Value parses the decimal form into an int64. It does not apply Min and
+// Max, so that narrowing them never makes stored values unreadable.
 func (k Integer) Value(canonical string) (any, error) {
 	n, err := strconv.ParseInt(canonical, 10, 64)
 	if err != nil {
@@ -72,8 +77,7 @@ func (k Integer) Value(canonical string) (any, error) {
 	if strconv.FormatInt(n, 10) != canonical {
 		return nil, invalid(k.Name(), "stored text is not canonical")
 	}
-	if err := k.check(n); err != nil {
-		return nil, err
-	}
 	return n, nil
 }
+
+var _ Kind = Integer{}

@@ -28,10 +28,29 @@ type Kind interface {
 	Value(canonical string) (any, error)
 }
 
-// invalid returns an error wrapping ErrInvalid that names the kind and the
-// rule, never the value.
+// RuleError reports the rule of a kind that a value broke. It wraps
+// [ErrInvalid] and holds the names of the kind and the rule, never the value,
+// so it can be logged and returned to callers as is.
+type RuleError struct {
+	// Kind is the Name of the kind, such as "cn-resident-id".
+	Kind string
+	// Rule names the rule that failed, such as "bad check character". Each
+	// kind's documentation lists its rules.
+	Rule string
+}
+
+// Error returns "kind: invalid value: <kind>: <rule>".
+func (e *RuleError) Error() string {
+	return ErrInvalid.Error() + ": " + e.Kind + ": " + e.Rule
+}
+
+// Unwrap returns [ErrInvalid].
+func (e *RuleError) Unwrap() error { return ErrInvalid }
+
+// invalid returns a *RuleError naming the kind and the rule, never the
+// value.
 func invalid(kind, rule string) error {
-	return fmt.Errorf("%w: %s: %s", ErrInvalid, kind, rule)
+	return &RuleError{Kind: kind, Rule: rule}
 }
 
 // wrongType returns an error wrapping ErrWrongType naming the Go type given

@@ -10,7 +10,12 @@ import (
 
 // Text is free text: any valid UTF-8 without control characters other than
 // tab and newline. Its canonical form is Unicode NFC with surrounding white
-// space removed; it must not be empty.
+// space removed; it must not be empty. Unlike the other kinds it keeps
+// compatibility characters (full-width letters, ligatures) as written.
+//
+// The rules a [RuleError] names are "not valid UTF-8", "empty", "contains a
+// control character", "longer than its maximum length" and, from Value,
+// "stored text is not valid UTF-8".
 type Text struct {
 	// MaxRunes limits the length in characters; 0 means no limit beyond
 	// the vault's size limit.
@@ -48,15 +53,21 @@ func (t Text) canonical(s string) (string, error) {
 	return s, nil
 }
 
-// Value returns the canonical text as a string after checking it is
-// canonical.
+// Value returns the canonical text as a string. It checks only that the
+// text is valid UTF-8: stored values come out of authenticated encryption
+// exactly as Canonical produced them.
 func (t Text) Value(canonical string) (any, error) {
-	s, err := t.canonical(canonical)
-	if err != nil {
-		return nil, err
+	if !utf8.ValidString(canonical) {
+		return nil, invalid(t.Name(), "stored text is not valid UTF-8")
 	}
-	if s != canonical {
-		return nil, invalid(t.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return canonical, nil
 }
+
+// Mask hides free text entirely, its length included: "***". Free text can
+// hold any personal information, so no part of it is safe to show.
+func (Text) Mask(string) string { return "***" }
+
+var _ interface {
+	Kind
+	Masker
+} = Text{}

@@ -15,7 +15,6 @@ var _ keys.Store = (*keyStore)(nil)
 
 func (k *keyStore) base() *DB { return (*DB)(k) }
 
-
 func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 	s := k.base()
 	if err := s.check(); err != nil {

@@ -3,7 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	
+
 	"github.com/custos-go/custos"
 )
 

@@ -1,0 +1,91 @@
+package kind
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Address is a postal or residential address written as free text, such
+// as "北京市朝阳区某某路1号"; an address tied to a person is personal
+// information under PIPL Art. 4 and GDPR Art. 4(1).
+//
+// Canonical accepts a string, folds width variants, applies NFKC, replaces
+// each run of white space (line breaks included) by one space and trims
+// both ends. The rules a [RuleError] names are "not valid UTF-8", "empty",
+// "contains a control character" and "longer than its maximum length".
+type Address struct {
+	// MaxRunes limits the canonical length in characters; 0 means 200.
+	MaxRunes int
+	// MaskReveal is how many leading and trailing characters Mask shows;
+	// nil means the first 6 and none at the end.
+	MaskReveal *Reveal
+}
+
+// Name returns "address".
+func (Address) Name() string { return "address" }
+
+// Canonical validates v, a string, and returns its canonical form.
+func (k Address) Canonical(v any) (string, error) {
+	s, err := asString(k.Name(), v)
+	if err != nil {
+		return "", err
+	}
+	if s, err = k.parse(s); err != nil {
+		return "", err
+	}
+	maxRunes := k.MaxRunes
+	if maxRunes <= 0 {
+		maxRunes = 200
+	}
+	if utf8.RuneCountInString(s) > maxRunes {
+		return "", invalid(k.Name(), "longer than its maximum length")
+	}
+	return s, nil
+}
+
+// Value checks that canonical is a canonical address and returns it as a
+// string. It does not apply MaxRunes, so that lowering the limit never
+// makes stored addresses unreadable.
+func (k Address) Value(canonical string) (any, error) {
+	s, err := k.parse(canonical)
+	if err != nil {
+		return nil, err
+	}
+	if s != canonical {
+		return nil, invalid(k.Name(), "stored text is not canonical")
+	}
+	return s, nil
+}
+
+// Mask shows the characters MaskReveal names with "****" between them,
+// whatever the length: "北京市朝阳区****" by default. An address no longer
+// than the characters shown is masked as "****" alone.
+func (k Address) Mask(canonical string) string {
+	first, last := k.MaskReveal.counts(Reveal{First: 6})
+	r := []rune(canonical)
+	if len(r) <= first+last {
+		return "****"
+	}
+	return string(r[:first]) + "****" + string(r[len(r)-last:])
+}
+
+func (k Address) parse(s string) (string, error) {
+	s, err := folded(k.Name(), s)
+	if err != nil {
+		return "", err
+	}
+	s = collapseSpace(s)
+	if s == "" {
+		return "", invalid(k.Name(), "empty")
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return "", invalid(k.Name(), "contains a control character")
+	}
+	return s, nil
+}
+
+var _ interface {
+	Kind
+	Masker
+} = Address{}

@@ -1,0 +1,53 @@
+package kind
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+)
+
+// folded checks that s is valid UTF-8 and returns it with width variants
+// folded (full-width ASCII to ASCII, half-width katakana to full-width) and
+// then in Unicode NFKC, so that "１３８", "138" and "138" read the same.
+func folded(kind, s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", invalid(kind, "not valid UTF-8")
+	}
+	return norm.NFKC.String(width.Fold.String(s)), nil
+}
+
+// isSeparator reports the white space and dashes people type inside
+// numbers: "138 1234-5678", "1101 0519…", including U+2212 MINUS SIGN,
+// which typists use as a dash.
+func isSeparator(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212'
+}
+
+// removeFunc returns s without the runes for which drop reports true.
+func removeFunc(s string, drop func(rune) bool) string {
+	return strings.Map(func(r rune) rune {
+		if drop(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isDigits reports whether s is not empty and holds only ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// collapseSpace replaces each run of white space in s by one space and
+// trims both ends.
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
