@@ -16,11 +16,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -124,37 +126,61 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	fmt.Fprintf(out, "custos quickstart: database %s\n", *dbPath)
 	clerk := custos.Access{Actor: custos.Actor{ID: "onboarding-job", Role: "system"}, Purpose: onboarding}
-	first, err := load(ctx, v, clerk, *n)
+	stored, err := db.Keys().CountDEKs(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "stored %d synthetic customers, each field encrypted under the customer's own key\n", *n)
+	if stored == 0 {
+		if err := load(ctx, v, clerk, *n); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "stored %d synthetic customers, each field encrypted under the customer's own key\n", *n)
+	} else {
+		fmt.Fprintf(out, "the database already holds %d customers; using them\n", stored)
+	}
 
+	// The first customer not forgotten by an earlier run is forgotten below;
+	// the next three are read.
 	agent := custos.Access{Actor: custos.Actor{ID: "agent-042", Role: "customer-service"}, Purpose: servicing, RequestID: "ticket-7781"}
-	for i := 1; i <= 3; i++ {
+	target := custos.SubjectID("")
+	for i := 1; target == ""; i++ {
 		id := custos.SubjectID(fmt.Sprintf("C%07d", i))
+		switch _, err := v.Get(ctx, agent, id, "lease", "contract"); {
+		case err == nil:
+			target = id
+		case errors.Is(err, vault.ErrForgotten):
+		default:
+			return fmt.Errorf("no customer left to forget: %w", err)
+		}
+	}
+	for i := 1; i <= 3; i++ {
+		id := custos.SubjectID(fmt.Sprintf("C%07d", int(must(strconv.Atoi(string(target[1:]))))+i))
 		r, err := v.Get(ctx, agent, id, "lease", "contract", "amount")
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "read %s for %s: lease %v, amount %v\n", string(id), agent.Purpose, r.Values["contract"], r.Values["amount"])
 	}
-	_, err = v.Get(ctx, agent, custos.SubjectID(first.ID), "customer", "resident_id")
+	_, err = v.Get(ctx, agent, target, "customer", "resident_id")
 	fmt.Fprintf(out, "read of a resident ID for %s: %v\n", agent.Purpose, err)
 
 	dpo := custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "data-protection-officer"}, Purpose: erasure}
-	cert, err := v.Forget(ctx, dpo, custos.SubjectID(first.ID), vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
+	cert, err := v.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
 	if err != nil {
 		return err
 	}
 	doc, _ := json.MarshalIndent(cert, "", "  ")
-	fmt.Fprintf(out, "forgot %s; destruction certificate:\n%s\n", first.ID, doc)
-	_, err = v.Get(ctx, agent, custos.SubjectID(first.ID), "lease", "contract")
+	fmt.Fprintf(out, "forgot %s; destruction certificate:\n%s\n", string(target), doc)
+	_, err = v.Get(ctx, agent, target, "lease", "contract")
 	fmt.Fprintf(out, "read after forgetting: %v\n", err)
 
 	st := kr.Stats()
+	left, err := db.Keys().CountDEKs(ctx)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "summary: %d customers, %d audit events, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
-		*n-1, events.n, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
+		left, events.n, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -164,19 +190,15 @@ type eventCounter struct{ n int }
 func (e *eventCounter) Record(context.Context, custos.Event) error { e.n++; return nil }
 
 // load stores n synthetic customers from several goroutines, so that their
-// writes share database commits, and returns the first customer.
-func load(ctx context.Context, v *vault.Vault, acc custos.Access, n int) (synth.Customer, error) {
+// writes share database commits.
+func load(ctx context.Context, v *vault.Vault, acc custos.Access, n int) error {
 	gen := synth.New(2026)
 	customers := make(chan synth.Customer)
-	var first synth.Customer
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(customers)
-		for i := range n {
+		for range n {
 			c := gen.Next()
-			if i == 0 {
-				first = c
-			}
 			select {
 			case customers <- c:
 			case <-ctx.Done():
@@ -201,5 +223,12 @@ func load(ctx context.Context, v *vault.Vault, acc custos.Access, n int) (synth.
 			return nil
 		})
 	}
-	return first, g.Wait()
+	return g.Wait()
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

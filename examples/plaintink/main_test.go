@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/keys/insecuredevkek"
+	"github.com/custos-go/custos/kind"
+	"github.com/custos-go/custos/storage/sqlstore"
+	"github.com/custos-go/custos/vault"
+)
+
+// TestDecryptWithoutCustos writes a customer with custos and reads it back
+// with this program, which uses only Tink and SQL: docs/FORMAT.md is
+// complete enough to leave custos.
+func TestDecryptWithoutCustos(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "custos.db")
+	db, err := sqlstore.OpenSQLite(ctx, path, nil)
+	require.NoError(t, err)
+	kek, err := insecuredevkek.Open(path + ".dev-kek.json")
+	require.NoError(t, err)
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
+	require.NoError(t, err)
+	schema := vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: []vault.Field{
+		{Name: "mobile", Kind: kind.Mobile{}, Class: custos.Class{Level: custos.C2}},
+		{Name: "name", Kind: kind.PersonName{}, Class: custos.Class{Level: custos.C2}},
+	}}}}
+	al, err := vault.NewAllowList(schema, map[custos.PurposeID]vault.Grant{"p": {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionUpdate}, Fields: map[string][]string{"customer": {"mobile", "name"}}}})
+	require.NoError(t, err)
+	v, err := vault.New(vault.Config{Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: al, Recorder: nopRecorder{}})
+	require.NoError(t, err)
+	acc := custos.Access{Actor: custos.Actor{ID: "a", Role: "r"}, Purpose: "p"}
+	require.NoError(t, v.Put(ctx, acc, "C0000001", "customer", vault.Values{"mobile": "+86 138-0000-0000", "name": "张三"}))
+	require.NoError(t, kr.RotateDEK(ctx, "C0000001"))
+	require.NoError(t, v.Update(ctx, acc, "C0000001", "customer", vault.Values{"name": "李四"}))
+	require.NoError(t, db.Close())
+
+	var out strings.Builder
+	require.NoError(t, run([]string{"-db", path, "-subject", "C0000001"}, &out))
+	assert.Equal(t, "customer.mobile = 13800000000\ncustomer.name = 李四\n", out.String(),
+		"canonical values, across a DEK rotation")
+}
+
+type nopRecorder struct{}
+
+func (nopRecorder) Record(context.Context, custos.Event) error { return nil }

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQuickstart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	var out strings.Builder
+	require.NoError(t, run(context.Background(), []string{"-db", path, "-n", "40"}, &out))
+	s := out.String()
+	assert.Contains(t, s, "stored 40 synthetic customers")
+	assert.Contains(t, s, "read C0000002 for lease-servicing: lease LC-")
+	assert.Contains(t, s, "read of a resident ID for lease-servicing: vault: access denied")
+	assert.Contains(t, s, "forgot C0000001")
+	assert.Contains(t, s, `"method": "crypto-shredding`)
+	assert.Contains(t, s, "read after forgetting: vault: customer was forgotten")
+	assert.Contains(t, s, "summary: 39 customers")
+
+	// Run again on the same database: it opens what is there and forgets
+	// the next customer.
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"-db", path}, &out))
+	s = out.String()
+	assert.Contains(t, s, "the database already holds 39 customers")
+	assert.Contains(t, s, "forgot C0000002")
+	assert.Contains(t, s, "summary: 38 customers")
+}
