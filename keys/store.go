@@ -80,6 +80,8 @@ type Store interface {
 	UpdateKey(ctx context.Context, k WrappedKey) error
 	// ListKeys returns every named key, sorted by name.
 	ListKeys(ctx context.Context) ([]WrappedKey, error)
+	// DeleteKey deletes the named key, or returns ErrNotFound.
+	DeleteKey(ctx context.Context, name string) error
 }
 
 // ShredEntry records that a customer's keys were destroyed. It holds the

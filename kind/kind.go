@@ -81,3 +81,10 @@ type MaskFunc func(canonical string) string
 
 // Mask calls f.
 func (f MaskFunc) Mask(canonical string) string { return f(canonical) }
+
+// Folder is implemented by kinds whose values are equal regardless of case,
+// such as Latin person names: Fold maps a canonical text to the form that
+// blind indexes hash and searches compare.
+type Folder interface {
+	Fold(canonical string) string
+}

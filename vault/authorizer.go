@@ -12,7 +12,11 @@ type Request struct {
 	Access custos.Access
 	// Action is the operation.
 	Action custos.Action
-	// Subject is the customer concerned.
+	// Subject is the customer concerned. It is empty only for the first
+	// check of a Find, which asks whether the purpose may search at all;
+	// each customer found is then checked with its Subject. An Authorizer
+	// that decides per customer should allow the empty-subject check when
+	// the purpose may search some customers.
 	Subject custos.SubjectID
 	// RecordType and Fields name what the operation reads or writes, fields
 	// sorted. Both are empty for actions on a whole customer (forget,

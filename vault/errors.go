@@ -36,6 +36,8 @@ var (
 	// ErrConflict reports a write that lost a race with another writer too
 	// many times; the caller may retry.
 	ErrConflict = errors.New("vault: concurrent modification")
+	// ErrNoIndex reports a Find whose query fields no index covers.
+	ErrNoIndex = errors.New("vault: no index for these fields")
 	// ErrAudit reports that the audit event of an operation could not be
 	// recorded. A read that fails this way returns no plaintext.
 	ErrAudit = errors.New("vault: audit event not recorded")

@@ -59,19 +59,29 @@ func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, err
 	}
-	values := make(map[string]any, len(names))
-	err = v.open(ctx, subject, t, s.Envelope, names, func(n, c string) error {
-		val, err := t.fields[n].Kind.Value(c)
-		if err != nil {
-			return fmt.Errorf("%w: field %s.%s does not decode", ErrCorrupt, t.name, n)
-		}
-		values[n] = val
-		return nil
-	})
+	rec := Record{Subject: subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
+	err = v.open(ctx, subject, t, s.Envelope, names, func(n, c string) error { return v.show(&rec, acc.Actor.Role, t, n, c) })
 	if err != nil {
 		return Record{}, err
 	}
-	return Record{Subject: subject, Type: t.name, Values: values, Version: s.Version, Updated: s.Updated}, nil
+	return rec, nil
+}
+
+// show adds a field to rec as the role may see it.
+func (v *Vault) show(rec *Record, role custos.Role, t *recordType, name, canonical string) error {
+	val, vis, err := v.reveal(role, t, name, canonical)
+	if err != nil {
+		return err
+	}
+	switch vis {
+	case Masked:
+		rec.Masked = append(rec.Masked, name)
+	case Hidden:
+		rec.Hidden = append(rec.Hidden, name)
+		return nil
+	}
+	rec.Values[name] = val
+	return nil
 }
 
 // open decrypts the named fields (sorted, distinct) of an envelope and

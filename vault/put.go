@@ -112,8 +112,28 @@ func (v *Vault) put(ctx context.Context, acc custos.Access, subject custos.Subje
 		Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
 		Envelope: encodeEnvelope(env), Expect: ExpectAny, Time: v.now(),
 	}
+	if w.ReplaceIndexes, w.Index, err = v.index(ctx, t, canonical); err != nil {
+		return err
+	}
 	if err := v.store.PutRecord(ctx, w); err != nil {
 		return fmt.Errorf("vault: store record: %w", err)
 	}
 	return nil
+}
+
+// index computes a record's blind-index entries from its canonical values,
+// under every live index key.
+func (v *Vault) index(ctx context.Context, t *recordType, canonical map[string]string) ([]string, []IndexEntry, error) {
+	if len(t.indexes) == 0 {
+		return nil, nil, nil
+	}
+	live, err := v.ikeys.forWrite(ctx, v.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	names, entries, err := v.indexEntries(live, t, canonical)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: index: %w", err)
+	}
+	return names, entries, nil
 }

@@ -23,6 +23,20 @@ type RecordType struct {
 	Name string
 	// Fields are the fields of the type; at least one.
 	Fields []Field
+	// Indexes are compound blind indexes, such as name + birth date: Find
+	// with exactly these fields uses the index. A Field marked Searchable
+	// has a one-field index of its own name and needs no entry here.
+	Indexes []Index
+}
+
+// Index declares a blind index over one or more fields of a record type.
+type Index struct {
+	// Name identifies the index within its type, with the syntax of a
+	// field name, and must not be the name of a Searchable field.
+	Name string
+	// Fields are the fields whose values together are indexed; one to
+	// four, distinct.
+	Fields []string
 }
 
 // Field declares one field of a record type.
@@ -40,6 +54,11 @@ type Field struct {
 	// MaxBytes limits the canonical value's length; 0 means the vault's
 	// Config.MaxValueBytes.
 	MaxBytes int
+	// Searchable gives the field a blind index, so that Find can look a
+	// customer up by an exact value of it.
+	Searchable bool
+	// Mask, if set, replaces the kind's default mask for this field.
+	Mask kind.Masker
 }
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
@@ -51,9 +70,16 @@ type schema struct {
 }
 
 type recordType struct {
+	name    string
+	fields  map[string]*Field
+	order   []string // field names, sorted
+	indexes map[string]*index
+}
+
+// index is a compiled Index.
+type index struct {
 	name   string
-	fields map[string]*Field
-	order  []string // field names, sorted
+	fields []string // sorted
 }
 
 func compileSchema(s Schema, maxValue int) (*schema, error) {
@@ -94,6 +120,9 @@ func compileSchema(s Schema, maxValue int) (*schema, error) {
 			rt.order = append(rt.order, f.Name)
 		}
 		slices.Sort(rt.order)
+		if err := rt.compileIndexes(t); err != nil {
+			return nil, err
+		}
 		out.types[t.Name] = rt
 		out.order = append(out.order, t.Name)
 	}
@@ -140,4 +169,63 @@ func safeName(n string) string {
 		return n
 	}
 	return "(invalid name)"
+}
+
+// maxIndexFields bounds the fields of a compound index.
+const maxIndexFields = 4
+
+func (rt *recordType) compileIndexes(t RecordType) error {
+	rt.indexes = map[string]*index{}
+	for _, n := range rt.order {
+		if rt.fields[n].Searchable {
+			rt.indexes[n] = &index{name: n, fields: []string{n}}
+		}
+	}
+	for _, ix := range t.Indexes {
+		switch {
+		case !namePattern.MatchString(ix.Name):
+			return fmt.Errorf("%w: %s: index name %q is not a valid name", ErrConfig, t.Name, ix.Name)
+		case rt.indexes[ix.Name] != nil:
+			return fmt.Errorf("%w: %s: index %q declared twice or named like a searchable field", ErrConfig, t.Name, ix.Name)
+		case len(ix.Fields) == 0 || len(ix.Fields) > maxIndexFields:
+			return fmt.Errorf("%w: %s: index %q must have 1 to %d fields", ErrConfig, t.Name, ix.Name, maxIndexFields)
+		}
+		fields := slices.Clone(ix.Fields)
+		slices.Sort(fields)
+		for i, f := range fields {
+			if rt.fields[f] == nil {
+				return fmt.Errorf("%w: %s: index %q names unknown field %q", ErrConfig, t.Name, ix.Name, f)
+			}
+			if i > 0 && fields[i-1] == f {
+				return fmt.Errorf("%w: %s: index %q names field %q twice", ErrConfig, t.Name, ix.Name, f)
+			}
+		}
+		for _, other := range rt.indexes {
+			if slices.Equal(other.fields, fields) {
+				return fmt.Errorf("%w: %s: indexes %q and %q cover the same fields", ErrConfig, t.Name, other.name, ix.Name)
+			}
+		}
+		rt.indexes[ix.Name] = &index{name: ix.Name, fields: fields}
+	}
+	return nil
+}
+
+// indexFor returns the index whose fields are exactly names (sorted).
+func (rt *recordType) indexFor(names []string) *index {
+	for _, ix := range rt.indexes {
+		if slices.Equal(ix.fields, names) {
+			return ix
+		}
+	}
+	return nil
+}
+
+// hasIndexes reports whether any type declares an index.
+func (s *schema) hasIndexes() bool {
+	for _, t := range s.types {
+		if len(t.indexes) > 0 {
+			return true
+		}
+	}
+	return false
 }

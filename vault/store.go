@@ -122,4 +122,20 @@ type Store interface {
 	// DeleteSubjectByRef deletes like DeleteSubject the customer whose
 	// subject entry has the given Ref, and reports whether there was one.
 	DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error)
+
+	// FindIndex returns the records of type recordType that have an entry
+	// (index, value), with their restriction, sorted by subject.
+	FindIndex(ctx context.Context, recordType, index string, value []byte) ([]Stored, error)
+	// ScanRecords returns up to limit records of type recordType whose
+	// subjects sort after `after` in byte order, ascending, with their
+	// restriction.
+	ScanRecords(ctx context.Context, recordType string, after custos.SubjectID, limit int) ([]Stored, error)
+	// SetIndex replaces, for one record, the entries of the indexes named
+	// in replace by entries, if the record's version is still expect; else
+	// it returns ErrConflict (ErrNotFound if the record is gone). The record
+	// itself is not changed.
+	SetIndex(ctx context.Context, subject custos.SubjectID, recordType string, expect int64, replace []string, entries []IndexEntry) error
+	// DeleteIndex deletes every entry of the named index and returns how
+	// many there were.
+	DeleteIndex(ctx context.Context, index string) (int64, error)
 }

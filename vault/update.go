@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/custos-go/custos"
@@ -66,6 +67,15 @@ func (v *Vault) update(ctx context.Context, acc custos.Access, subject custos.Su
 			Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
 			Envelope: encodeEnvelope(merge(old, changed)), Expect: s.Version, Time: v.now(),
 		}
+		if len(t.indexes) > 0 {
+			all, err := v.indexedValues(ctx, subject, t, s.Envelope, canonical)
+			if err != nil {
+				return err
+			}
+			if w.ReplaceIndexes, w.Index, err = v.index(ctx, t, all); err != nil {
+				return err
+			}
+		}
 		err = v.store.PutRecord(ctx, w)
 		if err == nil {
 			return nil
@@ -96,4 +106,28 @@ func merge(old, changed envelope) envelope {
 		return 0
 	})
 	return out
+}
+
+// indexedValues returns the canonical values of every indexed field of a
+// record after an update: the new values given, the others decrypted from
+// the stored envelope.
+func (v *Vault) indexedValues(ctx context.Context, subject custos.SubjectID, t *recordType, env []byte, given map[string]string) (map[string]string, error) {
+	all := maps.Clone(given)
+	var need []string
+	for _, ix := range t.indexes {
+		for _, f := range ix.fields {
+			if _, ok := all[f]; !ok && !slices.Contains(need, f) {
+				need = append(need, f)
+			}
+		}
+	}
+	if len(need) == 0 {
+		return all, nil
+	}
+	slices.Sort(need)
+	err := v.open(ctx, subject, t, env, need, func(n, c string) error {
+		all[n] = c
+		return nil
+	})
+	return all, err
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tink-crypto/tink-go/v2/prf"
+
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/internal/adata"
 	"github.com/custos-go/custos/keys"
@@ -35,6 +37,12 @@ type Config struct {
 	// MaxValueBytes limits a field value's canonical form, unless the field
 	// sets its own MaxBytes; 0 means 64 KiB.
 	MaxValueBytes int
+	// Search configures blind indexes. It is required when the schema
+	// declares a Searchable field or an Index.
+	Search SearchConfig
+	// Masking says what each role sees of each field on Get and Find; nil
+	// shows every field plainly.
+	Masking *Masking
 	// Clock gives the time of records, events and certificates; nil means
 	// time.Now.
 	Clock custos.Clock
@@ -43,7 +51,20 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-const defaultMaxValueBytes = 64 << 10
+// SearchConfig configures blind indexes.
+type SearchConfig struct {
+	// ExpectedCustomers is the population the deployment plans for; it
+	// fixes the index value length through PlanIndex.
+	ExpectedCustomers int
+	// KeyRefresh is how often Find re-reads the set of live index keys,
+	// which changes only during an index key rotation; 0 means one minute.
+	KeyRefresh time.Duration
+}
+
+const (
+	defaultMaxValueBytes = 64 << 10
+	defaultKeyRefresh    = time.Minute
+)
 
 // Vault stores customer records with each customer's fields encrypted under
 // that customer's own key, and releases them only to an access its
@@ -56,6 +77,9 @@ type Vault struct {
 	auth      Authorizer
 	rec       Recorder
 	legalHold map[custos.PurposeID]bool
+	masking   *Masking
+	budget    LeakageBudget
+	ikeys     *indexKeys
 	clock     custos.Clock
 	log       *slog.Logger
 
@@ -88,6 +112,20 @@ func New(cfg Config) (*Vault, error) {
 	v := &Vault{
 		schema: sc, keys: cfg.Keys, store: cfg.Store, auth: cfg.Authorizer, rec: cfg.Recorder,
 		legalHold: map[custos.PurposeID]bool{}, clock: cfg.Clock, log: cfg.Logger, seed: maphash.MakeSeed(),
+	}
+	if err := compileMasking(cfg.Masking, sc); err != nil {
+		return nil, err
+	}
+	v.masking = cfg.Masking
+	if sc.hasIndexes() {
+		if v.budget, err = PlanIndex(cfg.Search.ExpectedCustomers); err != nil {
+			return nil, fmt.Errorf("%w (Config.Search.ExpectedCustomers)", err)
+		}
+		refresh := cfg.Search.KeyRefresh
+		if refresh <= 0 {
+			refresh = defaultKeyRefresh
+		}
+		v.ikeys = &indexKeys{kr: cfg.Keys, refresh: refresh, byVer: map[int]*prf.Set{}}
 	}
 	for _, p := range cfg.LegalHoldPurposes {
 		if p == "" {
@@ -197,7 +235,11 @@ func keyErr(err error) error {
 // err, and returns err joined with any recording failure.
 func (v *Vault) event(ctx context.Context, e custos.Event, err error) error {
 	e.Time = v.now()
-	e.Outcome, e.Reason = outcome(err)
+	var reason string
+	e.Outcome, reason = outcome(err)
+	if err != nil {
+		e.Reason = reason
+	}
 	if e.Fields != nil {
 		e.Fields = slices.Clip(e.Fields)
 	}

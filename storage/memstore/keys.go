@@ -183,3 +183,17 @@ func (k *keyStore) ListKeys(context.Context) ([]keys.WrappedKey, error) {
 	slices.SortFunc(out, func(a, b keys.WrappedKey) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
+
+func (k *keyStore) DeleteKey(_ context.Context, name string) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, ok := s.named[name]; !ok {
+		return keys.ErrNotFound
+	}
+	delete(s.named, name)
+	return nil
+}

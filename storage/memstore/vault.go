@@ -87,14 +87,19 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 		s.records[w.Subject] = map[string]vault.Stored{}
 	}
 	s.records[w.Subject][w.Type] = rec
-	rk := recordKey{w.Subject, w.Type}
-	for _, name := range w.ReplaceIndexes {
+	s.replaceIndexLocked(recordKey{w.Subject, w.Type}, w.ReplaceIndexes, w.Index)
+	return nil
+}
+
+// replaceIndexLocked replaces a record's entries of the named indexes.
+func (s *Store) replaceIndexLocked(rk recordKey, replace []string, entries []vault.IndexEntry) {
+	for _, name := range replace {
 		for _, val := range s.recordIndex[rk][name] {
 			s.unindexLocked(name, val, rk)
 		}
 		delete(s.recordIndex[rk], name)
 	}
-	for _, e := range w.Index {
+	for _, e := range entries {
 		ik := indexKey{e.Index, string(e.Value)}
 		if s.index[ik] == nil {
 			s.index[ik] = map[recordKey]bool{}
@@ -105,7 +110,6 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 		}
 		s.recordIndex[rk][e.Index] = append(s.recordIndex[rk][e.Index], e.Value)
 	}
-	return nil
 }
 
 func (s *Store) unindexLocked(name string, val []byte, rk recordKey) {
@@ -177,4 +181,79 @@ func (v *vaultStore) DeleteSubjectByRef(_ context.Context, ref []byte) (bool, er
 	}
 	s.deleteSubjectLocked(subject)
 	return true, nil
+}
+
+func (v *vaultStore) FindIndex(_ context.Context, typ, index string, value []byte) ([]vault.Stored, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out []vault.Stored
+	for rk := range s.index[indexKey{index, string(value)}] {
+		if rk.typ != typ {
+			continue
+		}
+		r := s.records[rk.subject][rk.typ]
+		r.Restriction = s.subjects[rk.subject].Restriction
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(string(a.Subject), string(b.Subject)) })
+	return out, nil
+}
+
+func (v *vaultStore) ScanRecords(_ context.Context, typ string, after custos.SubjectID, limit int) ([]vault.Stored, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// Records are few in a memory store: sort the matching ones each time.
+	var out []vault.Stored
+	for sub, recs := range s.records {
+		if r, ok := recs[typ]; ok && sub > after {
+			r.Restriction = s.subjects[sub].Restriction
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(string(a.Subject), string(b.Subject)) })
+	return out[:min(len(out), limit)], nil
+}
+
+func (v *vaultStore) SetIndex(_ context.Context, subject custos.SubjectID, typ string, expect int64, replace []string, entries []vault.IndexEntry) error {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	r, ok := s.records[subject][typ]
+	switch {
+	case !ok:
+		return vault.ErrNotFound
+	case r.Version != expect:
+		return vault.ErrConflict
+	}
+	s.replaceIndexLocked(recordKey{subject, typ}, replace, entries)
+	return nil
+}
+
+func (v *vaultStore) DeleteIndex(_ context.Context, index string) (int64, error) {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	var n int64
+	for rk, byName := range s.recordIndex {
+		for _, val := range byName[index] {
+			s.unindexLocked(index, val, rk)
+			n++
+		}
+		delete(byName, index)
+	}
+	return n, nil
 }

@@ -203,3 +203,17 @@ func (k *keyStore) ListKeys(ctx context.Context) ([]keys.WrappedKey, error) {
 	}
 	return out, s.wrap("list keys", rows.Err())
 }
+
+func (k *keyStore) DeleteKey(ctx context.Context, name string) error {
+	s := k.base()
+	return s.write(ctx, "delete key", func(ctx context.Context, q querier) error {
+		n, err := affected(q.ExecContext(ctx, `DELETE FROM custos_named_keys WHERE name = $1`, name))
+		if err != nil {
+			return s.wrap("delete key", err)
+		}
+		if n == 0 {
+			return keys.ErrNotFound
+		}
+		return nil
+	})
+}

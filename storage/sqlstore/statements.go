@@ -11,6 +11,7 @@ import (
 type statements struct {
 	getRecord *sql.Stmt
 	getDEK    *sql.Stmt
+	findIndex *sql.Stmt
 }
 
 const (
@@ -20,6 +21,13 @@ const (
 		WHERE r.subject = $1 AND r.record_type = $2`
 	sqlGetDEK = `SELECT ref, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject = $1`
+	sqlFindIndex = `SELECT r.subject, r.envelope, r.version, r.created_at, r.updated_at,
+		s.restricted, s.restriction_ground, s.restricted_at
+		FROM custos_index i
+		JOIN custos_records r ON r.subject = i.subject AND r.record_type = i.record_type
+		JOIN custos_subjects s ON s.subject = r.subject
+		WHERE i.index_name = $1 AND i.value = $2 AND i.record_type = $3
+		ORDER BY r.subject`
 )
 
 func (s *DB) prepare(ctx context.Context) error {
@@ -30,11 +38,14 @@ func (s *DB) prepare(ctx context.Context) error {
 	if s.stmts.getDEK, err = s.db.PrepareContext(ctx, sqlGetDEK); err != nil {
 		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
 	}
+	if s.stmts.findIndex, err = s.db.PrepareContext(ctx, sqlFindIndex); err != nil {
+		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
+	}
 	return nil
 }
 
 func (st *statements) close() {
-	for _, s := range []*sql.Stmt{st.getRecord, st.getDEK} {
+	for _, s := range []*sql.Stmt{st.getRecord, st.getDEK, st.findIndex} {
 		if s != nil {
 			s.Close()
 		}

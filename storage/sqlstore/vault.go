@@ -140,19 +140,7 @@ func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 		if n == 0 {
 			return vault.ErrConflict
 		}
-		for _, name := range w.ReplaceIndexes {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`,
-				string(w.Subject), w.Type, name); err != nil {
-				return s.wrap("write index", err)
-			}
-		}
-		for _, e := range w.Index {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type) VALUES ($1, $2, $3, $4)
-				ON CONFLICT DO NOTHING`, e.Index, e.Value, string(w.Subject), w.Type); err != nil {
-				return s.wrap("write index", err)
-			}
-		}
-		return nil
+		return s.replaceIndex(ctx, tx, w.Subject, w.Type, w.ReplaceIndexes, w.Index)
 	})
 }
 
@@ -222,4 +210,96 @@ func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, 
 		return err
 	})
 	return found, err
+}
+
+// replaceIndex replaces one record's entries of the named indexes.
+func (s *DB) replaceIndex(ctx context.Context, tx querier, subject custos.SubjectID, typ string, replace []string, entries []vault.IndexEntry) error {
+	for _, name := range replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`,
+			string(subject), typ, name); err != nil {
+			return s.wrap("write index", err)
+		}
+	}
+	for _, e := range entries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, e.Index, e.Value, string(subject), typ); err != nil {
+			return s.wrap("write index", err)
+		}
+	}
+	return nil
+}
+
+// scanStored reads rows of (subject, envelope, version, created_at,
+// updated_at, restricted, restriction_ground, restricted_at).
+func (s *DB) scanStored(rows *sql.Rows, typ, op string) ([]vault.Stored, error) {
+	defer rows.Close()
+	var out []vault.Stored
+	for rows.Next() {
+		r := vault.Stored{Type: typ}
+		var subject string
+		var created, updated, since int64
+		if err := rows.Scan(&subject, &r.Envelope, &r.Version, &created, &updated,
+			&r.Restriction.Restricted, &r.Restriction.Ground, &since); err != nil {
+			return nil, s.wrap(op, err)
+		}
+		r.Subject = custos.SubjectID(subject)
+		r.Created, r.Updated, r.Restriction.Since = fromMicros(created), fromMicros(updated), fromMicros(since)
+		out = append(out, r)
+	}
+	return out, s.wrap(op, rows.Err())
+}
+
+func (v *vaultStore) FindIndex(ctx context.Context, typ, index string, value []byte) ([]vault.Stored, error) {
+	s := v.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.stmts.findIndex.QueryContext(ctx, index, value, typ)
+	if err != nil {
+		return nil, s.wrap("find index", err)
+	}
+	return s.scanStored(rows, typ, "find index")
+}
+
+func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.SubjectID, limit int) ([]vault.Stored, error) {
+	s := v.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.subject, r.envelope, r.version, r.created_at, r.updated_at,
+		s.restricted, s.restriction_ground, s.restricted_at
+		FROM custos_records r JOIN custos_subjects s ON s.subject = r.subject
+		WHERE r.record_type = $1 AND r.subject > $2 ORDER BY r.subject LIMIT $3`, typ, string(after), limit)
+	if err != nil {
+		return nil, s.wrap("scan records", err)
+	}
+	return s.scanStored(rows, typ, "scan records")
+}
+
+func (v *vaultStore) SetIndex(ctx context.Context, subject custos.SubjectID, typ string, expect int64, replace []string, entries []vault.IndexEntry) error {
+	s := v.base()
+	return s.write(ctx, "write index", func(ctx context.Context, tx querier) error {
+		var version int64
+		err := tx.QueryRowContext(ctx, `SELECT version FROM custos_records WHERE subject = $1 AND record_type = $2`, string(subject), typ).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vault.ErrNotFound
+		}
+		if err != nil {
+			return s.wrap("write index", err)
+		}
+		if version != expect {
+			return vault.ErrConflict
+		}
+		return s.replaceIndex(ctx, tx, subject, typ, replace, entries)
+	})
+}
+
+func (v *vaultStore) DeleteIndex(ctx context.Context, index string) (int64, error) {
+	s := v.base()
+	var n int64
+	err := s.write(ctx, "delete index", func(ctx context.Context, tx querier) (err error) {
+		n, err = affected(tx.ExecContext(ctx, `DELETE FROM custos_index WHERE index_name = $1`, index))
+		return s.wrap("delete index", err)
+	})
+	return n, err
 }

@@ -42,13 +42,13 @@ func testConcurrent(t *testing.T, open Opener) {
 					r, err := v.Get(ctx, clerk, s, "customer", "name", "note")
 					assert.True(t, expected(err), "get: %v", err)
 					if err == nil {
-						assert.Contains(t, r.Values["name"], "Synthetic Person "+string(s), "a value written for this customer")
+						assert.Contains(t, r.Values["name"], nameOf(s), "a value written for this customer")
 					}
 				case op < 8:
 					err := v.Update(ctx, clerk, s, "customer", vault.Values{"note": fmt.Sprintf("w%d-%d", g, i)})
 					assert.True(t, expected(err), "update: %v", err)
 				case op < 9:
-					err := v.Put(ctx, clerk, s, "customer", vault.Values{"name": "Synthetic Person " + string(s) + " again"})
+					err := v.Put(ctx, clerk, s, "customer", vault.Values{"name": nameOf(s) + " Again"})
 					assert.True(t, expected(err), "put: %v", err)
 				default:
 					if s == "C1" || s == "C2" {

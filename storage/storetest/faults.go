@@ -66,7 +66,8 @@ func testFailingPut(t *testing.T, open Opener) {
 	s := testSchema()
 	al, err := vault.NewAllowList(s, testGrants(s))
 	require.NoError(t, err)
-	v, err := vault.New(vault.Config{Schema: s, Keys: f.keys, Store: failingStore{f.db.Vault()}, Authorizer: al, Recorder: f.events})
+	v, err := vault.New(vault.Config{Schema: s, Keys: f.keys, Store: failingStore{f.db.Vault()}, Authorizer: al, Recorder: f.events,
+		Search: vault.SearchConfig{ExpectedCustomers: f.population}})
 	require.NoError(t, err)
 
 	err = v.Update(ctx, clerk, "C1", "customer", vault.Values{"mobile": "13900000000"})

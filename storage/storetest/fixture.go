@@ -39,11 +39,12 @@ func testSchema() vault.Schema {
 	c2 := custos.Class{Level: custos.C2}
 	return vault.Schema{Types: []vault.RecordType{
 		{Name: "customer", Fields: []vault.Field{
-			{Name: "name", Kind: kind.Text{}, Class: c2, Required: true},
-			{Name: "mobile", Kind: kind.Text{}, Class: c2},
-			{Name: "resident_id", Kind: kind.Text{}, Class: custos.Class{Level: custos.C2, Sensitive: true}},
+			{Name: "name", Kind: kind.PersonName{}, Class: c2, Required: true},
+			{Name: "mobile", Kind: kind.Mobile{}, Class: c2, Searchable: true},
+			{Name: "resident_id", Kind: kind.ResidentID{}, Class: custos.Class{Level: custos.C2, Sensitive: true}, Searchable: true},
+			{Name: "birth", Kind: kind.Date{}, Class: c2},
 			{Name: "note", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}, MaxBytes: 32},
-		}},
+		}, Indexes: []vault.Index{{Name: "name_birth", Fields: []string{"name", "birth"}}}},
 		{Name: "lease", Fields: []vault.Field{
 			{Name: "contract", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}, Required: true},
 			{Name: "months", Kind: kind.Integer{Min: 1, Max: 120}, Class: custos.Class{Level: custos.C1}},
@@ -53,13 +54,21 @@ func testSchema() vault.Schema {
 
 func testGrants(s vault.Schema) map[custos.PurposeID]vault.Grant {
 	all := map[string][]string{"customer": s.AllFields("customer"), "lease": s.AllFields("lease")}
-	rw := []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionUpdate, custos.ActionExport}
+	rw := []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionUpdate, custos.ActionExport, custos.ActionFind}
 	return map[custos.PurposeID]vault.Grant{
 		servicing: {Basis: custos.BasisContract, Actions: rw, Fields: all},
-		marketing: {Basis: custos.BasisConsent, Actions: []custos.Action{custos.ActionGet, custos.ActionExport}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
+		marketing: {Basis: custos.BasisConsent, Actions: []custos.Action{custos.ActionGet, custos.ActionExport, custos.ActionFind}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 		legalHold: {Basis: custos.BasisLegalDuty, Actions: rw, Fields: all},
 		erasure:   {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict}},
 	}
+}
+
+// maskingRules shows customer service masked contact data and no identity
+// numbers.
+func maskingRules() *vault.Masking {
+	return &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
+		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked, "customer.resident_id": vault.Hidden, "customer.note": vault.Masked},
+	}}
 }
 
 // eventLog is a Recorder that keeps events in memory and can be made to
@@ -105,13 +114,16 @@ type fixture struct {
 	vault  *vault.Vault
 	events *eventLog
 	now    time.Time
+	// population is the expected number of customers the blind index is
+	// planned for; small populations make index values collide often.
+	population int
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
-	f := &fixture{t: t, db: openT(t, open), ledger: openT(t, open), kek: kek, events: &eventLog{}, now: t0}
+	f := &fixture{t: t, db: openT(t, open), ledger: openT(t, open), kek: kek, events: &eventLog{}, now: t0, population: 1000}
 	f.keys = f.keyring(kek)
 	f.vault = f.newVault(f.keys)
 	return f
@@ -138,6 +150,7 @@ func (f *fixture) newVault(kr *keys.Keyring) *vault.Vault {
 	v, err := vault.New(vault.Config{
 		Schema: s, Keys: kr, Store: f.db.Vault(), Authorizer: al, Recorder: f.events,
 		LegalHoldPurposes: []custos.PurposeID{legalHold}, Clock: f.clock,
+		Search: vault.SearchConfig{ExpectedCustomers: f.population, KeyRefresh: time.Minute}, Masking: maskingRules(),
 	})
 	require.NoError(f.t, err)
 	return v
@@ -148,9 +161,22 @@ func (f *fixture) customer(subject custos.SubjectID) {
 	f.t.Helper()
 	ctx := context.Background()
 	require.NoError(f.t, f.vault.Put(ctx, clerk, subject, "customer", vault.Values{
-		"name": "Synthetic Person " + string(subject), "mobile": "13800000000", "resident_id": "110105194912310021",
+		"name": nameOf(subject), "mobile": "13800000000", "resident_id": "11010519491231002X", "birth": "1949-12-31",
 	}))
 	require.NoError(f.t, f.vault.Put(ctx, clerk, subject, "lease", vault.Values{"contract": "L-" + string(subject), "months": 36}))
+}
+
+// nameOf is the synthetic Latin name of a test customer: "Synthetic
+// Person" and the customer's id with its digits spelled as letters (names
+// hold no digits).
+func nameOf(subject custos.SubjectID) string {
+	b := []byte(subject)
+	for i, c := range b {
+		if c >= '0' && c <= '9' {
+			b[i] = 'a' + c - '0'
+		}
+	}
+	return "Synthetic Person " + string(b)
 }
 
 // snapshot is everything the stores hold about one customer.

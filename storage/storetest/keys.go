@@ -117,6 +117,14 @@ func runKeyStore(t *testing.T, open Opener) {
 		require.Len(t, list, 2)
 		assert.Equal(t, "a.first", list[0].Name)
 		assert.Equal(t, k2, list[1])
+
+		require.NoError(t, s.DeleteKey(ctx, "a.first"))
+		require.ErrorIs(t, s.DeleteKey(ctx, "a.first"), keys.ErrNotFound)
+		_, err = s.GetKey(ctx, "a.first")
+		require.ErrorIs(t, err, keys.ErrNotFound)
+		list, err = s.ListKeys(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []keys.WrappedKey{k2}, list)
 	})
 
 	t.Run("closed", func(t *testing.T) {

@@ -29,7 +29,7 @@ func (f *fixture) envelope(subject custos.SubjectID, typ string) []byte {
 	return r.Envelope
 }
 
-var customerFields = []string{"mobile", "name", "resident_id"}
+var customerFields = []string{"birth", "mobile", "name", "resident_id"}
 
 func testTampered(t *testing.T, open Opener) {
 	ctx := context.Background()

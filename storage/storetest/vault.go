@@ -38,7 +38,7 @@ func testPutGetUpdate(t *testing.T, open Opener) {
 
 	r, err := f.vault.Get(ctx, clerk, "C1", "customer", "name", "mobile")
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"name": "Synthetic Person C1", "mobile": "13800000000"}, r.Values)
+	assert.Equal(t, map[string]any{"name": nameOf("C1"), "mobile": "13800000000"}, r.Values)
 	assert.Equal(t, int64(1), r.Version)
 	assert.Equal(t, t0, r.Updated)
 
@@ -50,7 +50,7 @@ func testPutGetUpdate(t *testing.T, open Opener) {
 	require.NoError(t, f.vault.Update(ctx, clerk, "C1", "customer", vault.Values{"mobile": "13900000000", "note": "moved"}))
 	r, err = f.vault.Get(ctx, clerk, "C1", "customer", "name", "mobile", "note", "resident_id")
 	require.NoError(t, err)
-	assert.Equal(t, map[string]any{"name": "Synthetic Person C1", "mobile": "13900000000", "note": "moved", "resident_id": "110105194912310021"}, r.Values,
+	assert.Equal(t, map[string]any{"name": nameOf("C1"), "mobile": "13900000000", "note": "moved", "resident_id": "11010519491231002X"}, r.Values,
 		"Update changes the given fields and keeps the others")
 	assert.Equal(t, int64(2), r.Version)
 	assert.Equal(t, t0.Add(time.Hour), r.Updated)
@@ -103,7 +103,7 @@ func testRestrict(t *testing.T, open Opener) {
 
 	got, err := f.vault.Get(ctx, court, "C1", "customer", "name")
 	require.NoError(t, err, "a legal-hold purpose still reads")
-	assert.Equal(t, "Synthetic Person C1", got.Values["name"])
+	assert.Equal(t, nameOf("C1"), got.Values["name"])
 
 	require.NoError(t, f.vault.Unrestrict(ctx, dpo, "C1"))
 	_, err = f.vault.Get(ctx, clerk, "C1", "customer", "name")
@@ -124,7 +124,7 @@ func testExport(t *testing.T, open Opener) {
 	assert.Equal(t, "C1", doc.Subject)
 	require.Len(t, doc.Records, 2)
 	assert.Equal(t, "customer", doc.Records[0].Type)
-	assert.Equal(t, map[string]string{"name": "Synthetic Person C1", "mobile": "13800000000", "resident_id": "110105194912310021"}, doc.Records[0].Fields)
+	assert.Equal(t, map[string]string{"name": nameOf("C1"), "mobile": "13800000000", "resident_id": "11010519491231002X", "birth": "1949-12-31"}, doc.Records[0].Fields)
 	assert.Equal(t, map[string]string{"contract": "L-C1", "months": "36"}, doc.Records[1].Fields)
 	assert.Equal(t, custos.ActionExport, f.events.last().Action)
 	assert.Contains(t, f.events.last().Fields, "customer.resident_id")

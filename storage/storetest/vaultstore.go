@@ -112,6 +112,84 @@ func runVaultStore(t *testing.T, open Opener) {
 		require.ErrorIs(t, err, vault.ErrNotFound)
 	})
 
+	t.Run("index", func(t *testing.T) {
+		s := openT(t, open).Vault()
+		put := func(subject, typ string, entries ...vault.IndexEntry) {
+			w := write(subject, typ, "env-"+subject, vault.ExpectAny)
+			w.ReplaceIndexes = []string{"customer/mobile@1", "customer/mobile@2"}
+			w.Index = entries
+			require.NoError(t, s.PutRecord(ctx, w))
+		}
+		m1 := vault.IndexEntry{Index: "customer/mobile@1", Value: []byte{0xa0}}
+		m2 := vault.IndexEntry{Index: "customer/mobile@2", Value: []byte{0x0b}}
+		put("S2", "customer", m1, m2)
+		put("S1", "customer", m1)
+		put("S3", "customer", vault.IndexEntry{Index: "customer/mobile@1", Value: []byte{0xa1}})
+		put("S4", "lease", vault.IndexEntry{Index: "customer/mobile@1", Value: []byte{0xa0}})
+		require.NoError(t, s.SetRestriction(ctx, "S2", vault.Restriction{Restricted: true, Ground: "g", Since: t0}))
+
+		found, err := s.FindIndex(ctx, "customer", "customer/mobile@1", []byte{0xa0})
+		require.NoError(t, err)
+		require.Len(t, found, 2, "only records of the type asked for")
+		assert.Equal(t, custos.SubjectID("S1"), found[0].Subject)
+		assert.Equal(t, []byte("env-S1"), found[0].Envelope)
+		assert.Equal(t, custos.SubjectID("S2"), found[1].Subject)
+		assert.True(t, found[1].Restriction.Restricted, "with the restriction")
+
+		// A full write replaces the named indexes' entries.
+		put("S2", "customer", m2)
+		found, err = s.FindIndex(ctx, "customer", "customer/mobile@1", []byte{0xa0})
+		require.NoError(t, err)
+		assert.Len(t, found, 1)
+
+		// SetIndex changes entries without touching the record, if the
+		// version still matches.
+		r, err := s.GetRecord(ctx, "S3", "customer")
+		require.NoError(t, err)
+		require.ErrorIs(t, s.SetIndex(ctx, "S3", "customer", r.Version+1, []string{"customer/mobile@2"}, nil), vault.ErrConflict)
+		require.ErrorIs(t, s.SetIndex(ctx, "S9", "customer", 1, nil, nil), vault.ErrNotFound)
+		require.NoError(t, s.SetIndex(ctx, "S3", "customer", r.Version, []string{"customer/mobile@2"}, []vault.IndexEntry{m2}))
+		after, err := s.GetRecord(ctx, "S3", "customer")
+		require.NoError(t, err)
+		assert.Equal(t, r, after, "the record is unchanged")
+		found, err = s.FindIndex(ctx, "customer", "customer/mobile@2", []byte{0x0b})
+		require.NoError(t, err)
+		assert.Len(t, found, 2)
+
+		n, err := s.DeleteIndex(ctx, "customer/mobile@2")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n)
+		found, err = s.FindIndex(ctx, "customer", "customer/mobile@2", []byte{0x0b})
+		require.NoError(t, err)
+		assert.Empty(t, found)
+		found, err = s.FindIndex(ctx, "customer", "customer/mobile@1", []byte{0xa1})
+		require.NoError(t, err)
+		assert.Len(t, found, 1, "other indexes untouched")
+	})
+
+	t.Run("scan-records", func(t *testing.T) {
+		s := openT(t, open).Vault()
+		for _, sub := range []string{"b", "B", "a10", "a9", "é"} {
+			require.NoError(t, s.PutRecord(ctx, write(sub, "customer", "e", vault.ExpectAny)))
+		}
+		require.NoError(t, s.PutRecord(ctx, write("a", "lease", "e", vault.ExpectAny)))
+		var got []custos.SubjectID
+		after := custos.SubjectID("")
+		for {
+			page, err := s.ScanRecords(ctx, "customer", after, 2)
+			require.NoError(t, err)
+			for _, r := range page {
+				got = append(got, r.Subject)
+				assert.Equal(t, "customer", r.Type)
+			}
+			if len(page) < 2 {
+				break
+			}
+			after = page[len(page)-1].Subject
+		}
+		assert.Equal(t, []custos.SubjectID{"B", "a10", "a9", "b", "é"}, got)
+	})
+
 	t.Run("closed", func(t *testing.T) {
 		a := open(t)
 		require.NoError(t, a.Close())

@@ -1,0 +1,196 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/tink-crypto/tink-go/v2/prf"
+
+	"github.com/custos-go/custos"
+)
+
+// ErrTooSoon reports an index key retirement attempted before every vault
+// instance can have learned of the newer key.
+var ErrTooSoon = errors.New("vault: too soon after the index key rotation")
+
+// RotateIndexKey starts an online rotation of the blind-index key: it
+// creates the next key version and returns it. From then on every write
+// indexes under both the old and the new key, and Find looks in both, so
+// searches keep working throughout. Then run RebuildIndex to index the
+// existing records under the new key, and RetireIndexKey to drop the old
+// one.
+func (v *Vault) RotateIndexKey(ctx context.Context) (int, error) {
+	if v.ikeys == nil {
+		return 0, fmt.Errorf("%w: the schema declares no index", ErrConfig)
+	}
+	live, err := v.ikeys.forWrite(ctx, v.now())
+	if err != nil {
+		return 0, err
+	}
+	next := live[len(live)-1].version + 1
+	if _, err := v.keys.NamedKeyset(ctx, IndexKeyPrefix+strconv.Itoa(next), prf.HMACSHA256PRFKeyTemplate()); err != nil {
+		return 0, fmt.Errorf("vault: create index key: %w", err)
+	}
+	v.ikeys.forget(0)
+	return next, nil
+}
+
+// RebuildOptions controls RebuildIndex.
+type RebuildOptions struct {
+	// Type and After resume an interrupted rebuild from the Checkpoint of
+	// its last progress report; empty starts at the beginning.
+	Type  string
+	After custos.SubjectID
+	// BatchSize is how many records are read per store call; 0 means 256.
+	BatchSize int
+	// Progress, if set, is called after each batch.
+	Progress func(RebuildProgress)
+}
+
+// RebuildProgress reports how far RebuildIndex has come.
+type RebuildProgress struct {
+	// Version is the key version being built.
+	Version int
+	// Records counts records indexed by this call.
+	Records int64
+	// Type and Checkpoint are the last record done; pass them as
+	// RebuildOptions.Type and After to resume.
+	Type       string
+	Checkpoint custos.SubjectID
+}
+
+// RebuildIndex indexes every stored record under the newest index key,
+// streaming record types in name order and records in subject order with
+// bounded memory. It is safe to run while the vault serves reads and
+// writes, and to run again.
+func (v *Vault) RebuildIndex(ctx context.Context, opt RebuildOptions) (RebuildProgress, error) {
+	var p RebuildProgress
+	if v.ikeys == nil {
+		return p, fmt.Errorf("%w: the schema declares no index", ErrConfig)
+	}
+	live, err := v.ikeys.forWrite(ctx, v.now())
+	if err != nil {
+		return p, err
+	}
+	newest := live[len(live)-1]
+	p.Version = newest.version
+	batch := opt.BatchSize
+	if batch <= 0 {
+		batch = 256
+	}
+	types := slices.Clone(v.schema.order)
+	slices.Sort(types)
+	for _, name := range types {
+		t := v.schema.types[name]
+		if len(t.indexes) == 0 || name < opt.Type {
+			continue
+		}
+		after := custos.SubjectID("")
+		if name == opt.Type {
+			after = opt.After
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				return p, err
+			}
+			page, err := v.store.ScanRecords(ctx, name, after, batch)
+			if err != nil {
+				return p, fmt.Errorf("vault: scan records: %w", err)
+			}
+			for _, s := range page {
+				if err := v.reindex(ctx, newest, t, s); err != nil {
+					return p, err
+				}
+				p.Records++
+				p.Type, p.Checkpoint, after = name, s.Subject, s.Subject
+			}
+			if opt.Progress != nil && len(page) > 0 {
+				opt.Progress(p)
+			}
+			if len(page) < batch {
+				break
+			}
+		}
+	}
+	return p, nil
+}
+
+// reindex writes one record's entries under key k, retrying if the record
+// changes meanwhile.
+func (v *Vault) reindex(ctx context.Context, k indexKey, t *recordType, s Stored) error {
+	var need []string
+	for _, ix := range t.indexes {
+		need = union(need, ix.fields)
+	}
+	for range 5 {
+		canonical := map[string]string{}
+		err := v.open(ctx, s.Subject, t, s.Envelope, need, func(n, c string) error {
+			canonical[n] = c
+			return nil
+		})
+		if errors.Is(err, ErrForgotten) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		names, entries, err := v.indexEntries([]indexKey{k}, t, canonical)
+		if err != nil {
+			return fmt.Errorf("vault: index: %w", err)
+		}
+		err = v.store.SetIndex(ctx, s.Subject, t.name, s.Version, names, entries)
+		switch {
+		case err == nil, errors.Is(err, ErrNotFound):
+			return nil
+		case !errors.Is(err, ErrConflict):
+			return fmt.Errorf("vault: write index: %w", err)
+		}
+		if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("vault: read record: %w", err)
+		}
+	}
+	return ErrConflict
+}
+
+// RetireIndexKey ends an index key rotation: it deletes every index entry
+// made under the given older version, then the key itself. It refuses the
+// newest version, and refuses (ErrTooSoon) until the newest key is at least
+// twice the KeyRefresh old, so that every instance's Find already looks
+// under it. Run RebuildIndex to completion first.
+func (v *Vault) RetireIndexKey(ctx context.Context, version int) error {
+	if v.ikeys == nil {
+		return fmt.Errorf("%w: the schema declares no index", ErrConfig)
+	}
+	live, err := v.ikeys.forWrite(ctx, v.now())
+	if err != nil {
+		return err
+	}
+	newest := live[len(live)-1]
+	i := slices.IndexFunc(live, func(k indexKey) bool { return k.version == version })
+	switch {
+	case i < 0:
+		return fmt.Errorf("%w: no live index key version %d", ErrNotFound, version)
+	case version == newest.version:
+		return fmt.Errorf("%w: version %d is the newest index key", ErrConfig, version)
+	case v.now().Sub(newest.created) < 2*v.ikeys.refresh:
+		return ErrTooSoon
+	}
+	for _, name := range v.schema.order {
+		t := v.schema.types[name]
+		for _, ix := range t.indexes {
+			if _, err := v.store.DeleteIndex(ctx, indexName(name, ix, version)); err != nil {
+				return fmt.Errorf("vault: delete index: %w", err)
+			}
+		}
+	}
+	if err := v.keys.DeleteNamedKeyset(ctx, IndexKeyPrefix+strconv.Itoa(version)); err != nil {
+		return fmt.Errorf("vault: delete index key: %w", err)
+	}
+	v.ikeys.forget(version)
+	return nil
+}
