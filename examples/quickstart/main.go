@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -58,7 +59,7 @@ func Schema() vault.Schema {
 		{Name: "customer", Fields: []vault.Field{
 			{Name: "name", Kind: kind.PersonName{}, Class: c2, Required: true},
 			{Name: "resident_id", Kind: kind.ResidentID{}, Class: sensitive, Required: true},
-			{Name: "mobile", Kind: kind.Mobile{}, Class: c2},
+			{Name: "mobile", Kind: kind.Mobile{}, Class: c2, Searchable: true},
 			{Name: "bank_card", Kind: kind.BankCard{}, Class: sensitive},
 			{Name: "address", Kind: kind.Address{}, Class: c2},
 		}},
@@ -73,10 +74,17 @@ func grants(s vault.Schema) map[custos.PurposeID]vault.Grant {
 	return map[custos.PurposeID]vault.Grant{
 		onboarding: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut},
 			Fields: map[string][]string{"customer": s.AllFields("customer"), "lease": s.AllFields("lease")}},
-		servicing: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionGet},
+		servicing: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionGet, custos.ActionFind},
 			Fields: map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract", "amount"}}},
 		erasure: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget}},
 	}
+}
+
+// masking shows customer service masked names and mobile numbers.
+func masking() *vault.Masking {
+	return &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
+		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked},
+	}}
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -119,7 +127,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	events := &eventCounter{}
-	v, err := vault.New(vault.Config{Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: allow, Recorder: events})
+	v, err := vault.New(vault.Config{
+		Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: allow, Recorder: events,
+		Search:  vault.SearchConfig{ExpectedCustomers: max(*n, vault.MinCustomers)},
+		Masking: masking(),
+	})
 	if err != nil {
 		return err
 	}
@@ -163,6 +175,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	_, err = v.Get(ctx, agent, target, "customer", "resident_id")
 	fmt.Fprintf(out, "read of a resident ID for %s: %v\n", agent.Purpose, err)
+
+	// A caller reads out a mobile number the way people type it: with the
+	// country code, spaces and full-width digits. The blind index finds the
+	// customer; customer service sees the result masked.
+	mobile := nth(target).Mobile
+	typed := "+86 " + toFullWidth(mobile[:3]) + " " + mobile[3:7] + " " + toFullWidth(mobile[7:])
+	found, err := v.Find(ctx, agent, "customer", vault.Values{"mobile": typed}, "name", "mobile")
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		fmt.Fprintf(out, "find by mobile %q: %s, name %v, mobile %v (masked for %s: %v)\n",
+			typed, string(f.Subject), f.Values["name"], f.Values["mobile"], agent.Actor.Role, f.Masked)
+	}
 
 	dpo := custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "data-protection-officer"}, Purpose: erasure}
 	cert, err := v.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
@@ -231,4 +257,27 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// nth regenerates the synthetic customer with the given id.
+func nth(id custos.SubjectID) synth.Customer {
+	gen := synth.New(2026)
+	for {
+		if c := gen.Next(); c.ID == string(id) {
+			return c
+		}
+	}
+}
+
+// toFullWidth writes ASCII digits as full-width digits, as some input
+// methods do.
+func toFullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			r += '０' - '0'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
