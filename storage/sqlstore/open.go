@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -59,7 +60,7 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 		return nil, fmt.Errorf("%w: empty path", ErrConnect)
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "mmap_size(1073741824)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -118,7 +119,7 @@ func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error
 }
 
 func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%w: %s", ErrConnect, classify(err))
 	}
@@ -142,6 +143,27 @@ func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
 	}
 	return s, nil
 }
+
+// ping checks the connection. A new SQLite connection switches the
+// database to WAL mode, which can fail at once as busy, without waiting,
+// while another process is opening the same file: then it tries again.
+func ping(ctx context.Context, db *sql.DB) error {
+	for attempt := 1; ; attempt++ {
+		err := db.PingContext(ctx)
+		var coded interface{ Code() int }
+		if err == nil || attempt == 50 || !errors.As(err, &coded) || coded.Code()&0xff != sqliteBusy {
+			return err
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// sqliteBusy is SQLite's SQLITE_BUSY result code.
+const sqliteBusy = 5
 
 // Close closes the database; later calls fail with custos.ErrClosed.
 func (s *DB) Close() error {

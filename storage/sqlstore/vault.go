@@ -107,6 +107,12 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 	return out, nil
 }
 
+// insertRecord inserts a record with a copy of its subject's restriction.
+const insertRecord = `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at,
+		restricted, restriction_ground, restricted_at)
+	SELECT $1, $2, $3, 1, $4, $4, restricted, restriction_ground, restricted_at
+	FROM custos_subjects WHERE subject = $1`
+
 func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 	s := v.base()
 	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error {
@@ -119,14 +125,12 @@ func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 		var err error
 		switch w.Expect {
 		case vault.ExpectAny:
-			res, err = tx.ExecContext(ctx, `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at)
-				VALUES ($1, $2, $3, 1, $4, $4)
+			res, err = tx.ExecContext(ctx, insertRecord+`
 				ON CONFLICT (subject, record_type) DO UPDATE SET envelope = excluded.envelope,
 					version = custos_records.version + 1, updated_at = excluded.updated_at`,
 				string(w.Subject), w.Type, w.Envelope, t)
 		case vault.ExpectAbsent:
-			res, err = tx.ExecContext(ctx, `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at)
-				VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT DO NOTHING`,
+			res, err = tx.ExecContext(ctx, insertRecord+` ON CONFLICT DO NOTHING`,
 				string(w.Subject), w.Type, w.Envelope, t)
 		default:
 			res, err = tx.ExecContext(ctx, `UPDATE custos_records SET envelope = $1, version = version + 1, updated_at = $2
@@ -158,7 +162,9 @@ func (v *vaultStore) SetRestriction(ctx context.Context, subject custos.SubjectI
 		if n == 0 {
 			return vault.ErrNotFound
 		}
-		return nil
+		_, err = q.ExecContext(ctx, `UPDATE custos_records SET restricted = $1, restriction_ground = $2, restricted_at = $3
+			WHERE subject = $4`, r.Restricted, r.Ground, micros(r.Since), string(subject))
+		return s.wrap("write restriction", err)
 	})
 }
 
@@ -266,10 +272,9 @@ func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.S
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.subject, r.envelope, r.version, r.created_at, r.updated_at,
-		s.restricted, s.restriction_ground, s.restricted_at
-		FROM custos_records r JOIN custos_subjects s ON s.subject = r.subject
-		WHERE r.record_type = $1 AND r.subject > $2 ORDER BY r.subject LIMIT $3`, typ, string(after), limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT subject, envelope, version, created_at, updated_at,
+		restricted, restriction_ground, restricted_at
+		FROM custos_records WHERE record_type = $1 AND subject > $2 ORDER BY subject LIMIT $3`, typ, string(after), limit)
 	if err != nil {
 		return nil, s.wrap("scan records", err)
 	}

@@ -15,6 +15,11 @@ CREATE TABLE custos_records (
     version     BIGINT NOT NULL,
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL,
+    -- A copy of the subject's restriction, kept in step by every write, so
+    -- that a read is one lookup.
+    restricted         BOOLEAN NOT NULL DEFAULT FALSE,
+    restriction_ground TEXT    NOT NULL DEFAULT '',
+    restricted_at      BIGINT  NOT NULL DEFAULT 0,
     PRIMARY KEY (subject, record_type)
 );
 

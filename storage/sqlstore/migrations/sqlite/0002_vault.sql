@@ -15,6 +15,11 @@ CREATE TABLE custos_records (
     version     INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL,
+    -- A copy of the subject's restriction, kept in step by every write, so
+    -- that a read is one lookup.
+    restricted         INTEGER NOT NULL DEFAULT 0,
+    restriction_ground TEXT    NOT NULL DEFAULT '',
+    restricted_at      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (subject, record_type)
 ) WITHOUT ROWID;
 
