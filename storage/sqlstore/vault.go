@@ -118,7 +118,7 @@ func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error {
 		t := micros(w.Time)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
-			ON CONFLICT (subject) DO NOTHING`, string(w.Subject), w.Ref, t); err != nil {
+			ON CONFLICT (subject) DO UPDATE SET ref = custos_subjects.ref`, string(w.Subject), w.Ref, t); err != nil {
 			return s.wrap("write subject", err)
 		}
 		var res sql.Result
@@ -181,6 +181,9 @@ func (v *vaultStore) DeleteSubject(ctx context.Context, subject custos.SubjectID
 
 func deleteSubject(ctx context.Context, tx querier, s *DB, subject custos.SubjectID) (vault.Deleted, error) {
 	var d vault.Deleted
+	if err := s.lockSubject(ctx, tx, subject); err != nil {
+		return d, err
+	}
 	n, err := affected(tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1`, string(subject)))
 	if err != nil {
 		return d, s.wrap("delete index", err)
@@ -284,6 +287,9 @@ func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.S
 func (v *vaultStore) SetIndex(ctx context.Context, subject custos.SubjectID, typ string, expect int64, replace []string, entries []vault.IndexEntry) error {
 	s := v.base()
 	return s.write(ctx, "write index", func(ctx context.Context, tx querier) error {
+		if err := s.lockSubject(ctx, tx, subject); err != nil {
+			return err
+		}
 		var version int64
 		err := tx.QueryRowContext(ctx, `SELECT version FROM custos_records WHERE subject = $1 AND record_type = $2`, string(subject), typ).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -307,4 +313,19 @@ func (v *vaultStore) DeleteIndex(ctx context.Context, index string) (int64, erro
 		return s.wrap("delete index", err)
 	})
 	return n, err
+}
+
+// lockSubject takes, on PostgreSQL, the lock of a subject's entry, which
+// every write to the subject's rows takes first: writes of one customer are
+// serialized and cannot deadlock, and a record cannot be written for a
+// subject entry being deleted. SQLite serializes all writes already.
+func (s *DB) lockSubject(ctx context.Context, tx querier, subject custos.SubjectID) error {
+	if s.dialect != postgres {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT 1 FROM custos_subjects WHERE subject = $1 FOR UPDATE`, string(subject))
+	if err != nil {
+		return s.wrap("lock subject", err)
+	}
+	return s.wrap("lock subject", rows.Close())
 }
