@@ -1,14 +1,13 @@
 package keys
 
 import (
-	"container/list"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/tink-crypto/tink-go/v2/tink"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/internal/lru"
 )
 
 // Stats are the Keyring's counters since it was built, for a host to export
@@ -29,37 +28,29 @@ type dek struct {
 	aead    tink.AEAD
 	version int64
 	ref     []byte
-}
-
-type cacheEntry struct {
-	subject custos.SubjectID
-	dek     dek
 	loaded  time.Time
 }
 
 // cache is a size- and age-bounded LRU of unwrapped DEKs.
 type cache struct {
-	max      int
 	maxAge   time.Duration
 	disabled bool
 	clock    custos.Clock
-
-	mu    sync.Mutex
-	lru   *list.List // front: most recently used; values are *cacheEntry
-	index map[custos.SubjectID]*list.Element
+	entries  *lru.Cache[custos.SubjectID, dek]
 
 	hits, misses, evictions, kekCalls atomic.Uint64
 }
 
 func newCache(cfg CacheConfig, clock custos.Clock) *cache {
-	c := &cache{max: cfg.MaxEntries, maxAge: cfg.MaxAge, disabled: cfg.Disabled, clock: clock,
-		lru: list.New(), index: map[custos.SubjectID]*list.Element{}}
-	if c.max == 0 {
-		c.max = defaultCacheEntries
+	c := &cache{maxAge: cfg.MaxAge, disabled: cfg.Disabled, clock: clock}
+	size := cfg.MaxEntries
+	if size == 0 {
+		size = defaultCacheEntries
 	}
 	if c.maxAge == 0 {
 		c.maxAge = defaultCacheAge
 	}
+	c.entries = lru.New[custos.SubjectID, dek](size)
 	return c
 }
 
@@ -69,75 +60,37 @@ func (c *cache) get(subject custos.SubjectID) (dek, bool) {
 		c.misses.Add(1)
 		return dek{}, false
 	}
-	now := c.clock.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.index[subject]
+	d, ok := c.entries.Get(subject)
 	if !ok {
 		c.misses.Add(1)
 		return dek{}, false
 	}
-	e := el.Value.(*cacheEntry)
-	if now.Sub(e.loaded) >= c.maxAge || now.Before(e.loaded) {
-		c.removeLocked(el)
-		c.evictions.Add(1)
+	if now := c.clock.Now(); now.Sub(d.loaded) >= c.maxAge || now.Before(d.loaded) {
+		if c.entries.Remove(subject) {
+			c.evictions.Add(1)
+		}
 		c.misses.Add(1)
 		return dek{}, false
 	}
-	c.lru.MoveToFront(el)
 	c.hits.Add(1)
-	return e.dek, true
+	return d, true
 }
 
-// put caches d for subject, replacing any older entry and evicting the
-// least recently used entries beyond the size bound.
+// put caches d for subject, unless a newer keyset was cached meanwhile,
+// evicting the least recently used entries beyond the size bound.
 func (c *cache) put(subject custos.SubjectID, d dek) {
 	if c.disabled {
 		return
 	}
-	now := c.clock.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.index[subject]; ok {
-		e := el.Value.(*cacheEntry)
-		if e.dek.version > d.version {
-			return // a newer keyset was cached meanwhile
-		}
-		e.dek, e.loaded = d, now
-		c.lru.MoveToFront(el)
-		return
-	}
-	c.index[subject] = c.lru.PushFront(&cacheEntry{subject: subject, dek: d, loaded: now})
-	for c.lru.Len() > c.max {
-		c.removeLocked(c.lru.Back())
-		c.evictions.Add(1)
-	}
+	d.loaded = c.clock.Now()
+	n := c.entries.Put(subject, d, func(old dek) bool { return old.version > d.version })
+	c.evictions.Add(uint64(n))
 }
 
 // drop forgets subject's entry, if any.
-func (c *cache) drop(subject custos.SubjectID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.index[subject]; ok {
-		c.removeLocked(el)
-	}
-}
-
-func (c *cache) removeLocked(el *list.Element) {
-	delete(c.index, el.Value.(*cacheEntry).subject)
-	c.lru.Remove(el)
-}
-
-func (c *cache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Len()
-}
+func (c *cache) drop(subject custos.SubjectID) { c.entries.Remove(subject) }
 
 // purge empties the cache.
-func (c *cache) purge() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.lru.Init()
-	clear(c.index)
-}
+func (c *cache) purge() { c.entries.Purge() }
+
+func (c *cache) len() int { return c.entries.Len() }

@@ -95,7 +95,7 @@ func (v *Vault) export(ctx context.Context, acc custos.Access, subject custos.Su
 			names = append(names, f.name)
 			all = append(all, s.Type+"."+f.name)
 		}
-		d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionExport, Subject: subject, RecordType: s.Type, Fields: names})
+		d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionExport, Subject: subject, RecordType: s.Type, Fields: names, AuthVersion: s.AuthVersion})
 		if err != nil {
 			return Export{}, basis, all, err
 		}

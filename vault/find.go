@@ -127,7 +127,7 @@ func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, ix 
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
 	}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: s.Subject, RecordType: t.name, Fields: read})
+	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: s.Subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
 	ev.Basis = d.Basis
 	if err != nil {
 		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))

@@ -36,20 +36,23 @@ func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.Subje
 		return Record{}, err
 	}
 	ev := custos.Event{Action: custos.ActionGet, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names})
+	// The record is read first so that the authorizer can reuse answers
+	// for its authorization version; a refusal still wins over not-found, so
+	// a purpose that may not read a customer cannot learn whether it exists.
+	s, rerr := v.store.GetRecord(ctx, subject, t.name)
+	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names, AuthVersion: s.AuthVersion})
 	ev.Basis = d.Basis
 	if err != nil {
 		return Record{}, v.event(ctx, ev, err)
 	}
-	rec, err := v.get(ctx, acc, subject, t, names)
+	rec, err := v.get(ctx, acc, subject, t, names, s, rerr)
 	if err = v.event(ctx, ev, err); err != nil {
 		return Record{}, err
 	}
 	return rec, nil
 }
 
-func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string) (Record, error) {
-	s, err := v.store.GetRecord(ctx, subject, t.name)
+func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, s Stored, err error) (Record, error) {
 	if errors.Is(err, ErrNotFound) {
 		return Record{}, v.notFound(ctx, subject)
 	}

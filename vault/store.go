@@ -22,6 +22,12 @@ type Stored struct {
 	// GetRecord and SubjectRecords from the subject entry so that a read
 	// needs one store call.
 	Restriction Restriction
+	// AuthVersion is the customer's authorization version: a number the
+	// store changes in the same transaction as any change of the customer's
+	// consents (see custos.AccessRequest), so that a consent-aware
+	// authorizer can cache its answers safely. 0 means the store does not
+	// keep one, and authorizers then decide afresh every time.
+	AuthVersion int64
 }
 
 // Restriction is a customer's restricted, storage-only state (PIPL Art. 47

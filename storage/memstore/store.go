@@ -26,6 +26,9 @@ type Store struct {
 	records      map[custos.SubjectID]map[string]vault.Stored
 	index        map[indexKey]map[recordKey]bool   // (index, value) → records
 	recordIndex  map[recordKey]map[string][][]byte // record → index name → values
+	authBumps    map[custos.SubjectID]int64        // consent writes per subject
+
+	consent *consentState
 }
 
 type recordKey struct {
@@ -46,6 +49,8 @@ func New() *Store {
 		subjects: map[custos.SubjectID]vault.Subject{}, subjectByRef: map[string]custos.SubjectID{},
 		records: map[custos.SubjectID]map[string]vault.Stored{},
 		index:   map[indexKey]map[recordKey]bool{}, recordIndex: map[recordKey]map[string][][]byte{},
+		authBumps: map[custos.SubjectID]int64{},
+		consent:   newConsentState(),
 	}
 }
 

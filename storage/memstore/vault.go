@@ -24,7 +24,7 @@ func (v *vaultStore) GetRecord(_ context.Context, subject custos.SubjectID, typ 
 	if !ok {
 		return vault.Stored{}, vault.ErrNotFound
 	}
-	r.Restriction = s.subjects[subject].Restriction
+	r.Restriction, r.AuthVersion = s.subjects[subject].Restriction, s.authVersionLocked(subject)
 	return r, nil
 }
 
@@ -55,7 +55,7 @@ func (v *vaultStore) SubjectRecords(_ context.Context, subject custos.SubjectID)
 	}
 	out := make([]vault.Stored, 0, len(s.records[subject]))
 	for _, r := range s.records[subject] {
-		r.Restriction = sub.Restriction
+		r.Restriction, r.AuthVersion = sub.Restriction, s.authVersionLocked(subject)
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(a.Type, b.Type) })
@@ -196,7 +196,7 @@ func (v *vaultStore) FindIndex(_ context.Context, typ, index string, value []byt
 			continue
 		}
 		r := s.records[rk.subject][rk.typ]
-		r.Restriction = s.subjects[rk.subject].Restriction
+		r.Restriction, r.AuthVersion = s.subjects[rk.subject].Restriction, s.authVersionLocked(rk.subject)
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(string(a.Subject), string(b.Subject)) })
@@ -214,7 +214,7 @@ func (v *vaultStore) ScanRecords(_ context.Context, typ string, after custos.Sub
 	var out []vault.Stored
 	for sub, recs := range s.records {
 		if r, ok := recs[typ]; ok && sub > after {
-			r.Restriction = s.subjects[sub].Restriction
+			r.Restriction, r.AuthVersion = s.subjects[sub].Restriction, s.authVersionLocked(sub)
 			out = append(out, r)
 		}
 	}
@@ -256,4 +256,10 @@ func (v *vaultStore) DeleteIndex(_ context.Context, index string) (int64, error)
 		delete(byName, index)
 	}
 	return n, nil
+}
+
+// authVersionLocked returns a subject's authorization version: 1 plus the
+// number of consent writes for it.
+func (s *Store) authVersionLocked(subject custos.SubjectID) int64 {
+	return 1 + s.authBumps[subject]
 }

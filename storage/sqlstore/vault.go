@@ -23,7 +23,7 @@ func (v *vaultStore) GetRecord(ctx context.Context, subject custos.SubjectID, ty
 	r := vault.Stored{Subject: subject, Type: typ}
 	var created, updated, since int64
 	err := s.stmts.getRecord.QueryRowContext(ctx, string(subject), typ).Scan(
-		&r.Envelope, &r.Version, &created, &updated, &r.Restriction.Restricted, &r.Restriction.Ground, &since)
+		&r.Envelope, &r.Version, &created, &updated, &r.Restriction.Restricted, &r.Restriction.Ground, &since, &r.AuthVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return vault.Stored{}, vault.ErrNotFound
 	}
@@ -71,7 +71,7 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		return nil, err
 	}
 	// One statement, so the subject entry and its records are one snapshot.
-	rows, err := s.db.QueryContext(ctx, `SELECT s.restricted, s.restriction_ground, s.restricted_at,
+	rows, err := s.db.QueryContext(ctx, `SELECT s.restricted, s.restriction_ground, s.restricted_at, s.auth_version,
 		r.record_type, r.envelope, r.version, r.created_at, r.updated_at
 		FROM custos_subjects s LEFT JOIN custos_records r ON r.subject = s.subject
 		WHERE s.subject = $1 ORDER BY r.record_type`, string(subject))
@@ -88,7 +88,8 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		var typ sql.NullString
 		var env []byte
 		var version, created, updated sql.NullInt64
-		if err := rows.Scan(&res.Restricted, &res.Ground, &since, &typ, &env, &version, &created, &updated); err != nil {
+		var auth int64
+		if err := rows.Scan(&res.Restricted, &res.Ground, &since, &auth, &typ, &env, &version, &created, &updated); err != nil {
 			return nil, s.wrap("read records", err)
 		}
 		if !typ.Valid {
@@ -96,7 +97,7 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		}
 		res.Since = fromMicros(since)
 		out = append(out, vault.Stored{Subject: subject, Type: typ.String, Envelope: env, Version: version.Int64,
-			Created: fromMicros(created.Int64), Updated: fromMicros(updated.Int64), Restriction: res})
+			Created: fromMicros(created.Int64), Updated: fromMicros(updated.Int64), Restriction: res, AuthVersion: auth})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap("read records", err)
@@ -109,8 +110,8 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 
 // insertRecord inserts a record with a copy of its subject's restriction.
 const insertRecord = `INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at,
-		restricted, restriction_ground, restricted_at)
-	SELECT $1, $2, $3, 1, $4, $4, restricted, restriction_ground, restricted_at
+		restricted, restriction_ground, restricted_at, auth_version)
+	SELECT $1, $2, $3, 1, $4, $4, restricted, restriction_ground, restricted_at, auth_version
 	FROM custos_subjects WHERE subject = $1`
 
 func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
@@ -239,7 +240,7 @@ func (s *DB) replaceIndex(ctx context.Context, tx querier, subject custos.Subjec
 }
 
 // scanStored reads rows of (subject, envelope, version, created_at,
-// updated_at, restricted, restriction_ground, restricted_at).
+// updated_at, restricted, restriction_ground, restricted_at, auth_version).
 func (s *DB) scanStored(rows *sql.Rows, typ, op string) ([]vault.Stored, error) {
 	defer rows.Close()
 	var out []vault.Stored
@@ -248,7 +249,7 @@ func (s *DB) scanStored(rows *sql.Rows, typ, op string) ([]vault.Stored, error) 
 		var subject string
 		var created, updated, since int64
 		if err := rows.Scan(&subject, &r.Envelope, &r.Version, &created, &updated,
-			&r.Restriction.Restricted, &r.Restriction.Ground, &since); err != nil {
+			&r.Restriction.Restricted, &r.Restriction.Ground, &since, &r.AuthVersion); err != nil {
 			return nil, s.wrap(op, err)
 		}
 		r.Subject = custos.SubjectID(subject)
@@ -276,7 +277,7 @@ func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.S
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, envelope, version, created_at, updated_at,
-		restricted, restriction_ground, restricted_at
+		restricted, restriction_ground, restricted_at, auth_version
 		FROM custos_records WHERE record_type = $1 AND subject > $2 ORDER BY subject LIMIT $3`, typ, string(after), limit)
 	if err != nil {
 		return nil, s.wrap("scan records", err)
@@ -328,4 +329,15 @@ func (s *DB) lockSubject(ctx context.Context, tx querier, subject custos.Subject
 		return s.wrap("lock subject", err)
 	}
 	return s.wrap("lock subject", rows.Close())
+}
+
+// bumpAuthVersion changes a subject's authorization version, in the same
+// transaction as a change of its consents, so that an authorizer's cached
+// answers for the old version are never used again.
+func (s *DB) bumpAuthVersion(ctx context.Context, q querier, subject custos.SubjectID) error {
+	if _, err := q.ExecContext(ctx, `UPDATE custos_subjects SET auth_version = auth_version + 1 WHERE subject = $1`, string(subject)); err != nil {
+		return s.wrap("write authorization version", err)
+	}
+	_, err := q.ExecContext(ctx, `UPDATE custos_records SET auth_version = auth_version + 1 WHERE subject = $1`, string(subject))
+	return s.wrap("write authorization version", err)
 }

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("vault-store", func(t *testing.T) { runVaultStore(t, open) })
 	t.Run("vault", func(t *testing.T) { runVault(t, open) })
 	t.Run("search", func(t *testing.T) { runSearch(t, open) })
+	t.Run("consent", func(t *testing.T) { runConsent(t, open) })
 }
 
 // openT opens an adapter and closes it when the test ends.

@@ -5,6 +5,8 @@ CREATE TABLE custos_subjects (
     restricted         BOOLEAN NOT NULL DEFAULT FALSE,
     restriction_ground TEXT    NOT NULL DEFAULT '',
     restricted_at      BIGINT  NOT NULL DEFAULT 0,
+    -- Changes with every consent of the subject (see custos.AccessRequest).
+    auth_version       BIGINT  NOT NULL DEFAULT 1,
     created_at         BIGINT  NOT NULL
 );
 
@@ -20,6 +22,7 @@ CREATE TABLE custos_records (
     restricted         BOOLEAN NOT NULL DEFAULT FALSE,
     restriction_ground TEXT    NOT NULL DEFAULT '',
     restricted_at      BIGINT  NOT NULL DEFAULT 0,
+    auth_version       BIGINT  NOT NULL DEFAULT 1,
     PRIMARY KEY (subject, record_type)
 );
 

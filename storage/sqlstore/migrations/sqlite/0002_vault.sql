@@ -5,6 +5,8 @@ CREATE TABLE custos_subjects (
     restricted         INTEGER NOT NULL DEFAULT 0,
     restriction_ground TEXT    NOT NULL DEFAULT '',
     restricted_at      INTEGER NOT NULL DEFAULT 0,
+    -- Changes with every consent of the subject (see custos.AccessRequest).
+    auth_version       INTEGER NOT NULL DEFAULT 1,
     created_at         INTEGER NOT NULL
 ) WITHOUT ROWID;
 
@@ -20,6 +22,7 @@ CREATE TABLE custos_records (
     restricted         INTEGER NOT NULL DEFAULT 0,
     restriction_ground TEXT    NOT NULL DEFAULT '',
     restricted_at      INTEGER NOT NULL DEFAULT 0,
+    auth_version       INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (subject, record_type)
 ) WITHOUT ROWID;
 

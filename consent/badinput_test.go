@@ -1,0 +1,185 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
+)
+
+// secret is a value a careless caller might pass where an identifier
+// belongs; no error may repeat it.
+const secret = "13912345678"
+
+func TestBadInput(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		setup  func(f *fixture)
+		act    func(f *fixture) error
+		want   error
+		reason string // recorded in a denied event; "" for malformed input
+	}{
+		{"unknown purpose", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Purposes = []custos.PurposeID{"spaceship"}
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrUnknownPurpose, "purpose-unknown"},
+		{"value given where a purpose belongs", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Purposes = []custos.PurposeID{secret}
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrUnknownPurpose, "purpose-unknown"},
+		{"consent for a purpose whose basis is not consent", nil, func(f *fixture) error {
+			return f.reg.Grant(ctx, f.act("C-0001", servicing))
+		}, consent.ErrNotConsentBased, "not-consent-based"},
+		{"bundled consent where separate consent is required", nil, func(f *fixture) error {
+			return f.reg.Grant(ctx, f.act("C-0001", marketing, sharing))
+		}, consent.ErrBundled, "separate-consent-required"},
+		{"bundled request where separate consent is required", nil, func(f *fixture) error {
+			return f.reg.Request(ctx, f.act("C-0001", sharing, analytics))
+		}, consent.ErrBundled, "separate-consent-required"},
+		{"bundled consent for a minor", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing, analytics)
+			a.Minor, a.Guardian = true, &consent.Guardian{ID: "C-0099", Relation: "parent"}
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrBundled, "separate-consent-required"},
+		{"consent against an outdated notice generation", nil, func(f *fixture) error {
+			// The person saw the notice of before marketing read mobile
+			// numbers: a change of data categories.
+			a := f.act("C-0001", marketing)
+			a.Notice = outdatedVersion(f)
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrOutdatedNotice, "notice-outdated"},
+		{"consent against a notice never published", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Notice = "sha256:0000"
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrUnknownNotice, "notice-unknown"},
+		{"withdraw with no consent", nil, func(f *fixture) error {
+			return f.reg.Withdraw(ctx, f.act("C-0001", marketing))
+		}, consent.ErrNoConsent, "no-consent"},
+		{"withdraw after a refusal", func(f *fixture) {
+			require.NoError(f.t, f.reg.Refuse(ctx, f.act("C-0001", marketing)))
+		}, func(f *fixture) error {
+			return f.reg.Withdraw(ctx, f.act("C-0001", marketing))
+		}, consent.ErrNoConsent, "no-consent"},
+		{"grant on behalf of a minor without guardian", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Minor = true
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrGuardianRequired, "guardian-required"},
+		{"asking again inside the refusal interval", func(f *fixture) {
+			require.NoError(f.t, f.reg.Refuse(ctx, f.act("C-0001", marketing)))
+			f.now = t0.Add(consent.DefaultAskAgainAfter - time.Minute)
+		}, func(f *fixture) error {
+			return f.reg.Request(ctx, f.act("C-0001", marketing))
+		}, consent.ErrTooSoon, "ask-too-soon"},
+		{"pre-ticked box", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Signal = consent.SignalPreTicked
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrNotExplicit, "not-explicit"},
+		{"grant of a live consent", func(f *fixture) {
+			require.NoError(f.t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+		}, func(f *fixture) error {
+			return f.reg.Grant(ctx, f.act("C-0001", marketing))
+		}, consent.ErrState, "consent-live"},
+		{"renew with no consent", nil, func(f *fixture) error {
+			return f.reg.Renew(ctx, f.act("C-0001", marketing))
+		}, consent.ErrNoConsent, "no-consent"},
+		{"receipts for a purpose that may not issue them", nil, func(f *fixture) error {
+			_, err := f.reg.Receipts(ctx, clerk, "C-0001")
+			return err
+		}, consent.ErrDenied, "action-not-allowed"},
+		{"grant without evidence", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Evidence = ""
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrInvalidAct, ""},
+		{"grant without the notice shown", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Notice = ""
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrInvalidAct, ""},
+		{"unknown language", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Language = "fr"
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrInvalidAct, ""},
+		{"purpose named twice", nil, func(f *fixture) error {
+			return f.reg.Grant(ctx, f.act("C-0001", marketing, marketing))
+		}, consent.ErrInvalidAct, ""},
+		{"evidence with control characters", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Evidence = "form\n" + secret
+			return f.reg.Grant(ctx, a)
+		}, consent.ErrInvalidAct, ""},
+		{"no actor", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Actor = custos.Actor{}
+			return f.reg.Grant(ctx, a)
+		}, custos.ErrNoActor, ""},
+		{"invalid subject", nil, func(f *fixture) error {
+			a := f.act("C-0001", marketing)
+			a.Subject = custos.SubjectID(secret + " x")
+			return f.reg.Grant(ctx, a)
+		}, custos.ErrInvalidSubject, ""},
+		{"revoke without a reason", func(f *fixture) {
+			require.NoError(f.t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+		}, func(f *fixture) error {
+			return f.reg.Revoke(ctx, consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{marketing}, Actor: app})
+		}, consent.ErrInvalidAct, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			if tc.setup != nil {
+				tc.setup(f)
+			}
+			before := f.snapshot("C-0001")
+			eventsBefore := len(f.events.list())
+
+			err := tc.act(f)
+			require.ErrorIs(t, err, tc.want)
+			assert.NotContains(t, err.Error(), secret, "errors never repeat values")
+			assert.Equal(t, before, f.snapshot("C-0001"), "nothing changed in the store")
+
+			evs := f.events.list()[eventsBefore:]
+			var ref *consent.Refusal
+			if tc.reason == "" {
+				assert.False(t, errors.As(err, &ref), "malformed input is not a refusal")
+				assert.Empty(t, evs, "malformed input records nothing")
+				return
+			}
+			require.ErrorAs(t, err, &ref)
+			assert.Equal(t, tc.reason, ref.Reason)
+			assert.Equal(t, consent.DefaultRemedy(), ref.Remedy, "the person is told of the right to complain (R6)")
+			require.NotEmpty(t, evs, "the refusal is recorded with its reason (R6)")
+			for _, e := range evs {
+				assert.Equal(t, custos.OutcomeDenied, e.Outcome)
+				assert.Equal(t, tc.reason, e.Reason)
+			}
+		})
+	}
+}
+
+// outdatedVersion returns the version of the notice published before the
+// current one, found in the store.
+func outdatedVersion(f *fixture) string {
+	f.t.Helper()
+	cfg := f.config()
+	cfg.Purposes[1].Fields = map[string][]string{"customer": {"name"}}
+	cfg.Store = f.store
+	old, err := consent.New(context.Background(), cfg)
+	require.NoError(f.t, err)
+	n, _ := old.NoticeFor(marketing)
+	cur, _ := f.reg.NoticeFor(marketing)
+	require.NotEqual(f.t, cur.Version, n.Version)
+	return n.Version
+}

@@ -1,0 +1,270 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
+)
+
+func TestGrantWithdrawL4(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	assert.Equal(t, consent.Decision{Reason: "no-consent"}, f.check("C-0001", marketing, "customer", "mobile"), "never asked")
+
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	assert.Equal(t, consent.Decision{Allowed: true, Basis: custos.BasisConsent}, f.check("C-0001", marketing, "customer", "mobile"))
+	assert.Equal(t, "no-consent", f.check("C-0002", marketing, "customer", "mobile").Reason, "another customer's consent permits nothing")
+
+	w := f.act("C-0001", marketing)
+	w.Channel, w.Signal, w.Notice, w.Language, w.Evidence = "call-center", consent.SignalNone, "", "", ""
+	require.NoError(t, f.reg.Withdraw(ctx, w), "withdrawal needs no more than a channel (as easy as giving)")
+	assert.Equal(t, consent.Decision{Reason: "consent-withdrawn"}, f.check("C-0001", marketing, "customer", "mobile"), "the very next check refuses")
+
+	h, err := f.reg.History(ctx, "C-0001", marketing)
+	require.NoError(t, err)
+	require.Len(t, h, 2, "processing before withdrawal stays provable")
+	assert.Equal(t, consent.StateGiven, h[0].State)
+	assert.Equal(t, consent.StateWithdrawn, h[1].State)
+
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)), "consent may be given again after a withdrawal")
+	assert.True(t, f.check("C-0001", marketing, "customer", "mobile").Allowed)
+}
+
+func TestHistoryIsProvableL10(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	a := f.act("C-0001", marketing)
+	a.Language, a.Signal, a.Evidence = consent.LangEN, consent.SignalSignature, "signed-doc-42"
+	require.NoError(t, f.reg.Grant(ctx, a))
+
+	h, err := f.reg.History(ctx, "C-0001", marketing)
+	require.NoError(t, err)
+	require.Len(t, h, 1)
+	assert.Equal(t, consent.Entry{
+		Seq: 1, Time: t0, Action: custos.ActionConsentGrant, State: consent.StateGiven, Actor: app, Channel: "app",
+		Signal: consent.SignalSignature, Notice: a.Notice, Language: consent.LangEN, Evidence: "signed-doc-42", RequestID: "req-1",
+	}, h[0], "who, when, channel, notice version, evidence")
+
+	st, err := f.reg.Status(ctx, "C-0001", marketing)
+	require.NoError(t, err)
+	assert.Equal(t, consent.StateGiven, st.State)
+	assert.Equal(t, a.Notice, st.Record.Notice)
+	assert.Len(t, st.Record.ID, 32)
+
+	ev := f.events.last()
+	assert.Equal(t, custos.ActionConsentGrant, ev.Action)
+	assert.Equal(t, custos.OutcomeAllowed, ev.Outcome)
+	assert.Equal(t, custos.BasisConsent, ev.Basis)
+	assert.Equal(t, marketing, ev.Access.Purpose)
+	assert.Equal(t, custos.SubjectID("C-0001"), ev.Subject)
+}
+
+func TestStatesL10(t *testing.T) {
+	for _, tc := range []struct {
+		state   consent.State
+		permits bool
+		dpv     string
+	}{
+		{consent.StateUnknown, false, "dpv:ConsentUnknown"},
+		{consent.StateRequested, false, "dpv:ConsentRequested"},
+		{consent.StateDeferred, false, "dpv:ConsentDeferred"},
+		{consent.StateGiven, true, "dpv:ConsentGiven"},
+		{consent.StateRenewed, true, "dpv:RenewedConsentGiven"},
+		{consent.StateRefused, false, "dpv:ConsentRefused"},
+		{consent.StateWithdrawn, false, "dpv:ConsentWithdrawn"},
+		{consent.StateRevoked, false, "dpv:ConsentRevoked"},
+		{consent.StateExpired, false, "dpv:ConsentExpired"},
+		{consent.StateInvalidated, false, "dpv:ConsentInvalidated"},
+	} {
+		t.Run(tc.state.String(), func(t *testing.T) {
+			assert.Equal(t, tc.permits, tc.state.Permits())
+			assert.Equal(t, tc.dpv, tc.state.DPV())
+			back, err := consent.ParseState(tc.state.String())
+			require.NoError(t, err)
+			assert.Equal(t, tc.state, back)
+		})
+	}
+}
+
+func TestRenewAndExpire(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	job := consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{marketing}, Actor: custos.Actor{ID: "batch-expiry", Role: "job"}}
+
+	err := f.reg.Expire(ctx, job)
+	require.ErrorIs(t, err, consent.ErrState, "not before the validity ends")
+
+	f.now = t0.Add(365*24*time.Hour - time.Second)
+	assert.True(t, f.check("C-0001", marketing, "customer", "mobile").Allowed, "valid to the last second")
+	f.now = t0.Add(365 * 24 * time.Hour)
+	assert.Equal(t, "consent-expired", f.check("C-0001", marketing, "customer", "mobile").Reason, "expired consent permits nothing, even before Expire runs")
+
+	require.NoError(t, f.reg.Expire(ctx, job))
+	st, err := f.reg.Status(ctx, "C-0001", marketing)
+	require.NoError(t, err)
+	assert.Equal(t, consent.StateExpired, st.Record.State)
+	assert.Equal(t, "validity-ended", mustHistory(t, f, "C-0001", marketing)[1].Reason)
+
+	require.NoError(t, f.reg.Renew(ctx, f.act("C-0001", marketing)))
+	assert.Equal(t, consent.Decision{Allowed: true, Basis: custos.BasisConsent}, f.check("C-0001", marketing, "customer", "mobile"))
+	st, err = f.reg.Status(ctx, "C-0001", marketing)
+	require.NoError(t, err)
+	assert.Equal(t, consent.StateRenewed, st.State)
+	assert.Equal(t, f.now.Add(365*24*time.Hour), st.Record.Expires, "renewal starts a new validity period")
+
+	require.NoError(t, f.reg.Renew(ctx, f.act("C-0001", marketing)), "a live consent can be renewed early")
+}
+
+func TestRevokeAndDefer(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Defer(ctx, f.act("C-0001", analytics)))
+	assert.Equal(t, "consent-deferred", f.check("C-0001", analytics, "lease", "months").Reason)
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", analytics)))
+	handler := consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{analytics}, Actor: custos.Actor{ID: "staff-004", Role: "dpo"}, Reason: "account-closed"}
+	require.NoError(t, f.reg.Revoke(ctx, handler))
+	assert.Equal(t, "consent-revoked", f.check("C-0001", analytics, "lease", "months").Reason)
+	h := mustHistory(t, f, "C-0001", analytics)
+	assert.Equal(t, "account-closed", h[len(h)-1].Reason)
+	assert.Equal(t, "system", h[len(h)-1].Channel)
+}
+
+func TestAskAgainIntervalL6(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		interval time.Duration
+		want     time.Duration
+	}{
+		{"default", 0, consent.DefaultAskAgainAfter},
+		{"configured", 7 * 24 * time.Hour, 7 * 24 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(c *consent.Config) { c.AskAgainAfter = tc.interval })
+			require.NoError(t, f.reg.Request(ctx, f.act("C-0001", marketing)))
+			assert.Equal(t, "consent-requested", f.check("C-0001", marketing, "customer", "mobile").Reason)
+			require.NoError(t, f.reg.Refuse(ctx, f.act("C-0001", marketing)))
+
+			next, err := f.reg.NextAsk(ctx, "C-0001", marketing)
+			require.NoError(t, err)
+			assert.Equal(t, t0.Add(tc.want), next)
+			f.now = t0.Add(tc.want - time.Second)
+			require.ErrorIs(t, f.reg.Request(ctx, f.act("C-0001", marketing)), consent.ErrTooSoon)
+			f.now = t0.Add(tc.want)
+			require.NoError(t, f.reg.Request(ctx, f.act("C-0001", marketing)), "asking is allowed once the interval passed")
+		})
+	}
+	t.Run("the person may still consent on their own", func(t *testing.T) {
+		f := newFixture(t, nil)
+		require.NoError(t, f.reg.Refuse(ctx, f.act("C-0001", marketing)))
+		f.now = t0.Add(time.Minute)
+		require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	})
+}
+
+func TestRefusalDoesNotBlockServiceL5(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Refuse(ctx, f.act("C-0001", marketing, analytics)))
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", sharing)))
+	require.NoError(t, f.reg.Withdraw(ctx, f.act("C-0001", sharing)))
+
+	assert.Equal(t, consent.Decision{Allowed: true, Basis: custos.BasisContract}, f.check("C-0001", servicing, "customer", "name", "mobile"),
+		"the contract purpose is decided by its own basis")
+	assert.Equal(t, "consent-refused", f.check("C-0001", marketing, "customer", "mobile").Reason)
+	assert.Equal(t, "consent-withdrawn", f.check("C-0001", sharing, "customer", "resident_id").Reason)
+}
+
+func TestGuardianForMinorL8(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	a := f.act("C-0100", marketing)
+	a.Minor, a.Guardian = true, &consent.Guardian{ID: "C-0099", Relation: "parent"}
+	require.NoError(t, f.reg.Grant(ctx, a))
+	assert.True(t, f.check("C-0100", marketing, "customer", "mobile").Allowed)
+	h := mustHistory(t, f, "C-0100", marketing)
+	assert.Equal(t, consent.Guardian{ID: "C-0099", Relation: "parent"}, h[0].Guardian)
+	st, err := f.reg.Status(ctx, "C-0100", marketing)
+	require.NoError(t, err)
+	assert.True(t, st.Record.Minor)
+
+	born := time.Date(2012, 3, 2, 0, 0, 0, 0, time.UTC)
+	assert.True(t, consent.IsMinor(born, t0), "13 the day before the 14th birthday")
+	assert.False(t, consent.IsMinor(born, t0.Add(24*time.Hour)), "14 on the birthday")
+}
+
+func TestSignalsL2(t *testing.T) {
+	for _, tc := range []struct {
+		s        consent.Signal
+		explicit bool
+	}{
+		{consent.SignalNone, false}, {consent.SignalClick, true}, {consent.SignalSignature, true},
+		{consent.SignalVoice, true}, {consent.SignalMessage, true}, {consent.SignalPreTicked, false}, {consent.SignalSilence, false},
+	} {
+		t.Run(tc.s.String(), func(t *testing.T) {
+			assert.Equal(t, tc.explicit, tc.s.Explicit())
+			f := newFixture(t, nil)
+			a := f.act("C-0001", marketing)
+			a.Signal = tc.s
+			err := f.reg.Grant(context.Background(), a)
+			if tc.explicit {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, consent.ErrNotExplicit)
+			}
+		})
+	}
+}
+
+func TestConcurrentActsOnOneRecord(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	second := f.registry(nil)
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			r := f.reg
+			if i%2 == 1 {
+				r = second
+			}
+			errs <- r.Grant(ctx, f.act("C-0001", marketing))
+		}()
+	}
+	won := 0
+	for range 16 {
+		err := <-errs
+		if err == nil {
+			won++
+			continue
+		}
+		assert.ErrorIs(t, err, consent.ErrState, "the losers see the consent already live")
+	}
+	assert.Equal(t, 1, won)
+	assert.Len(t, mustHistory(t, f, "C-0001", marketing), 1)
+}
+
+func TestAuditFailure(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	f.events.fail = errors.New("log unavailable")
+	err := f.reg.Withdraw(ctx, f.act("C-0001", marketing))
+	require.ErrorIs(t, err, consent.ErrAudit)
+	assert.Equal(t, "consent-withdrawn", f.check("C-0001", marketing, "customer", "mobile").Reason,
+		"an audit outage never undoes a withdrawal")
+}
+
+func mustHistory(t *testing.T, f *fixture, s custos.SubjectID, p custos.PurposeID) []consent.Entry {
+	t.Helper()
+	h, err := f.reg.History(context.Background(), s, p)
+	require.NoError(t, err)
+	return h
+}
