@@ -92,6 +92,21 @@ func (s Schema) AllFields(recordType string) []string {
 	return nil
 }
 
+// Classes returns the class of every field by record type, the form
+// consent.Config.Fields takes, so that consent rules (PIPL Art. 29: separate
+// consent for sensitive fields) are checked against the vault's schema.
+func (s Schema) Classes() map[string]map[string]custos.Class {
+	out := make(map[string]map[string]custos.Class, len(s.Types))
+	for _, t := range s.Types {
+		m := make(map[string]custos.Class, len(t.Fields))
+		for _, f := range t.Fields {
+			m[f.Name] = f.Class
+		}
+		out[t.Name] = m
+	}
+	return out
+}
+
 // Authorize implements Authorizer.
 func (a *AllowList) Authorize(_ context.Context, r Request) (Decision, error) {
 	g, ok := a.grants[r.Access.Purpose]

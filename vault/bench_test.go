@@ -11,6 +11,7 @@ import (
 	"github.com/tink-crypto/tink-go/v2/keyset"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
@@ -43,10 +44,14 @@ func benchSchema() vault.Schema {
 	return vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: fields}}}
 }
 
-var benchAccess = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: "lease-servicing"}
+var (
+	benchAccess    = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: "lease-servicing"}
+	benchMarketer  = custos.Access{Actor: custos.Actor{ID: "staff-002", Role: "marketer"}, Purpose: "marketing"}
+	benchGetAction = []custos.Action{custos.ActionPut, custos.ActionGet}
+)
 
-// benchVault builds a vault over the stores with the purpose granted every
-// field.
+// benchVault builds a vault over the stores with the contract purpose
+// granted every field, and stores the benchmark record.
 func benchVault(b *testing.B, ks keys.Store, ledger keys.Ledger, vs vault.Store, cache keys.CacheConfig, rec vault.Recorder) *vault.Vault {
 	b.Helper()
 	ctx := context.Background()
@@ -60,7 +65,7 @@ func benchVault(b *testing.B, ks keys.Store, ledger keys.Ledger, vs vault.Store,
 	}
 	s := benchSchema()
 	al, err := vault.NewAllowList(s, map[custos.PurposeID]vault.Grant{benchAccess.Purpose: {
-		Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet}, Fields: map[string][]string{"customer": benchFields}}})
+		Basis: custos.BasisContract, Actions: benchGetAction, Fields: map[string][]string{"customer": benchFields}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,13 +76,60 @@ func benchVault(b *testing.B, ks keys.Store, ledger keys.Ledger, vs vault.Store,
 	if err := v.Put(ctx, benchAccess, "C0001", "customer", benchValues); err != nil {
 		b.Fatal(err)
 	}
+	benchKeyrings[v] = kr
 	return v
 }
 
-func readLoop(b *testing.B, v *vault.Vault) {
+// benchKeyrings remembers each benchmark vault's keyring, so that another
+// vault over the same keys can be built beside it.
+var benchKeyrings = map[*vault.Vault]*keys.Keyring{}
+
+// benchVaultWith builds a second vault over the first one's keys and store
+// with another authorizer and recorder.
+func benchVaultWith(b *testing.B, v *vault.Vault, vs vault.Store, auth vault.Authorizer, rec vault.Recorder) *vault.Vault {
+	b.Helper()
+	w, err := vault.New(vault.Config{Schema: benchSchema(), Keys: benchKeyrings[v], Store: vs, Authorizer: auth, Recorder: rec})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return w
+}
+
+// benchConsent is a registry with a consent-based marketing purpose
+// allowed every field, and the benchmark customer's consent given.
+func benchConsent(b *testing.B, store consent.Store, rec consent.Recorder) *consent.Registry {
+	b.Helper()
+	ctx := context.Background()
+	text := consent.Text{ZH: "营销", EN: "Marketing"}
+	reg, err := consent.New(ctx, consent.Config{
+		Purposes: []consent.Purpose{{ID: benchMarketer.Purpose, Description: text, Basis: custos.BasisConsent,
+			Notice: "privacy", Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": benchFields}}},
+		Notices: []consent.Notice{{ID: "privacy", Controller: consent.Party{Name: "Example Leasing", Contact: "privacy@leasing.example"},
+			Methods: []string{"collection"}, Retention: text, AtExpiry: text, Rights: text, Withdrawal: text, Body: text,
+			StorageLocation: "CN", Jurisdiction: "CN"}},
+		Fields: benchSchema().Classes(), Store: store, Recorder: rec,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, ok := reg.NoticeFor(benchMarketer.Purpose)
+	if !ok {
+		b.Fatal("no notice for the purpose")
+	}
+	if err := reg.Grant(ctx, consent.Act{Subject: "C0001", Purposes: []custos.PurposeID{benchMarketer.Purpose},
+		Actor: custos.Actor{ID: "app", Role: "channel"}, Channel: "app", Signal: consent.SignalClick,
+		Notice: n.Version, Language: consent.LangZH, Evidence: "form-1"}); err != nil {
+		b.Fatal(err)
+	}
+	return reg
+}
+
+func readLoop(b *testing.B, v *vault.Vault) { readLoopAs(b, v, benchAccess) }
+
+func readLoopAs(b *testing.B, v *vault.Vault, acc custos.Access) {
 	ctx := context.Background()
 	for b.Loop() {
-		r, err := v.Get(ctx, benchAccess, "C0001", "customer", benchFields...)
+		r, err := v.Get(ctx, acc, "C0001", "customer", benchFields...)
 		if err != nil || len(r.Values) != len(benchFields) {
 			b.Fatal(err)
 		}
@@ -97,7 +149,9 @@ func openBenchSQLite(b *testing.B) *sqlstore.DB {
 // BenchmarkGet reads one 10-field record. Baselines sit beside the vault:
 // raw-tink decrypts the same ten values with a plain Tink AEAD, and
 // sqlite-plaintext reads them unencrypted, as one row, from the same SQLite
-// database.
+// database. sqlite-consent reads under a consent-based purpose, checked by
+// consent.Checker. The vault benchmarks record audit events in memory only:
+// see the audit package for the durable log's cost.
 func BenchmarkGet(b *testing.B) {
 	b.Run("raw-tink", func(b *testing.B) {
 		h, err := keyset.NewHandle(aead.AES256GCMKeyTemplate())
@@ -145,6 +199,12 @@ func BenchmarkGet(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) {
 		db := openBenchSQLite(b)
 		readLoop(b, benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{}))
+	})
+	b.Run("sqlite-consent", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		v := benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{})
+		reg := benchConsent(b, db.Consent(), discard{})
+		readLoopAs(b, benchVaultWith(b, v, db.Vault(), reg.Checker(), discard{}), benchMarketer)
 	})
 	b.Run("cold", func(b *testing.B) {
 		db := openBenchSQLite(b)

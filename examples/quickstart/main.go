@@ -1,8 +1,10 @@
 // Command quickstart runs custos end to end on the embedded default store:
 // it creates (or opens) a SQLite database, a development KEK, 1,000
-// synthetic customers of a leasing company, reads some of them for a
-// purpose, forgets one and prints its destruction certificate, then a
-// short summary.
+// synthetic customers of a leasing company; reads some of them for a
+// purpose and is refused a field the purpose may not see; finds one by a
+// mobile number typed in full-width digits, masked for customer service;
+// reads for marketing only while the customer's consent holds; forgets the
+// customer and prints the destruction certificate; then a short summary.
 //
 //	go run ./examples/quickstart              # a new temporary database
 //	go run ./examples/quickstart -db /tmp/x.db
@@ -24,15 +26,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/custos-go/custos"
-	"github.com/custos-go/custos/internal/synth"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
-	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/storage/sqlstore"
 	"github.com/custos-go/custos/vault"
 )
@@ -44,48 +44,65 @@ func main() {
 	}
 }
 
-// The purposes of the example, each with its legal basis (PIPL Art. 13).
-const (
-	onboarding custos.PurposeID = "onboarding"      // contract: opening the lease
-	servicing  custos.PurposeID = "lease-servicing" // contract: running the lease
-	erasure    custos.PurposeID = "erasure"         // legal duty: PIPL Art. 47
-)
-
-// Schema is the leasing company's records.
-func Schema() vault.Schema {
-	c2 := custos.Class{Level: custos.C2}
-	sensitive := custos.Class{Level: custos.C2, Sensitive: true}
-	return vault.Schema{Types: []vault.RecordType{
-		{Name: "customer", Fields: []vault.Field{
-			{Name: "name", Kind: kind.PersonName{}, Class: c2, Required: true},
-			{Name: "resident_id", Kind: kind.ResidentID{}, Class: sensitive, Required: true},
-			{Name: "mobile", Kind: kind.Mobile{}, Class: c2, Searchable: true},
-			{Name: "bank_card", Kind: kind.BankCard{}, Class: sensitive},
-			{Name: "address", Kind: kind.Address{}, Class: c2},
-		}},
-		{Name: "lease", Fields: []vault.Field{
-			{Name: "contract", Kind: kind.Text{MaxRunes: 32}, Class: custos.Class{Level: custos.C1}, Required: true},
-			{Name: "amount", Kind: kind.Money{}, Class: c2, Required: true},
-		}},
-	}}
+// app is the quickstart's wiring: the stores, keys, consent registry and
+// vault a host would build once at start-up.
+type app struct {
+	db, ledger *sqlstore.DB
+	keys       *keys.Keyring
+	consent    *consent.Registry
+	vault      *vault.Vault
+	events     *eventCounter
+	out        io.Writer
 }
 
-func grants(s vault.Schema) map[custos.PurposeID]vault.Grant {
-	return map[custos.PurposeID]vault.Grant{
-		onboarding: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut},
-			Fields: map[string][]string{"customer": s.AllFields("customer"), "lease": s.AllFields("lease")}},
-		servicing: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionGet, custos.ActionFind},
-			Fields: map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract", "amount"}}},
-		erasure: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget}},
+// open builds the app over the SQLite database at path.
+func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) {
+	a := &app{events: &eventCounter{}, out: out}
+	var err error
+	if a.db, err = sqlstore.OpenSQLite(ctx, path, nil); err != nil {
+		return nil, err
 	}
+	if a.ledger, err = sqlstore.OpenSQLite(ctx, path+".ledger", nil); err != nil { // kept apart from backups
+		a.db.Close()
+		return nil, err
+	}
+	kek, err := insecuredevkek.Open(path + ".dev-kek.json") // development only
+	if err == nil {
+		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger()})
+	}
+	schema := Schema()
+	if err == nil {
+		a.consent, err = registry(ctx, a.db.Consent(), schema, a.events)
+	}
+	if err == nil {
+		a.vault, err = vault.New(vault.Config{
+			Schema: schema, Keys: a.keys, Store: a.db.Vault(), Authorizer: a.consent.Checker(), Recorder: a.events,
+			Search:  vault.SearchConfig{ExpectedCustomers: max(n, vault.MinCustomers)},
+			Masking: masking(),
+		})
+	}
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
 }
 
-// masking shows customer service masked names and mobile numbers.
-func masking() *vault.Masking {
-	return &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
-		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked},
-	}}
+func (a *app) close() {
+	a.db.Close()
+	a.ledger.Close()
 }
+
+func (a *app) printf(format string, args ...any) { fmt.Fprintf(a.out, format, args...) }
+
+// Who does what, and why.
+var (
+	loader  = custos.Access{Actor: custos.Actor{ID: "onboarding-job", Role: "system"}, Purpose: onboarding}
+	agent   = custos.Access{Actor: custos.Actor{ID: "agent-042", Role: "customer-service"}, Purpose: servicing, RequestID: "ticket-7781"}
+	market  = custos.Access{Actor: custos.Actor{ID: "crm-007", Role: "marketer"}, Purpose: marketing}
+	dpo     = custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "data-protection-officer"}, Purpose: erasure}
+	channel = custos.Actor{ID: "mobile-app", Role: "channel"}
+)
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
@@ -102,171 +119,140 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		*dbPath = filepath.Join(dir, "custos.db")
 	}
 	start := time.Now()
+	a, err := open(ctx, *dbPath, *n, out)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.printf("custos quickstart: database %s\n", *dbPath)
 
-	db, err := sqlstore.OpenSQLite(ctx, *dbPath, nil)
+	target, err := a.loadOrReuse(ctx, *n)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ledgerDB, err := sqlstore.OpenSQLite(ctx, *dbPath+".ledger", nil) // kept apart from backups
-	if err != nil {
-		return err
-	}
-	defer ledgerDB.Close()
-	kek, err := insecuredevkek.Open(*dbPath + ".dev-kek.json") // development only
-	if err != nil {
-		return err
-	}
-	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: ledgerDB.Ledger()})
-	if err != nil {
-		return err
-	}
-	schema := Schema()
-	allow, err := vault.NewAllowList(schema, grants(schema))
-	if err != nil {
-		return err
-	}
-	events := &eventCounter{}
-	v, err := vault.New(vault.Config{
-		Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: allow, Recorder: events,
-		Search:  vault.SearchConfig{ExpectedCustomers: max(*n, vault.MinCustomers)},
-		Masking: masking(),
-	})
-	if err != nil {
-		return err
-	}
-
-	fmt.Fprintf(out, "custos quickstart: database %s\n", *dbPath)
-	clerk := custos.Access{Actor: custos.Actor{ID: "onboarding-job", Role: "system"}, Purpose: onboarding}
-	stored, err := db.Keys().CountDEKs(ctx)
-	if err != nil {
-		return err
-	}
-	if stored == 0 {
-		if err := load(ctx, v, clerk, *n); err != nil {
+	for _, step := range []func(context.Context, custos.SubjectID) error{a.read, a.find, a.consentFlow, a.forget} {
+		if err := step(ctx, target); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "stored %d synthetic customers, each field encrypted under the customer's own key\n", *n)
-	} else {
-		fmt.Fprintf(out, "the database already holds %d customers; using them\n", stored)
 	}
+	st := a.keys.Stats()
+	left, err := a.db.Keys().CountDEKs(ctx)
+	if err != nil {
+		return err
+	}
+	a.printf("summary: %d customers, %d audit events, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
+		left, a.events.n.Load(), st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
+	return nil
+}
 
-	// The first customer not forgotten by an earlier run is forgotten below;
-	// the next three are read.
-	agent := custos.Access{Actor: custos.Actor{ID: "agent-042", Role: "customer-service"}, Purpose: servicing, RequestID: "ticket-7781"}
-	target := custos.SubjectID("")
-	for i := 1; target == ""; i++ {
+// loadOrReuse stores n synthetic customers in a new database, or uses
+// those of an existing one, and returns the first customer no earlier run
+// forgot: the one this run works with.
+func (a *app) loadOrReuse(ctx context.Context, n int) (custos.SubjectID, error) {
+	stored, err := a.db.Keys().CountDEKs(ctx)
+	if err != nil {
+		return "", err
+	}
+	if stored == 0 {
+		if err := load(ctx, a.vault, loader, n); err != nil {
+			return "", err
+		}
+		a.printf("stored %d synthetic customers, each field encrypted under the customer's own key\n", n)
+	} else {
+		a.printf("the database already holds %d customers; using them\n", stored)
+	}
+	for i := 1; ; i++ {
 		id := custos.SubjectID(fmt.Sprintf("C%07d", i))
-		switch _, err := v.Get(ctx, agent, id, "lease", "contract"); {
+		switch _, err := a.vault.Get(ctx, agent, id, "lease", "contract"); {
 		case err == nil:
-			target = id
-		case errors.Is(err, vault.ErrForgotten):
-		default:
-			return fmt.Errorf("no customer left to forget: %w", err)
+			return id, nil
+		case !errors.Is(err, vault.ErrForgotten):
+			return "", fmt.Errorf("no customer left: %w", err)
 		}
 	}
+}
+
+// read reads the leases of the three customers after target, and tries a
+// field customer service may not see.
+func (a *app) read(ctx context.Context, target custos.SubjectID) error {
+	first := must(strconv.Atoi(string(target[1:])))
 	for i := 1; i <= 3; i++ {
-		id := custos.SubjectID(fmt.Sprintf("C%07d", int(must(strconv.Atoi(string(target[1:]))))+i))
-		r, err := v.Get(ctx, agent, id, "lease", "contract", "amount")
+		id := custos.SubjectID(fmt.Sprintf("C%07d", first+i))
+		r, err := a.vault.Get(ctx, agent, id, "lease", "contract", "amount")
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "read %s for %s: lease %v, amount %v\n", string(id), agent.Purpose, r.Values["contract"], r.Values["amount"])
+		a.printf("read %s for %s: lease %v, amount %v\n", string(id), agent.Purpose, r.Values["contract"], r.Values["amount"])
 	}
-	_, err = v.Get(ctx, agent, target, "customer", "resident_id")
-	fmt.Fprintf(out, "read of a resident ID for %s: %v\n", agent.Purpose, err)
+	_, err := a.vault.Get(ctx, agent, target, "customer", "resident_id")
+	a.printf("read of a resident ID for %s: %v\n", agent.Purpose, err)
+	return nil
+}
 
-	// A caller reads out a mobile number the way people type it: with the
-	// country code, spaces and full-width digits. The blind index finds the
-	// customer; customer service sees the result masked.
+// find looks target up by mobile number typed the way people type it, with
+// the country code, spaces and full-width digits. Customer service sees the
+// result masked.
+func (a *app) find(ctx context.Context, target custos.SubjectID) error {
 	mobile := nth(target).Mobile
 	typed := "+86 " + toFullWidth(mobile[:3]) + " " + mobile[3:7] + " " + toFullWidth(mobile[7:])
-	found, err := v.Find(ctx, agent, "customer", vault.Values{"mobile": typed}, "name", "mobile")
+	found, err := a.vault.Find(ctx, agent, "customer", vault.Values{"mobile": typed}, "name", "mobile")
 	if err != nil {
 		return err
 	}
 	for _, f := range found {
-		fmt.Fprintf(out, "find by mobile %q: %s, name %v, mobile %v (masked for %s: %v)\n",
+		a.printf("find by mobile %q: %s, name %v, mobile %v (masked for %s: %v)\n",
 			typed, string(f.Subject), f.Values["name"], f.Values["mobile"], agent.Actor.Role, f.Masked)
 	}
+	return nil
+}
 
-	dpo := custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "data-protection-officer"}, Purpose: erasure}
-	cert, err := v.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
+// consentFlow: marketing may read only with the customer's consent, and a
+// withdrawal stops it at once.
+func (a *app) consentFlow(ctx context.Context, target custos.SubjectID) error {
+	_, err := a.vault.Get(ctx, market, target, "customer", "mobile")
+	a.printf("marketing read before consent: %v\n", err)
+	notice, _ := a.consent.NoticeFor(marketing)
+	act := consent.Act{Subject: target, Purposes: []custos.PurposeID{marketing}, Actor: channel, Channel: "app",
+		Signal: consent.SignalClick, Notice: notice.Version, Language: consent.LangZH, Evidence: "consent-screen-v3"}
+	if err := a.consent.Grant(ctx, act); err != nil {
+		return err
+	}
+	r, err := a.vault.Get(ctx, market, target, "customer", "mobile")
+	if err != nil {
+		return err
+	}
+	a.printf("marketing read after consent (notice %s…): mobile %v\n", notice.Version[:15], r.Values["mobile"])
+	if err := a.consent.Withdraw(ctx, act); err != nil {
+		return err
+	}
+	_, err = a.vault.Get(ctx, market, target, "customer", "mobile")
+	a.printf("marketing read after withdrawal: %v\n", err)
+	return nil
+}
+
+// forget erases target by crypto-shredding and prints the certificate.
+func (a *app) forget(ctx context.Context, target custos.SubjectID) error {
+	cert, err := a.vault.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
 	if err != nil {
 		return err
 	}
 	doc, _ := json.MarshalIndent(cert, "", "  ")
-	fmt.Fprintf(out, "forgot %s; destruction certificate:\n%s\n", string(target), doc)
-	_, err = v.Get(ctx, agent, target, "lease", "contract")
-	fmt.Fprintf(out, "read after forgetting: %v\n", err)
-
-	st := kr.Stats()
-	left, err := db.Keys().CountDEKs(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "summary: %d customers, %d audit events, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
-		left, events.n, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
+	a.printf("forgot %s; destruction certificate:\n%s\n", string(target), doc)
+	_, err = a.vault.Get(ctx, agent, target, "lease", "contract")
+	a.printf("read after forgetting: %v\n", err)
 	return nil
 }
 
 // eventCounter counts audit events.
-type eventCounter struct{ n int }
+type eventCounter struct{ n atomic.Int64 }
 
-func (e *eventCounter) Record(context.Context, custos.Event) error { e.n++; return nil }
-
-// load stores n synthetic customers from several goroutines, so that their
-// writes share database commits.
-func load(ctx context.Context, v *vault.Vault, acc custos.Access, n int) error {
-	gen := synth.New(2026)
-	customers := make(chan synth.Customer)
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		defer close(customers)
-		for range n {
-			c := gen.Next()
-			select {
-			case customers <- c:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
-	for range 16 {
-		g.Go(func() error {
-			for c := range customers {
-				id := custos.SubjectID(c.ID)
-				if err := v.Put(ctx, acc, id, "customer", vault.Values{
-					"name": c.Name, "resident_id": c.ResidentID, "mobile": c.Mobile, "bank_card": c.BankCard, "address": c.Address,
-				}); err != nil {
-					return fmt.Errorf("store customer: %w", err)
-				}
-				if err := v.Put(ctx, acc, id, "lease", vault.Values{"contract": c.Contract, "amount": c.Amount}); err != nil {
-					return fmt.Errorf("store lease: %w", err)
-				}
-			}
-			return nil
-		})
-	}
-	return g.Wait()
-}
+func (e *eventCounter) Record(context.Context, custos.Event) error { e.n.Add(1); return nil }
 
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
 	return v
-}
-
-// nth regenerates the synthetic customer with the given id.
-func nth(id custos.SubjectID) synth.Customer {
-	gen := synth.New(2026)
-	for {
-		if c := gen.Next(); c.ID == string(id) {
-			return c
-		}
-	}
 }
 
 // toFullWidth writes ASCII digits as full-width digits, as some input
