@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tink-crypto/tink-go/v2/keyset"
 
@@ -69,6 +72,9 @@ type RewrapOptions struct {
 	// BatchSize is how many DEKs are read per store call; 0 means 256.
 	// Memory use is bounded by it, whatever the number of customers.
 	BatchSize int
+	// Workers is how many DEKs of a batch are rewrapped at once, so that
+	// their writes can share database commits; 0 means 8.
+	Workers int
 	// Progress, if set, is called after each batch.
 	Progress func(RewrapProgress)
 }
@@ -106,6 +112,10 @@ func (r *Keyring) Rewrap(ctx context.Context, opt RewrapOptions) (RewrapProgress
 	if batch <= 0 {
 		batch = 256
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = 8
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return p, err
@@ -114,16 +124,14 @@ func (r *Keyring) Rewrap(ctx context.Context, opt RewrapOptions) (RewrapProgress
 		if err != nil {
 			return p, fmt.Errorf("keys: scan DEKs: %w", err)
 		}
-		for _, w := range page {
-			moved, err := r.rewrapDEK(ctx, w)
-			if err != nil {
-				return p, err
-			}
-			p.Seen++
-			if moved {
-				p.Rewrapped++
-			}
-			p.Checkpoint = w.Subject
+		moved, err := r.rewrapBatch(ctx, page, workers)
+		if err != nil {
+			return p, err
+		}
+		if len(page) > 0 {
+			p.Seen += int64(len(page))
+			p.Rewrapped += moved
+			p.Checkpoint = page[len(page)-1].Subject
 		}
 		if opt.Progress != nil && len(page) > 0 {
 			opt.Progress(p)
@@ -132,6 +140,26 @@ func (r *Keyring) Rewrap(ctx context.Context, opt RewrapOptions) (RewrapProgress
 			return p, nil
 		}
 	}
+}
+
+// rewrapBatch rewraps a batch with up to workers at once and returns how
+// many DEKs it moved. The batch is done only when all of it is: a
+// checkpoint never passes a DEK that failed.
+func (r *Keyring) rewrapBatch(ctx context.Context, page []WrappedDEK, workers int) (int64, error) {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var moved atomic.Int64
+	for _, w := range page {
+		g.Go(func() error {
+			ok, err := r.rewrapDEK(ctx, w)
+			if ok {
+				moved.Add(1)
+			}
+			return err
+		})
+	}
+	err := g.Wait()
+	return moved.Load(), err
 }
 
 // rewrapDEK moves one DEK under the current KEK, retrying if it changes
