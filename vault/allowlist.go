@@ -31,7 +31,7 @@ type AllowList struct {
 type grant struct {
 	basis   custos.LegalBasis
 	actions map[custos.Action]bool
-	fields  map[string]map[string]bool
+	fields  map[string][]string // sorted
 }
 
 // NewAllowList validates grants against the schema: every purpose needs a
@@ -53,7 +53,7 @@ func NewAllowList(s Schema, grants map[custos.PurposeID]Grant) (*AllowList, erro
 		if len(g.Actions) == 0 {
 			return nil, fmt.Errorf("%w: allow list: purpose %q grants no action", ErrConfig, p)
 		}
-		out := grant{basis: g.Basis, actions: map[custos.Action]bool{}, fields: map[string]map[string]bool{}}
+		out := grant{basis: g.Basis, actions: map[custos.Action]bool{}, fields: map[string][]string{}}
 		for _, act := range g.Actions {
 			out.actions[act] = true
 		}
@@ -62,14 +62,14 @@ func NewAllowList(s Schema, grants map[custos.PurposeID]Grant) (*AllowList, erro
 			if err != nil {
 				return nil, fmt.Errorf("%w: allow list: purpose %q: unknown record type %q", ErrConfig, p, typ)
 			}
-			set := map[string]bool{}
 			for _, n := range names {
 				if rt.fields[n] == nil {
 					return nil, fmt.Errorf("%w: allow list: purpose %q: %s has no field %q", ErrConfig, p, typ, n)
 				}
-				set[n] = true
 			}
-			out.fields[typ] = set
+			sorted := slices.Clone(names)
+			slices.Sort(sorted)
+			out.fields[typ] = slices.Compact(sorted)
 		}
 		a.grants[p] = out
 	}
@@ -116,13 +116,22 @@ func (a *AllowList) Authorize(_ context.Context, r Request) (Decision, error) {
 	case !g.actions[r.Action]:
 		return Decision{Reason: "action-not-allowed"}, nil
 	}
-	if len(r.Fields) > 0 {
-		set := g.fields[r.RecordType]
-		for _, f := range r.Fields {
-			if !set[f] {
-				return Decision{Reason: "field-not-allowed"}, nil
-			}
-		}
+	if !subset(r.Fields, g.fields[r.RecordType]) {
+		return Decision{Reason: "field-not-allowed"}, nil
 	}
 	return Decision{Allowed: true, Basis: g.basis}, nil
+}
+
+// subset reports whether every element of a is in b; both are sorted.
+func subset(a, b []string) bool {
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j == len(b) || b[j] != x {
+			return false
+		}
+	}
+	return true
 }

@@ -121,9 +121,9 @@ func (e envelope) get(name string) ([]byte, bool) {
 // allocation-free merge of two sorted lists. out[i] is nil when names[i] is
 // absent. It validates what it walks as strictly as decodeEnvelope.
 //
-// Every name in the envelope must be a key of declared: a field the schema
-// does not declare means the envelope was altered.
-func lookup[F any](b []byte, names []string, out [][]byte, declared map[string]F) error {
+// Every name in the envelope must be in declared, which is sorted: a field
+// the schema does not declare means the envelope was altered.
+func lookup(b []byte, names []string, out [][]byte, declared []string) error {
 	if len(b) == 0 || b[0] != envelopeV1 {
 		return fmt.Errorf("%w: unknown version", errEnvelope)
 	}
@@ -135,7 +135,7 @@ func lookup[F any](b []byte, names []string, out [][]byte, declared map[string]F
 	b = b[k:]
 	clear(out)
 	var prev []byte
-	j := 0
+	j, d := 0, 0
 	for i := uint64(0); i < n; i++ {
 		name, rest, err := chunk(b)
 		if err != nil {
@@ -150,7 +150,10 @@ func lookup[F any](b []byte, names []string, out [][]byte, declared map[string]F
 			return fmt.Errorf("%w: field names not sorted or repeated", errEnvelope)
 		}
 		prev = name
-		if _, ok := declared[string(name)]; !ok {
+		for d < len(declared) && declared[d] < string(name) {
+			d++
+		}
+		if d == len(declared) || declared[d] != string(name) {
 			return fmt.Errorf("%w: undeclared field", errEnvelope)
 		}
 		for j < len(names) && names[j] < string(name) {

@@ -104,7 +104,8 @@ func (v *Vault) export(ctx context.Context, acc custos.Access, subject custos.Su
 	}
 	for _, p := range plans {
 		fields := make(map[string]string, len(p.names))
-		err := v.open(ctx, subject, p.t, p.s.Envelope, p.names, func(n, c string) error {
+		err := v.open(ctx, subject, p.t, p.s.Envelope, p.names, func(i int, c string) error {
+			n := p.names[i]
 			if _, err := p.t.fields[n].Kind.Value(c); err != nil {
 				return fmt.Errorf("%w: field %s.%s does not decode", ErrCorrupt, p.t.name, n)
 			}

@@ -41,7 +41,7 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 	if ix == nil {
 		return nil, fmt.Errorf("%w: %s has no index on exactly the fields queried", ErrNoIndex, t.name)
 	}
-	names, err := t.checkFields(fields)
+	names, _, err := t.checkFields(fields)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +107,8 @@ func (v *Vault) candidates(ctx context.Context, t *recordType, ix *index, qcanon
 // refused.
 func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, ix *index, qcanon map[string]string, names, read []string, s Stored) (Record, bool, error) {
 	got := make(map[string]string, len(read))
-	err := v.open(ctx, s.Subject, t, s.Envelope, read, func(n, c string) error {
-		got[n] = c
+	err := v.open(ctx, s.Subject, t, s.Envelope, read, func(i int, c string) error {
+		got[read[i]] = c
 		return nil
 	})
 	if errors.Is(err, ErrForgotten) {
@@ -135,7 +135,7 @@ func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, ix 
 	rec := Record{Subject: s.Subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
 	for _, n := range names {
 		if c, ok := got[n]; ok {
-			if err := v.show(&rec, acc.Actor.Role, t, n, c); err != nil {
+			if err := v.show(&rec, acc.Actor.Role, t, t.fields[n], c); err != nil {
 				return Record{}, false, err
 			}
 		}

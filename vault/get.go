@@ -31,7 +31,7 @@ func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return Record{}, err
 	}
-	names, err := t.checkFields(fields)
+	names, sel, err := t.checkFields(fields)
 	if err != nil {
 		return Record{}, err
 	}
@@ -45,14 +45,14 @@ func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return Record{}, v.event(ctx, ev, err)
 	}
-	rec, err := v.get(ctx, acc, subject, t, names, s, rerr)
+	rec, err := v.get(ctx, acc, subject, t, names, sel, s, rerr)
 	if err = v.event(ctx, ev, err); err != nil {
 		return Record{}, err
 	}
 	return rec, nil
 }
 
-func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, s Stored, err error) (Record, error) {
+func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, sel []*Field, s Stored, err error) (Record, error) {
 	if errors.Is(err, ErrNotFound) {
 		return Record{}, v.notFound(ctx, subject)
 	}
@@ -63,7 +63,7 @@ func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.Subje
 		return Record{}, err
 	}
 	rec := Record{Subject: subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
-	err = v.open(ctx, subject, t, s.Envelope, names, func(n, c string) error { return v.show(&rec, acc.Actor.Role, t, n, c) })
+	err = v.open(ctx, subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, acc.Actor.Role, t, sel[i], c) })
 	if err != nil {
 		return Record{}, err
 	}
@@ -71,8 +71,9 @@ func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.Subje
 }
 
 // show adds a field to rec as the role may see it.
-func (v *Vault) show(rec *Record, role custos.Role, t *recordType, name, canonical string) error {
-	val, vis, err := v.reveal(role, t, name, canonical)
+func (v *Vault) show(rec *Record, role custos.Role, t *recordType, f *Field, canonical string) error {
+	name := f.Name
+	val, vis, err := v.reveal(role, t, f, canonical)
 	if err != nil {
 		return err
 	}
@@ -88,14 +89,14 @@ func (v *Vault) show(rec *Record, role custos.Role, t *recordType, name, canonic
 }
 
 // open decrypts the named fields (sorted, distinct) of an envelope and
-// passes each field's canonical text to use; fields absent from the envelope
-// are skipped. If a value does not decrypt with the cached DEK, the DEK is
+// passes each field's position in names and canonical text to use; fields
+// absent from the envelope are skipped. If a value does not decrypt with the cached DEK, the DEK is
 // read again once (it may have been rotated elsewhere) before the data is
 // declared corrupt. Nothing is passed to use unless every named field
 // decrypts.
-func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(name, canonical string) error) error {
+func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(i int, canonical string) error) error {
 	cts := make([][]byte, len(names))
-	if err := lookup(raw, names, cts, t.fields); err != nil {
+	if err := lookup(raw, names, cts, t.order); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	plain := make([][]byte, len(names))
@@ -125,13 +126,13 @@ func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordTyp
 		}
 		v.keys.Refresh(subject)
 	}
-	for i, n := range names {
+	for i := range names {
 		if plain[i] == nil {
 			continue
 		}
 		// The plaintext slice is fresh from Decrypt and never written
 		// again, so it can back the string without a copy.
-		if err := use(n, unsafe.String(unsafe.SliceData(plain[i]), len(plain[i]))); err != nil {
+		if err := use(i, unsafe.String(unsafe.SliceData(plain[i]), len(plain[i]))); err != nil {
 			return err
 		}
 	}

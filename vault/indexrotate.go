@@ -127,8 +127,8 @@ func (v *Vault) reindex(ctx context.Context, k indexKey, t *recordType, s Stored
 	}
 	for range 5 {
 		canonical := map[string]string{}
-		err := v.open(ctx, s.Subject, t, s.Envelope, need, func(n, c string) error {
-			canonical[n] = c
+		err := v.open(ctx, s.Subject, t, s.Envelope, need, func(i int, c string) error {
+			canonical[need[i]] = c
 			return nil
 		})
 		if errors.Is(err, ErrForgotten) {

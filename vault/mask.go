@@ -83,8 +83,8 @@ func (m *Masking) visibility(role custos.Role, t *recordType, field string) Visi
 
 // reveal turns a field's canonical text into what the reader may see, and
 // says how it was shown.
-func (v *Vault) reveal(role custos.Role, t *recordType, name, canonical string) (any, Visibility, error) {
-	f := t.fields[name]
+func (v *Vault) reveal(role custos.Role, t *recordType, f *Field, canonical string) (any, Visibility, error) {
+	name := f.Name
 	vis := v.masking.visibility(role, t, name)
 	if vis == Masked {
 		m := f.Mask

@@ -73,6 +73,7 @@ type recordType struct {
 	name    string
 	fields  map[string]*Field
 	order   []string // field names, sorted
+	byOrder []*Field // the fields in the order of order
 	indexes map[string]*index
 }
 
@@ -120,6 +121,9 @@ func compileSchema(s Schema, maxValue int) (*schema, error) {
 			rt.order = append(rt.order, f.Name)
 		}
 		slices.Sort(rt.order)
+		for _, n := range rt.order {
+			rt.byOrder = append(rt.byOrder, rt.fields[n])
+		}
 		if err := rt.compileIndexes(t); err != nil {
 			return nil, err
 		}
@@ -138,27 +142,33 @@ func (s *schema) recordType(name string) (*recordType, error) {
 	return t, nil
 }
 
-// checkFields verifies that names are distinct fields of t and returns them
-// sorted. The error names the offending field name (a schema name, never a
-// value).
-func (t *recordType) checkFields(names []string) ([]string, error) {
+// checkFields verifies that names are distinct fields of t and returns
+// them sorted, with their declarations in the same order. The error names
+// the offending field name (a schema name, never a value).
+func (t *recordType) checkFields(names []string) ([]string, []*Field, error) {
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: no field named", ErrMissingField)
+		return nil, nil, fmt.Errorf("%w: no field named", ErrMissingField)
 	}
 	sorted := names
 	if !slices.IsSorted(names) {
 		sorted = slices.Clone(names)
 		slices.Sort(sorted)
 	}
+	sel := make([]*Field, len(sorted))
+	j := 0 // merge with t.order, which is sorted too
 	for i, n := range sorted {
-		if t.fields[n] == nil {
-			return nil, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, t.name, safeName(n))
-		}
 		if i > 0 && sorted[i-1] == n {
-			return nil, fmt.Errorf("%w: field %q named twice", ErrUnknownField, n)
+			return nil, nil, fmt.Errorf("%w: field %q named twice", ErrUnknownField, n)
 		}
+		for j < len(t.order) && t.order[j] < n {
+			j++
+		}
+		if j == len(t.order) || t.order[j] != n {
+			return nil, nil, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, t.name, safeName(n))
+		}
+		sel[i] = t.byOrder[j]
 	}
-	return sorted, nil
+	return sorted, sel, nil
 }
 
 // safeName returns n if it is a valid schema name, else a placeholder, so

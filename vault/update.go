@@ -125,8 +125,8 @@ func (v *Vault) indexedValues(ctx context.Context, subject custos.SubjectID, t *
 		return all, nil
 	}
 	slices.Sort(need)
-	err := v.open(ctx, subject, t, env, need, func(n, c string) error {
-		all[n] = c
+	err := v.open(ctx, subject, t, env, need, func(i int, c string) error {
+		all[need[i]] = c
 		return nil
 	})
 	return all, err
