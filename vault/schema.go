@@ -111,6 +111,11 @@ func compileSchema(s Schema, maxValue int) (*schema, error) {
 			case f.MaxBytes < 0:
 				return nil, fmt.Errorf("%w: %s.%s: negative MaxBytes", ErrConfig, t.Name, f.Name)
 			}
+			if kv, ok := f.Kind.(kind.Validator); ok {
+				if err := kv.Validate(); err != nil {
+					return nil, fmt.Errorf("%w: %s.%s: %v", ErrConfig, t.Name, f.Name, err)
+				}
+			}
 			if err := f.Class.Validate(); err != nil {
 				return nil, fmt.Errorf("%w: %s.%s: %v", ErrConfig, t.Name, f.Name, err)
 			}

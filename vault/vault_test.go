@@ -70,6 +70,9 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"negative field size", func(c *vault.Config) {
 			c.Schema = one(vault.RecordType{Name: "customer", Fields: []vault.Field{{Name: "name", Kind: kind.Text{}, Class: c2, MaxBytes: -1}}})
 		}},
+		{"kind that rejects every value", func(c *vault.Config) {
+			c.Schema = one(vault.RecordType{Name: "customer", Fields: []vault.Field{{Name: "months", Kind: kind.Integer{Min: 9, Max: 1}, Class: c2}}})
+		}},
 		{"no keys", func(c *vault.Config) { c.Keys = nil }},
 		{"no store", func(c *vault.Config) { c.Store = nil }},
 		{"no authorizer", func(c *vault.Config) { c.Authorizer = nil }},
