@@ -95,11 +95,11 @@ func (v *Vault) show(rec *Record, role custos.Role, t *recordType, f *Field, can
 // declared corrupt. Nothing is passed to use unless every named field
 // decrypts.
 func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(i int, canonical string) error) error {
-	cts := make([][]byte, len(names))
+	bufs := make([][]byte, 2*len(names))
+	cts, plain := bufs[:len(names)], bufs[len(names):]
 	if err := lookup(raw, names, cts, t.order); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	plain := make([][]byte, len(names))
 	prefix := fieldADPrefix(t.name, subject)
 	ad := prefix
 	for attempt := 0; ; attempt++ {

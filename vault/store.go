@@ -109,7 +109,10 @@ type Deleted struct {
 // slices passed in may be retained; slices returned must not be changed by
 // the store afterwards.
 type Store interface {
-	// GetRecord returns one record, or ErrNotFound.
+	// GetRecord returns one record, or ErrNotFound. It is the read path's
+	// one store call, so it need fill only what a read uses: Envelope,
+	// Version, Updated, Restriction.Restricted and AuthVersion; Created,
+	// Restriction.Ground and Restriction.Since may be left zero.
 	GetRecord(ctx context.Context, subject custos.SubjectID, recordType string) (Stored, error)
 	// GetSubject returns a customer's subject entry, or ErrNotFound.
 	GetSubject(ctx context.Context, subject custos.SubjectID) (Subject, error)
@@ -130,7 +133,7 @@ type Store interface {
 	DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error)
 
 	// FindIndex returns the records of type recordType that have an entry
-	// (index, value), with their restriction, sorted by subject.
+	// (index, value), sorted by subject, filled like GetRecord's.
 	FindIndex(ctx context.Context, recordType, index string, value []byte) ([]Stored, error)
 	// ScanRecords returns up to limit records of type recordType whose
 	// subjects sort after `after` in byte order, ascending, with their

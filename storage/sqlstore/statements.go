@@ -15,12 +15,12 @@ type statements struct {
 }
 
 const (
-	sqlGetRecord = `SELECT envelope, version, created_at, updated_at, restricted, restriction_ground, restricted_at, auth_version
+	// A read selects only what it uses: each column costs.
+	sqlGetRecord = `SELECT envelope, version, updated_at, restricted, auth_version
 		FROM custos_records WHERE subject = $1 AND record_type = $2`
 	sqlGetDEK = `SELECT ref, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject = $1`
-	sqlFindIndex = `SELECT r.subject, r.envelope, r.version, r.created_at, r.updated_at,
-		r.restricted, r.restriction_ground, r.restricted_at, r.auth_version
+	sqlFindIndex = `SELECT r.subject, r.envelope, r.version, r.updated_at, r.restricted, r.auth_version
 		FROM custos_index i
 		JOIN custos_records r ON r.subject = i.subject AND r.record_type = i.record_type
 		WHERE i.index_name = $1 AND i.value = $2 AND i.record_type = $3

@@ -21,16 +21,16 @@ func (v *vaultStore) GetRecord(ctx context.Context, subject custos.SubjectID, ty
 		return vault.Stored{}, err
 	}
 	r := vault.Stored{Subject: subject, Type: typ}
-	var created, updated, since int64
+	var updated int64
 	err := s.stmts.getRecord.QueryRowContext(ctx, string(subject), typ).Scan(
-		&r.Envelope, &r.Version, &created, &updated, &r.Restriction.Restricted, &r.Restriction.Ground, &since, &r.AuthVersion)
+		&r.Envelope, &r.Version, &updated, &r.Restriction.Restricted, &r.AuthVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return vault.Stored{}, vault.ErrNotFound
 	}
 	if err != nil {
 		return vault.Stored{}, s.wrap("read record", err)
 	}
-	r.Created, r.Updated, r.Restriction.Since = fromMicros(created), fromMicros(updated), fromMicros(since)
+	r.Updated = fromMicros(updated)
 	return r, nil
 }
 
@@ -268,7 +268,19 @@ func (v *vaultStore) FindIndex(ctx context.Context, typ, index string, value []b
 	if err != nil {
 		return nil, s.wrap("find index", err)
 	}
-	return s.scanStored(rows, typ, "find index")
+	defer rows.Close()
+	var out []vault.Stored
+	for rows.Next() {
+		r := vault.Stored{Type: typ}
+		var subject string
+		var updated int64
+		if err := rows.Scan(&subject, &r.Envelope, &r.Version, &updated, &r.Restriction.Restricted, &r.AuthVersion); err != nil {
+			return nil, s.wrap("find index", err)
+		}
+		r.Subject, r.Updated = custos.SubjectID(subject), fromMicros(updated)
+		out = append(out, r)
+	}
+	return out, s.wrap("find index", rows.Err())
 }
 
 func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.SubjectID, limit int) ([]vault.Stored, error) {
