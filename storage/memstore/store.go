@@ -29,6 +29,7 @@ type Store struct {
 	authBumps    map[custos.SubjectID]int64        // consent writes per subject
 
 	consent *consentState
+	audit   *auditState
 }
 
 type recordKey struct {
@@ -51,6 +52,7 @@ func New() *Store {
 		index:   map[indexKey]map[recordKey]bool{}, recordIndex: map[recordKey]map[string][][]byte{},
 		authBumps: map[custos.SubjectID]int64{},
 		consent:   newConsentState(),
+		audit:     newAuditState(),
 	}
 }
 

@@ -1,0 +1,155 @@
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/custos-go/custos"
+)
+
+// request is one pending append: its encoded entry, whose index the
+// committer fills in, and where to send the outcome.
+type request struct {
+	entry []byte
+	done  chan result
+}
+
+type result struct {
+	index uint64
+	err   error
+}
+
+// submit queues an encoded entry and waits until it is durable.
+func (l *Log) submit(ctx context.Context, entry []byte) (uint64, error) {
+	req := &request{entry: entry, done: make(chan result, 1)}
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return 0, fmt.Errorf("audit: %w", custos.ErrClosed)
+	}
+	select {
+	case l.queue <- req:
+		l.mu.RUnlock()
+	case <-ctx.Done():
+		l.mu.RUnlock()
+		return 0, fmt.Errorf("audit: %w", ctx.Err())
+	}
+	select {
+	case r := <-req.done:
+		return r.index, r.err
+	case <-ctx.Done():
+		return 0, fmt.Errorf("audit: %w (the entry may still be written)", ctx.Err())
+	}
+}
+
+// run is the committer: it takes every request queued while the previous
+// write was in flight, up to maxBatch, and writes them as one batch.
+func (l *Log) run() {
+	defer close(l.stopped)
+	batch := make([]*request, 0, l.maxBatch)
+	for {
+		req, ok := <-l.queue
+		if !ok {
+			l.saveHistory(true)
+			return
+		}
+		batch = append(batch[:0], req)
+	fill:
+		for len(batch) < l.maxBatch {
+			select {
+			case r, ok := <-l.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		first, err := l.commit(batch)
+		for i, r := range batch {
+			r.done <- result{index: first + uint64(i), err: err}
+		}
+		clear(batch)
+		l.saveHistory(false)
+	}
+}
+
+// commit appends the batch's entries to the tree, signs the new head and
+// writes both in one store call. If another writer appended first, it
+// reloads the tree, checking that it extends the one it knew, and tries
+// again.
+func (l *Log) commit(batch []*request) (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		rng := cloneRange(l.rng)
+		first := rng.End()
+		leaves := make([]Leaf, len(batch))
+		for i, r := range batch {
+			index := first + uint64(i)
+			setIndex(r.entry, index)
+			h, err := appendLeaf(rng, r.entry)
+			if err != nil {
+				return 0, fmt.Errorf("audit: append to tree: %w", err)
+			}
+			leaves[i] = Leaf{Index: index, Entry: r.entry, Hashes: h}
+		}
+		cp := Checkpoint{Origin: l.origin, Size: rng.End(), Root: rootOf(rng)}
+		signed, err := signCheckpoint(cp, l.keys.signer)
+		if err != nil {
+			return 0, fmt.Errorf("audit: sign checkpoint: %w", err)
+		}
+		err = l.store.Append(ctx, Batch{First: first, Leaves: leaves, Head: Head{Size: cp.Size, Checkpoint: signed}})
+		if err == nil {
+			l.rng, l.root, l.latest = rng, cp.Root, signed
+			return first, nil
+		}
+		if !errors.Is(err, ErrConflict) || attempt == maxAppendRetries {
+			return 0, fmt.Errorf("audit: append: %w", err)
+		}
+		l.log.Debug("audit append lost a race; reloading the tree", slog.Int("attempt", attempt))
+		// Back off a random while, growing, so that a writer that keeps
+		// winning does not starve this one.
+		backoff := jitter(100 * time.Microsecond << min(attempt, 9))
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return 0, fmt.Errorf("audit: append: %w", ctx.Err())
+		}
+		if err := l.reload(ctx); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// saveHistory keeps the latest checkpoint in the history when the
+// configured interval has passed, or always when final. A failure is logged,
+// not returned: the head, written with every batch, covers every entry.
+func (l *Log) saveHistory(final bool) {
+	size := l.rng.End()
+	now := l.now()
+	if size == l.savedSize || (!final && now.Sub(l.savedAt) < l.history) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	defer cancel()
+	err := l.store.SaveCheckpoint(ctx, SavedCheckpoint{Size: size, Checkpoint: l.latest, Saved: now})
+	if err != nil {
+		l.log.Warn("audit checkpoint not kept in history", slog.String("error", err.Error()))
+		return
+	}
+	l.savedAt, l.savedSize = now, size
+}
+
+// jitter returns a random duration in [0, d), from crypto/rand.
+func jitter(d time.Duration) time.Duration {
+	var b [8]byte
+	rand.Read(b[:])
+	return time.Duration(binary.LittleEndian.Uint64(b[:]) % uint64(d))
+}

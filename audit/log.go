@@ -1,0 +1,373 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/proof"
+
+	"github.com/custos-go/custos"
+)
+
+// Config configures a Log. Store, Keys and Origin are required.
+type Config struct {
+	// Store persists the log.
+	Store Store
+	// Keys holds the audit keysets: the reference keys and the keyset
+	// that encrypts the checkpoint signing key. Pass the deployment's
+	// *keys.Keyring, so that they are wrapped by the KEK and rewrapped when
+	// it rotates.
+	Keys Keys
+	// Origin names the log in its checkpoints and is the signing key's
+	// name, such as "audit.example.com/custos". It cannot change once the
+	// log has a signing key. Non-empty, at most 256 bytes of UTF-8 without
+	// spaces or '+'.
+	Origin string
+	// Period is how often the reference key changes; the zero value is
+	// PeriodMonth.
+	Period Period
+	// MaxBatch bounds how many appends share one store write; 0 means 512.
+	MaxBatch int
+	// CheckpointHistory is how often a signed checkpoint is kept in the
+	// store's history, which later verifications check the log against;
+	// 0 means every 10 minutes. The latest checkpoint, covering every
+	// entry, is written with each batch regardless.
+	CheckpointHistory time.Duration
+	// WriteTimeout bounds one store write of a batch; 0 means 30 seconds.
+	WriteTimeout time.Duration
+	// Clock gives the time of events that carry none and of history
+	// checkpoints; nil means time.Now.
+	Clock custos.Clock
+	// Logger receives operational messages (never entry content); nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+const (
+	defaultMaxBatch     = 512
+	defaultHistory      = 10 * time.Minute
+	defaultWriteTimeout = 30 * time.Second
+	maxAppendRetries    = 16
+)
+
+func (c *Config) validate() error {
+	switch {
+	case c.Store == nil:
+		return fmt.Errorf("%w: no Store", ErrConfig)
+	case c.Keys == nil:
+		return fmt.Errorf("%w: no Keys", ErrConfig)
+	case !validOrigin(c.Origin):
+		return fmt.Errorf("%w: Origin must be 1 to 256 bytes of UTF-8 without spaces or '+'", ErrConfig)
+	case c.MaxBatch < 0 || c.CheckpointHistory < 0 || c.WriteTimeout < 0:
+		return fmt.Errorf("%w: negative MaxBatch, CheckpointHistory or WriteTimeout", ErrConfig)
+	}
+	return c.Period.validate()
+}
+
+// Log is the tamper-evident audit log: an append-only RFC 6962 Merkle tree
+// of entries, each batch of appends durable before any appender returns and
+// covered by a signed checkpoint written with it. Build it with New; a Log
+// is safe for concurrent use, and several processes may append to one store.
+//
+// Log implements the vault's Recorder: the vault releases plaintext only
+// after Record has returned nil.
+type Log struct {
+	store    Store
+	keys     signingKeys
+	refs     *references
+	deleter  KeyDeleter
+	origin   string
+	period   Period
+	clock    custos.Clock
+	log      *slog.Logger
+	maxBatch int
+	history  time.Duration
+	timeout  time.Duration
+
+	mu      sync.RWMutex // guards closed and sends on queue
+	closed  bool
+	queue   chan *request
+	stopped chan struct{}
+
+	// Owned by the committer goroutine (and New, before it starts).
+	rng       *compact.Range
+	root      []byte
+	latest    []byte // signed checkpoint of rng
+	savedAt   time.Time
+	savedSize uint64
+}
+
+// New validates cfg, loads or creates the log's signing key, and loads the
+// tree, checking that the stored head is signed by the log's key and matches
+// the stored hashes. A log whose head does not verify is refused with an
+// error wrapping ErrTampered.
+func New(ctx context.Context, cfg Config) (*Log, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	l := &Log{
+		store: cfg.Store, refs: newReferences(cfg.Keys), origin: cfg.Origin, period: cfg.Period,
+		clock: cfg.Clock, log: cfg.Logger, maxBatch: cfg.MaxBatch, history: cfg.CheckpointHistory, timeout: cfg.WriteTimeout,
+	}
+	l.deleter, _ = cfg.Keys.(KeyDeleter)
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	if l.maxBatch == 0 {
+		l.maxBatch = defaultMaxBatch
+	}
+	if l.history == 0 {
+		l.history = defaultHistory
+	}
+	if l.timeout == 0 {
+		l.timeout = defaultWriteTimeout
+	}
+	var err error
+	if l.keys, err = loadSigner(ctx, cfg.Store, cfg.Keys, cfg.Origin, l.now()); err != nil {
+		return nil, err
+	}
+	if err := l.reload(ctx); err != nil {
+		return nil, err
+	}
+	if l.rng.End() == 0 {
+		if err := l.initHead(ctx); err != nil {
+			return nil, err
+		}
+	}
+	l.savedAt = l.now()
+	l.queue = make(chan *request, l.maxBatch)
+	l.stopped = make(chan struct{})
+	go l.run()
+	return l, nil
+}
+
+// initHead signs and stores the checkpoint of the empty log, so that even
+// an empty log has a checkpoint to give an auditor.
+func (l *Log) initHead(ctx context.Context) error {
+	signed, err := signCheckpoint(Checkpoint{Origin: l.origin, Size: 0, Root: hasher.EmptyRoot()}, l.keys.signer)
+	if err != nil {
+		return fmt.Errorf("audit: sign checkpoint: %w", err)
+	}
+	err = l.store.Append(ctx, Batch{First: 0, Head: Head{Size: 0, Checkpoint: signed}})
+	if errors.Is(err, ErrConflict) {
+		return l.reload(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("audit: store head: %w", err)
+	}
+	l.latest = signed
+	return nil
+}
+
+// reload reads the stored head and the compact range behind it, checking
+// the head's signature, that the stored hashes give its root and, if the
+// Log knew an earlier tree, that the stored tree extends it.
+func (l *Log) reload(ctx context.Context) error {
+	h, err := l.store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("audit: read head: %w", err)
+	}
+	root := hasher.EmptyRoot()
+	latest := h.Checkpoint
+	if len(h.Checkpoint) > 0 {
+		cp, err := openCheckpoint(h.Checkpoint, l.keys.verifier)
+		if err != nil {
+			return fmt.Errorf("audit: stored head: %w", err)
+		}
+		if cp.Size != h.Size {
+			return tampered("stored head size %d differs from its checkpoint's size %d", h.Size, cp.Size)
+		}
+		root = cp.Root
+	} else if h.Size != 0 {
+		return tampered("stored head of size %d has no checkpoint", h.Size)
+	}
+	rng, err := loadRange(ctx, l.store, h.Size)
+	if err != nil {
+		return err
+	}
+	if !sameHash(rootOf(rng), root) {
+		return tampered("stored tree hashes do not give the signed root of size %d", h.Size)
+	}
+	if l.rng != nil && l.rng.End() > 0 {
+		old := l.rng.End()
+		if h.Size < old {
+			return tamperAt(h.Size, "stored log has %d entries, fewer than the %d this Log wrote or saw", h.Size, old)
+		}
+		p, err := consistency(ctx, l.store, old, h.Size)
+		if err != nil {
+			return err
+		}
+		if err := proof.VerifyConsistency(hasher, old, h.Size, p, l.root, root); err != nil {
+			return tampered("stored log of size %d does not extend the log of size %d this Log saw", h.Size, old)
+		}
+	}
+	l.rng, l.root, l.latest = rng, root, latest
+	return nil
+}
+
+func (l *Log) now() time.Time { return l.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Verifier returns the note verifier key of the log's checkpoints: what an
+// auditor needs, with the checkpoint and entries, to verify the log. Give it
+// to auditors through a channel they trust, not through the database.
+func (l *Log) Verifier() string { return l.keys.vkey }
+
+// Origin returns the log's origin.
+func (l *Log) Origin() string { return l.origin }
+
+// Record appends the event and returns once it is durable; it implements
+// the vault's Recorder. It fails with an error wrapping ErrInvalidEvent for
+// an event that cannot be logged, custos.ErrClosed after Close, or the
+// store's error, and then the vault releases nothing.
+func (l *Log) Record(ctx context.Context, e custos.Event) error {
+	_, err := l.Append(ctx, e)
+	return err
+}
+
+// Append logs the event and returns its index once it is durable and
+// covered by a signed checkpoint. Concurrent appends share one store write
+// (group commit); if that write fails, each of them returns the error. If
+// ctx ends first, Append returns ctx's error and the entry may still be
+// written.
+//
+// The customer is written as a pseudonymous reference under the key of the
+// event time's period; field names are written, never values.
+func (l *Log) Append(ctx context.Context, e custos.Event) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("audit: %w", err)
+	}
+	ent, err := l.entryOf(ctx, e)
+	if err != nil {
+		return 0, err
+	}
+	b, err := ent.Encode()
+	if err != nil {
+		return 0, err
+	}
+	return l.submit(ctx, b)
+}
+
+// entryOf turns an event into an entry without personal data.
+func (l *Log) entryOf(ctx context.Context, e custos.Event) (Entry, error) {
+	ent := Entry{
+		Time: e.Time.UTC().Truncate(time.Microsecond), Action: e.Action, Actor: e.Access.Actor, Purpose: e.Access.Purpose,
+		RequestID: e.Access.RequestID, Basis: e.Basis, RecordType: e.RecordType, Fields: e.Fields,
+		Outcome: e.Outcome, Reason: e.Reason,
+	}
+	if e.Time.IsZero() {
+		ent.Time = l.now()
+	}
+	if e.Subject != "" {
+		if err := e.Subject.Validate(); err != nil {
+			return Entry{}, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		}
+		ent.Period = l.period.ID(ent.Time)
+		ref, err := l.refs.ref(ctx, ent.Period, e.Subject, true)
+		if err != nil {
+			return Entry{}, err
+		}
+		ent.Ref = ref
+	}
+	return ent, nil
+}
+
+// Reference returns the pseudonymous reference under which entries of the
+// period containing t name the customer, for matching entries obtained
+// elsewhere (an export). It fails with ErrReference if the period's key was
+// deleted.
+func (l *Log) Reference(ctx context.Context, subject custos.SubjectID, t time.Time) (period string, ref []byte, err error) {
+	if err := subject.Validate(); err != nil {
+		return "", nil, err
+	}
+	period = l.period.ID(t)
+	ref, err = l.refs.ref(ctx, period, subject, false)
+	return period, ref, err
+}
+
+// ForgetPeriod deletes the reference key of a past period, so that no one
+// can tell any more which customer that period's entries concern; the
+// entries themselves are untouched and still verify. It needs Keys that
+// implement KeyDeleter (ErrUnsupported otherwise) and refuses the current
+// period.
+func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
+	if !validPeriod(period) {
+		return fmt.Errorf("%w: not a period id", ErrConfig)
+	}
+	if period == l.period.ID(l.now()) {
+		return fmt.Errorf("%w: the current period's key is in use", ErrConfig)
+	}
+	if l.deleter == nil {
+		return fmt.Errorf("%w: the configured Keys cannot delete a keyset", ErrUnsupported)
+	}
+	if err := l.deleter.DeleteNamedKeyset(ctx, ReferenceKeyPrefix+period); err != nil {
+		return fmt.Errorf("audit: delete reference key: %w", err)
+	}
+	l.refs.forget(period)
+	l.log.Info("audit reference key deleted", slog.String("period", period))
+	return nil
+}
+
+// Checkpoint returns the latest signed checkpoint, after checking its
+// signature: a C2SP signed note an auditor can keep and later check the log
+// against.
+func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) {
+	h, err := l.store.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("audit: read head: %w", err)
+	}
+	if _, err := openCheckpoint(h.Checkpoint, l.keys.verifier); err != nil {
+		return nil, fmt.Errorf("audit: stored head: %w", err)
+	}
+	return h.Checkpoint, nil
+}
+
+// InclusionProof returns the RFC 6962 inclusion proof of entry index in
+// the tree of size entries, computed from stored hashes (O(log size) reads).
+// The proof reveals no entry.
+func (l *Log) InclusionProof(ctx context.Context, index, size uint64) ([][]byte, error) {
+	if err := l.checkSize(ctx, size); err != nil {
+		return nil, err
+	}
+	return inclusion(ctx, l.store, index, size)
+}
+
+// ConsistencyProof returns the RFC 6962 consistency proof that the tree of
+// size2 entries extends the tree of size1, computed from stored hashes.
+func (l *Log) ConsistencyProof(ctx context.Context, size1, size2 uint64) ([][]byte, error) {
+	if err := l.checkSize(ctx, size2); err != nil {
+		return nil, err
+	}
+	return consistency(ctx, l.store, size1, size2)
+}
+
+func (l *Log) checkSize(ctx context.Context, size uint64) error {
+	h, err := l.store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("audit: read head: %w", err)
+	}
+	if size > h.Size {
+		return fmt.Errorf("%w: tree size %d is larger than the log (%d)", ErrNotFound, size, h.Size)
+	}
+	return nil
+}
+
+// Close stops accepting appends, waits until every append already accepted
+// is written, and keeps the latest checkpoint in the history. Later calls
+// fail with custos.ErrClosed. It does not close the Store.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	close(l.queue)
+	l.mu.Unlock()
+	<-l.stopped
+	return nil
+}

@@ -1,0 +1,181 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/custos-go/custos/audit"
+)
+
+// auditState is the in-memory audit log: leaves in index order, the head,
+// the checkpoint history and the signing key.
+type auditState struct {
+	mu          sync.RWMutex
+	leaves      []audit.Leaf
+	head        audit.Head
+	checkpoints []audit.SavedCheckpoint // ascending Size
+	signer      *audit.SigningKey
+}
+
+func newAuditState() *auditState { return &auditState{} }
+
+type auditStore Store
+
+var _ audit.Store = (*auditStore)(nil)
+
+// Audit returns the Store as an audit.Store.
+func (s *Store) Audit() audit.Store { return (*auditStore)(s) }
+
+// lock checks that the Store is open and locks the audit state.
+func (a *auditStore) lock(write bool) (*auditState, func(), error) {
+	s := (*Store)(a)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock() // the audit state has its own lock; only closedness is checked
+	st := s.audit
+	if write {
+		st.mu.Lock()
+		return st, st.mu.Unlock, nil
+	}
+	st.mu.RLock()
+	return st, st.mu.RUnlock, nil
+}
+
+func (a *auditStore) Append(_ context.Context, b audit.Batch) error {
+	st, unlock, err := a.lock(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if b.First != uint64(len(st.leaves)) || b.First != st.head.Size {
+		return audit.ErrConflict
+	}
+	if b.Head.Size != b.First+uint64(len(b.Leaves)) {
+		return fmt.Errorf("memstore: head size %d does not follow the batch", b.Head.Size)
+	}
+	for i, l := range b.Leaves {
+		if l.Index != b.First+uint64(i) {
+			return fmt.Errorf("memstore: batch leaf %d has index %d", i, l.Index)
+		}
+	}
+	st.leaves = append(st.leaves, b.Leaves...)
+	st.head = b.Head
+	return nil
+}
+
+func (a *auditStore) Head(context.Context) (audit.Head, error) {
+	st, unlock, err := a.lock(false)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	defer unlock()
+	return audit.Head{Size: st.head.Size, Checkpoint: bytes.Clone(st.head.Checkpoint)}, nil
+}
+
+func (a *auditStore) ReadLeaves(_ context.Context, from uint64, limit int) ([]audit.Leaf, error) {
+	st, unlock, err := a.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if from >= uint64(len(st.leaves)) || limit <= 0 {
+		return nil, nil
+	}
+	end := min(uint64(len(st.leaves)), from+uint64(limit))
+	out := make([]audit.Leaf, 0, end-from)
+	for _, l := range st.leaves[from:end] {
+		out = append(out, audit.Leaf{Index: l.Index, Entry: bytes.Clone(l.Entry), Hashes: bytes.Clone(l.Hashes)})
+	}
+	return out, nil
+}
+
+func (a *auditStore) ReadHashes(_ context.Context, indexes []uint64) ([][]byte, error) {
+	st, unlock, err := a.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	out := make([][]byte, len(indexes))
+	for i, x := range indexes {
+		if x >= uint64(len(st.leaves)) {
+			return nil, fmt.Errorf("memstore: leaf %d: %w", x, audit.ErrNotFound)
+		}
+		out[i] = bytes.Clone(st.leaves[x].Hashes)
+	}
+	return out, nil
+}
+
+func (a *auditStore) SaveCheckpoint(_ context.Context, c audit.SavedCheckpoint) error {
+	st, unlock, err := a.lock(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	i, found := slices.BinarySearchFunc(st.checkpoints, c.Size, func(x audit.SavedCheckpoint, size uint64) int {
+		return cmpSize(x.Size, size)
+	})
+	if !found {
+		st.checkpoints = slices.Insert(st.checkpoints, i, c)
+	}
+	return nil
+}
+
+func (a *auditStore) ScanCheckpoints(_ context.Context, from uint64, limit int) ([]audit.SavedCheckpoint, error) {
+	st, unlock, err := a.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	i, _ := slices.BinarySearchFunc(st.checkpoints, from, func(x audit.SavedCheckpoint, size uint64) int {
+		return cmpSize(x.Size, size)
+	})
+	end := min(len(st.checkpoints), i+max(limit, 0))
+	out := make([]audit.SavedCheckpoint, 0, end-i)
+	for _, c := range st.checkpoints[i:end] {
+		c.Checkpoint = bytes.Clone(c.Checkpoint)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (a *auditStore) CreateSigningKey(_ context.Context, k audit.SigningKey) error {
+	st, unlock, err := a.lock(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if st.signer != nil {
+		return audit.ErrExists
+	}
+	st.signer = &k
+	return nil
+}
+
+func (a *auditStore) SigningKey(context.Context) (audit.SigningKey, error) {
+	st, unlock, err := a.lock(false)
+	if err != nil {
+		return audit.SigningKey{}, err
+	}
+	defer unlock()
+	if st.signer == nil {
+		return audit.SigningKey{}, audit.ErrNotFound
+	}
+	k := *st.signer
+	k.Wrapped = bytes.Clone(k.Wrapped)
+	return k, nil
+}
+
+func cmpSize(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
