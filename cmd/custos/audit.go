@@ -65,13 +65,13 @@ func (d *dbFlags) open(ctx context.Context) (*sqlstore.DB, error) {
 		if st.IsDir() {
 			return nil, usageError("-db names a directory, not a SQLite file")
 		}
-		return sqlstore.OpenSQLite(ctx, d.path, nil)
+		return sqlstore.OpenSQLite(ctx, d.path, &sqlstore.Options{ReadOnly: true})
 	case d.pgVar != "":
 		dsn := os.Getenv(d.pgVar)
 		if dsn == "" {
 			return nil, usageError("environment variable " + quote(d.pgVar) + " named by -postgres is empty")
 		}
-		return sqlstore.OpenPostgres(ctx, dsn, &sqlstore.Options{Schema: d.schema})
+		return sqlstore.OpenPostgres(ctx, dsn, &sqlstore.Options{Schema: d.schema, ReadOnly: true})
 	}
 	return nil, usageError("give the database: -db FILE or -postgres VAR")
 }

@@ -9,8 +9,9 @@
 //	go run ./examples/quickstart              # a new temporary database
 //	go run ./examples/quickstart -db /tmp/x.db
 //
-// Beside the database it keeps the shred ledger (PATH.ledger) and the
-// development key-encryption key (PATH.dev-kek.json). The KEK file is in
+// Beside the database it keeps the shred ledger (PATH.ledger), the
+// development key-encryption key (PATH.dev-kek.json) and the audit log's
+// verifier key (PATH.audit.pub). The KEK file is in
 // clear: it is for development only. In production the KEK is an AEAD from
 // your KMS (see keys.KEK).
 package main
@@ -26,10 +27,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
@@ -51,13 +52,13 @@ type app struct {
 	keys       *keys.Keyring
 	consent    *consent.Registry
 	vault      *vault.Vault
-	events     *eventCounter
+	audit      *audit.Log
 	out        io.Writer
 }
 
 // open builds the app over the SQLite database at path.
 func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) {
-	a := &app{events: &eventCounter{}, out: out}
+	a := &app{out: out}
 	var err error
 	if a.db, err = sqlstore.OpenSQLite(ctx, path, nil); err != nil {
 		return nil, err
@@ -70,13 +71,21 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 	if err == nil {
 		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger()})
 	}
+	if err == nil {
+		// Every vault and consent operation is recorded here before it
+		// returns; the verifier key is what an auditor needs.
+		a.audit, err = audit.New(ctx, audit.Config{Store: a.db.Audit(), Keys: a.keys, Origin: "quickstart.custos.example/audit"})
+	}
+	if err == nil {
+		err = os.WriteFile(path+".audit.pub", []byte(a.audit.Verifier()+"\n"), 0o644)
+	}
 	schema := Schema()
 	if err == nil {
-		a.consent, err = registry(ctx, a.db.Consent(), schema, a.events)
+		a.consent, err = registry(ctx, a.db.Consent(), schema, a.audit)
 	}
 	if err == nil {
 		a.vault, err = vault.New(vault.Config{
-			Schema: schema, Keys: a.keys, Store: a.db.Vault(), Authorizer: a.consent.Checker(), Recorder: a.events,
+			Schema: schema, Keys: a.keys, Store: a.db.Vault(), Authorizer: a.consent.Checker(), Recorder: a.audit,
 			Search:  vault.SearchConfig{ExpectedCustomers: max(n, vault.MinCustomers)},
 			Masking: masking(),
 		})
@@ -89,6 +98,9 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 }
 
 func (a *app) close() {
+	if a.audit != nil {
+		a.audit.Close()
+	}
 	a.db.Close()
 	a.ledger.Close()
 }
@@ -140,8 +152,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a.printf("summary: %d customers, %d audit events, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
-		left, a.events.n.Load(), st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
+	cp, err := a.audit.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := audit.OpenCheckpoint(cp, a.audit.Verifier())
+	if err != nil {
+		return err
+	}
+	a.printf("summary: %d customers, %d audit log entries, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
+		left, c.Size, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
+	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify -db %s -key @%s.audit.pub\n", *dbPath, *dbPath)
 	return nil
 }
 
@@ -242,11 +263,6 @@ func (a *app) forget(ctx context.Context, target custos.SubjectID) error {
 	a.printf("read after forgetting: %v\n", err)
 	return nil
 }
-
-// eventCounter counts audit events.
-type eventCounter struct{ n atomic.Int64 }
-
-func (e *eventCounter) Record(context.Context, custos.Event) error { e.n.Add(1); return nil }
 
 func must[T any](v T, err error) T {
 	if err != nil {

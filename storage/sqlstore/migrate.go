@@ -91,6 +91,19 @@ func (s *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// checkVersion verifies, without changing anything, that the database has
+// exactly this package's schema.
+func (s *DB) checkVersion(ctx context.Context) error {
+	var newest int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM custos_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("%w: not a custos database, or unreadable: %s", ErrConnect, classify(err))
+	}
+	if want := SchemaVersion(); newest != want {
+		return fmt.Errorf("%w: database schema version %d, this custos reads %d (open it read-write once to migrate)", ErrConnect, newest, want)
+	}
+	return nil
+}
+
 func (s *DB) apply(ctx context.Context, m migration) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

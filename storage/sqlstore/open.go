@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,11 @@ type Options struct {
 	// MaxOpenConns bounds the connection pool; 0 means 8 for SQLite and
 	// database/sql's default for PostgreSQL.
 	MaxOpenConns int
+	// ReadOnly opens an existing database without changing it: no schema
+	// is created or migrated (the database must be at SchemaVersion), and
+	// every write fails. Auditors' tools open the databases they check this
+	// way.
+	ReadOnly bool
 }
 
 // dialect names the SQL flavour.
@@ -64,6 +70,13 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
+	readOnly := opt != nil && opt.ReadOnly
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w: no database at the path", ErrConnect)
+		}
+		q.Set("mode", "ro")
+	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConnect, err)
@@ -74,7 +87,7 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	return open(ctx, db, sqlite)
+	return open(ctx, db, sqlite, readOnly)
 }
 
 // OpenPostgres connects to the PostgreSQL database named by dsn (a URL or
@@ -93,17 +106,21 @@ func OpenPostgres(ctx context.Context, dsn string, opt *Options) (*DB, error) {
 	if !schemaName.MatchString(schema) {
 		return nil, fmt.Errorf("%w: schema name must be lower-case letters, digits and _", ErrConnect)
 	}
-	if schema != "public" {
+	readOnly := opt != nil && opt.ReadOnly
+	if schema != "public" && !readOnly {
 		if err := createSchema(ctx, cfg, schema); err != nil {
 			return nil, err
 		}
 	}
 	cfg.RuntimeParams["search_path"] = schema
+	if readOnly {
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	db := stdlib.OpenDB(*cfg)
 	if opt != nil && opt.MaxOpenConns > 0 {
 		db.SetMaxOpenConns(opt.MaxOpenConns)
 	}
-	return open(ctx, db, postgres)
+	return open(ctx, db, postgres, readOnly)
 }
 
 func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error {
@@ -118,16 +135,20 @@ func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error
 	return nil
 }
 
-func open(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
+func open(ctx context.Context, db *sql.DB, d dialect, readOnly bool) (*DB, error) {
 	if err := ping(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%w: %s", ErrConnect, classify(err))
 	}
 	s := &DB{db: db, dialect: d}
-	if d == sqlite {
+	if d == sqlite && !readOnly {
 		s.writer = newGroupWriter(db, s.wrap)
 	}
-	if err := s.migrate(ctx); err != nil {
+	migrate := s.migrate
+	if readOnly {
+		migrate = s.checkVersion
+	}
+	if err := migrate(ctx); err != nil {
 		if s.writer != nil {
 			s.writer.close()
 		}

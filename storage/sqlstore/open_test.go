@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -79,4 +80,28 @@ func TestOpenErrorsHideTheConnectionString(t *testing.T) {
 	assert.ErrorIs(t, err, sqlstore.ErrConnect)
 	_, err = sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "missing-dir", "x.db"), nil)
 	assert.ErrorIs(t, err, sqlstore.ErrConnect)
+}
+
+func TestReadOnlyChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "custos.db")
+	_, err := sqlstore.OpenSQLite(ctx, path, &sqlstore.Options{ReadOnly: true})
+	require.ErrorIs(t, err, sqlstore.ErrConnect, "read-only never creates a database")
+	_, statErr := os.Stat(path)
+	assert.True(t, os.IsNotExist(statErr))
+
+	db, err := sqlstore.OpenSQLite(ctx, path, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Keys().CreateKey(ctx, keys.WrappedKey{Name: "k", KEKID: "kek", Keyset: []byte{1}, Version: 1}))
+	require.NoError(t, db.Close())
+
+	ro, err := sqlstore.OpenSQLite(ctx, path, &sqlstore.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer ro.Close()
+	k, err := ro.Keys().GetKey(ctx, "k")
+	require.NoError(t, err)
+	assert.Equal(t, []byte{1}, k.Keyset)
+	assert.Error(t, ro.Keys().CreateKey(ctx, keys.WrappedKey{Name: "k2", KEKID: "kek", Keyset: []byte{2}, Version: 1}), "writes fail")
+	_, err = ro.Keys().GetKey(ctx, "k2")
+	assert.ErrorIs(t, err, keys.ErrNotFound)
 }
