@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
@@ -150,8 +153,12 @@ func openBenchSQLite(b *testing.B) *sqlstore.DB {
 // raw-tink decrypts the same ten values with a plain Tink AEAD, and
 // sqlite-plaintext reads them unencrypted, as one row, from the same SQLite
 // database. sqlite-consent reads under a consent-based purpose, checked by
-// consent.Checker. The vault benchmarks record audit events in memory only:
-// see the audit package for the durable log's cost.
+// consent.Checker; the benchmarks above it record audit events nowhere.
+// sqlite-audited is the whole read: consent check, durable audit append
+// (audit.Log, group-committed) and decryption, from GOMAXPROCS readers at
+// once (run with -cpu 1,8); its baseline sqlite-plaintext-logged is what an
+// application without custos does: SELECT the plaintext row and INSERT an
+// access-log row.
 func BenchmarkGet(b *testing.B) {
 	b.Run("raw-tink", func(b *testing.B) {
 		h, err := keyset.NewHandle(aead.AES256GCMKeyTemplate())
@@ -206,10 +213,66 @@ func BenchmarkGet(b *testing.B) {
 		reg := benchConsent(b, db.Consent(), discard{})
 		readLoopAs(b, benchVaultWith(b, v, db.Vault(), reg.Checker(), discard{}), benchMarketer)
 	})
+	b.Run("sqlite-plaintext-logged", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		stmt := plaintextTable(b, db.SQL())
+		logStmt := accessLogTable(b, db.SQL())
+		b.RunParallel(func(pb *testing.PB) {
+			dest := make([]any, len(benchFields))
+			vals := make([]string, len(benchFields))
+			for i := range dest {
+				dest[i] = &vals[i]
+			}
+			for pb.Next() {
+				if err := stmt.QueryRow("C0001").Scan(dest...); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := logStmt.Exec(time.Now().UnixMicro(), benchMarketer.Actor.ID, string(benchMarketer.Purpose), "C0001", "customer:"+strings.Join(benchFields, ",")); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	b.Run("sqlite-audited", func(b *testing.B) {
+		db := openBenchSQLite(b)
+		v := benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{})
+		log, err := audit.New(context.Background(), audit.Config{Store: db.Audit(), Keys: benchKeyrings[v], Origin: "bench.custos.example/audit"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer log.Close()
+		reg := benchConsent(b, db.Consent(), log)
+		av := benchVaultWith(b, v, db.Vault(), reg.Checker(), log)
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			for pb.Next() {
+				r, err := av.Get(ctx, benchMarketer, "C0001", "customer", benchFields...)
+				if err != nil || len(r.Values) != len(benchFields) {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 	b.Run("cold", func(b *testing.B) {
 		db := openBenchSQLite(b)
 		readLoop(b, benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{Disabled: true}, discard{}))
 	})
+}
+
+// accessLogTable creates the baseline's access log, what an application
+// without custos writes on each read, and returns the prepared insert.
+func accessLogTable(b *testing.B, db *sql.DB) *sql.Stmt {
+	b.Helper()
+	if _, err := db.Exec(`CREATE TABLE access_log (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,
+		purpose TEXT NOT NULL, subject TEXT NOT NULL, fields TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := db.Prepare(`INSERT INTO access_log (at, actor, purpose, subject, fields) VALUES ($1, $2, $3, $4, $5)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stmt.Close() })
+	return stmt
 }
 
 // plaintextTable creates the baseline table in db — the same ten values
