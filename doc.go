@@ -10,13 +10,20 @@
 // Protection Law (PIPL) and the EU General Data Protection Regulation
 // (GDPR). The packages below this one build on this vocabulary:
 //
+//   - kind: value kinds (resident ID, mobile, bank card, USCC, names,
+//     addresses, money, ...) with validation, canonical forms and masks;
+//   - audit: the tamper-evident Merkle log every operation is recorded in;
 //   - keys: key-encryption keys from any KMS, one Tink DEK keyset per
 //     customer, a bounded cache, rotation and crypto-shredding;
+//   - consent: purposes with their legal basis, notices, the consent
+//     lifecycle and the Checker that authorizes every read ([Authorizer]);
 //   - vault: customer records encrypted field by field, purpose-bound
-//     reads, restriction and forgetting with destruction certificates;
+//     reads, blind-index search, masking by role, restriction and
+//     forgetting with destruction certificates;
 //   - storage/memstore, storage/sqlstore: the stores (memory; SQLite and
 //     PostgreSQL), and storage/storetest, the conformance suite every
-//     store passes.
+//     store passes;
+//   - cmd/custos: the operators' and auditors' command line.
 //
 // # Errors
 //

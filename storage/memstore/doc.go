@@ -1,9 +1,11 @@
 // Package memstore keeps every custos store in memory: for tests, examples
 // and benchmarks. Nothing survives the process. It implements the store
-// interfaces of packages keys and vault, and passes storage/storetest.
+// interfaces of packages keys, vault, consent and audit, and passes
+// storage/storetest.
 //
-// A [Store] is one in-memory database; its methods Keys, Ledger and Vault
-// return the views that the keys and vault packages take. Use a separate
+// A [Store] is one in-memory database; its methods Keys, Ledger, Vault,
+// Consent and Audit return the views that the keys, vault, consent and
+// audit packages take. Use a separate
 // Store for the shred ledger to model keeping it apart from backups.
 //
 // # Concurrency

@@ -4,8 +4,9 @@
 // github.com/jackc/pgx/v5/stdlib (which also serves PostgreSQL-wire
 // distributed engines).
 //
-// [OpenSQLite] and [OpenPostgres] return a [DB] whose methods Keys, Ledger
-// and Vault return the views that packages keys and vault take. The schema
+// [OpenSQLite] and [OpenPostgres] return a [DB] whose methods Keys, Ledger,
+// Vault, Consent and Audit return the views that packages keys, vault,
+// consent and audit take. The schema
 // is created and upgraded on open by embedded, versioned migrations
 // (migrations/<dialect>/NNNN_name.sql), each applied once in its own
 // transaction and recorded in table custos_migrations.
