@@ -52,6 +52,18 @@ func validateIdentifier(s string) error {
 	case !utf8.ValidString(s):
 		return identifierProblem("not valid UTF-8")
 	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 {
+			return checkRunes(s[i:])
+		} else if c <= ' ' || c == 0x7f {
+			return identifierProblem("contains a space or control character")
+		}
+	}
+	return nil
+}
+
+// checkRunes is validateIdentifier's check beyond ASCII.
+func checkRunes(s string) error {
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.IsSpace(r) {
 			return identifierProblem("contains a space or control character")

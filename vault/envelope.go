@@ -150,13 +150,18 @@ func lookup(b []byte, names []string, out [][]byte, declared []string) error {
 			return fmt.Errorf("%w: field names not sorted or repeated", errEnvelope)
 		}
 		prev = name
-		for d < len(declared) && declared[d] < string(name) {
+		// Both lists are sorted and usually equal, so test equality first.
+		for d < len(declared) && declared[d] != string(name) {
+			if declared[d] > string(name) {
+				d = len(declared)
+				break
+			}
 			d++
 		}
-		if d == len(declared) || declared[d] != string(name) {
+		if d == len(declared) {
 			return fmt.Errorf("%w: undeclared field", errEnvelope)
 		}
-		for j < len(names) && names[j] < string(name) {
+		for j < len(names) && names[j] != string(name) && names[j] < string(name) {
 			j++
 		}
 		if j < len(names) && names[j] == string(name) {

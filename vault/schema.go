@@ -165,7 +165,7 @@ func (t *recordType) checkFields(names []string) ([]string, []*Field, error) {
 		if i > 0 && sorted[i-1] == n {
 			return nil, nil, fmt.Errorf("%w: field %q named twice", ErrUnknownField, n)
 		}
-		for j < len(t.order) && t.order[j] < n {
+		for j < len(t.order) && t.order[j] != n && t.order[j] < n {
 			j++
 		}
 		if j == len(t.order) || t.order[j] != n {
