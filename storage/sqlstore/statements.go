@@ -24,7 +24,7 @@ const (
 		FROM custos_index i
 		JOIN custos_records r ON r.subject = i.subject AND r.record_type = i.record_type
 		WHERE i.index_name = $1 AND i.value = $2 AND i.record_type = $3
-		ORDER BY r.subject`
+		ORDER BY i.subject`
 )
 
 func (s *DB) prepare(ctx context.Context) error {
