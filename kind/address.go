@@ -48,14 +48,7 @@ func (k Address) Canonical(v any) (string, error) {
 // string. It does not apply MaxRunes, so that lowering the limit never
 // makes stored addresses unreadable.
 func (k Address) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask shows the characters MaskReveal names with "****" between them,

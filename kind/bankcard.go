@@ -19,24 +19,13 @@ func (BankCard) Name() string { return "bank-card" }
 
 // Canonical validates v, a string, and returns its digits.
 func (k BankCard) Canonical(v any) (string, error) {
-	s, err := asString(k.Name(), v)
-	if err != nil {
-		return "", err
-	}
-	return k.parse(s)
+	return parsed(k.Name(), v, k.parse)
 }
 
 // Value checks that canonical is a canonical card number and returns it as
 // a string.
 func (k BankCard) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask keeps the first six and last four digits, the most PCI DSS

@@ -33,24 +33,13 @@ func (Email) Name() string { return "email" }
 
 // Canonical validates v, a string, and returns its canonical form.
 func (k Email) Canonical(v any) (string, error) {
-	s, err := asString(k.Name(), v)
-	if err != nil {
-		return "", err
-	}
-	return k.parse(s)
+	return parsed(k.Name(), v, k.parse)
 }
 
 // Value checks that canonical is a canonical address and returns it as a
 // string.
 func (k Email) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask keeps the first character of the local part and the domain:

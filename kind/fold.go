@@ -13,10 +13,15 @@ import (
 // folded (full-width ASCII to ASCII, half-width katakana to full-width) and
 // then in Unicode NFKC, so that "１３８", "138" and "138" read the same.
 func folded(kind, s string) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", invalid(kind, "not valid UTF-8")
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			if !utf8.ValidString(s) {
+				return "", invalid(kind, "not valid UTF-8")
+			}
+			return norm.NFKC.String(width.Fold.String(s)), nil
+		}
 	}
-	return norm.NFKC.String(width.Fold.String(s)), nil
+	return s, nil // ASCII is its own width fold and NFKC form
 }
 
 // isSeparator reports the white space and dashes people type inside

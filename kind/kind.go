@@ -69,6 +69,29 @@ func asString(kind string, v any) (string, error) {
 	return s, nil
 }
 
+// parsed applies a kind's parse to v, which must be a Go string: the
+// Canonical of every kind whose values are text.
+func parsed(kind string, v any, parse func(string) (string, error)) (string, error) {
+	s, err := asString(kind, v)
+	if err != nil {
+		return "", err
+	}
+	return parse(s)
+}
+
+// storedText is the Value of every kind whose Go value is its canonical
+// text: it accepts canonical exactly when parse leaves it unchanged.
+func storedText(kind, canonical string, parse func(string) (string, error)) (any, error) {
+	s, err := parse(canonical)
+	if err != nil {
+		return nil, err
+	}
+	if s != canonical {
+		return nil, invalid(kind, "stored text is not canonical")
+	}
+	return s, nil
+}
+
 // Masker is implemented by kinds that have a default display mask, such as
 // a mobile number shown as 138****1234 (JR/T 0171-2020; rule T10). Mask
 // takes and returns canonical text.

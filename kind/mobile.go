@@ -22,24 +22,13 @@ func (Mobile) Name() string { return "cn-mobile" }
 
 // Canonical validates v, a string, and returns its eleven digits.
 func (k Mobile) Canonical(v any) (string, error) {
-	s, err := asString(k.Name(), v)
-	if err != nil {
-		return "", err
-	}
-	return k.parse(s)
+	return parsed(k.Name(), v, k.parse)
 }
 
 // Value checks that canonical is a canonical mobile number and returns it
 // as a string.
 func (k Mobile) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask keeps the first three and last four digits, the display default of

@@ -58,14 +58,7 @@ func (k PersonName) Canonical(v any) (string, error) {
 // string. It does not apply MaxRunes, so that lowering the limit never
 // makes stored names unreadable.
 func (k PersonName) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Fold returns the Unicode case folding of a canonical name, in NFKC: the

@@ -53,14 +53,7 @@ func (k ResidentID) Canonical(v any) (string, error) {
 // Value checks that canonical is a canonical resident ID and returns it as
 // a string. It does not compare the birth date with today.
 func (k ResidentID) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask keeps the region code and the last four characters, the display

@@ -31,24 +31,13 @@ func (USCC) Name() string { return "cn-uscc" }
 
 // Canonical validates v, a string, and returns its 18-character form.
 func (k USCC) Canonical(v any) (string, error) {
-	s, err := asString(k.Name(), v)
-	if err != nil {
-		return "", err
-	}
-	return k.parse(s)
+	return parsed(k.Name(), v, k.parse)
 }
 
 // Value checks that canonical is a canonical code and returns it as a
 // string.
 func (k USCC) Value(canonical string) (any, error) {
-	s, err := k.parse(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if s != canonical {
-		return nil, invalid(k.Name(), "stored text is not canonical")
-	}
-	return s, nil
+	return storedText(k.Name(), canonical, k.parse)
 }
 
 // Mask shows the characters MaskReveal names and replaces the others by
