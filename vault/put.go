@@ -38,6 +38,23 @@ func (t *recordType) canonicalize(values Values) ([]string, map[string]string, e
 	return names, out, nil
 }
 
+// prepareWrite checks a write's access, subject, record type and values,
+// and returns the type, the field names sorted and their canonical values.
+func (v *Vault) prepareWrite(acc custos.Access, subject custos.SubjectID, recordType string, values Values) (*recordType, []string, map[string]string, error) {
+	if err := validate(acc, subject); err != nil {
+		return nil, nil, nil, err
+	}
+	t, err := v.schema.recordType(recordType)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	names, canonical, err := t.canonicalize(values)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return t, names, canonical, nil
+}
+
 // seal encrypts the canonical values under the customer's AEAD into
 // envelope entries, sorted by field name.
 func seal(a tink.AEAD, recordType string, subject custos.SubjectID, names []string, canonical map[string]string) (envelope, error) {
@@ -64,14 +81,7 @@ func seal(a tink.AEAD, recordType string, subject custos.SubjectID, names []stri
 // (ErrForgotten). The write is atomic: after a store failure no part of the
 // new record is visible.
 func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, values Values) error {
-	if err := validate(acc, subject); err != nil {
-		return err
-	}
-	t, err := v.schema.recordType(recordType)
-	if err != nil {
-		return err
-	}
-	names, canonical, err := t.canonicalize(values)
+	t, names, canonical, err := v.prepareWrite(acc, subject, recordType, values)
 	if err != nil {
 		return err
 	}

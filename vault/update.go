@@ -18,14 +18,7 @@ import (
 // writes the same record meanwhile, and returns ErrConflict if it keeps
 // losing.
 func (v *Vault) Update(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, values Values) error {
-	if err := validate(acc, subject); err != nil {
-		return err
-	}
-	t, err := v.schema.recordType(recordType)
-	if err != nil {
-		return err
-	}
-	names, canonical, err := t.canonicalize(values)
+	t, names, canonical, err := v.prepareWrite(acc, subject, recordType, values)
 	if err != nil {
 		return err
 	}
