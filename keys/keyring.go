@@ -103,7 +103,9 @@ func (r *Keyring) unwrap(kekID string, wrapped, ad []byte) (*keyset.Handle, erro
 	}
 	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek.AEAD, ad)
 	if err != nil {
-		// Tink's message may describe the keyset; keep only the fact.
+		// Tink's message may describe the keyset; keep only the fact. A
+		// wrong KEK or an altered key is an operator's emergency.
+		r.log.Warn("keys: a wrapped keyset did not unwrap", slog.String("kek_id", kekID))
 		return nil, ErrUnwrap
 	}
 	return h, nil

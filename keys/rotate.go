@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -137,6 +138,7 @@ func (r *Keyring) Rewrap(ctx context.Context, opt RewrapOptions) (RewrapProgress
 			opt.Progress(p)
 		}
 		if len(page) < batch {
+			r.log.Info("keys: KEK rewrap done", slog.String("kek_id", r.kek.ID), slog.Int64("seen", p.Seen), slog.Int64("rewrapped", p.Rewrapped))
 			return p, nil
 		}
 	}

@@ -243,7 +243,13 @@ func (v *Vault) event(ctx context.Context, e custos.Event, err error) error {
 	if e.Fields != nil {
 		e.Fields = slices.Clip(e.Fields)
 	}
+	if e.Reason == "corrupt" {
+		// Authentication failed: tampering, or data moved between customers
+		// or fields. Operators should know at once; no subject is logged.
+		v.log.Warn("vault: stored data failed authentication", slog.String("action", string(e.Action)), slog.String("record_type", e.RecordType))
+	}
 	if rerr := v.rec.Record(ctx, e); rerr != nil {
+		v.log.Error("vault: audit event not recorded; the operation failed closed", slog.String("action", string(e.Action)))
 		return errors.Join(err, fmt.Errorf("%w: %w", ErrAudit, rerr))
 	}
 	return err

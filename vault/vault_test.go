@@ -138,3 +138,31 @@ func TestRecordRedactsValues(t *testing.T) {
 		assert.Contains(t, s, "customer")
 	}
 }
+
+// TestLogsNoPersonalData checks that what the vault logs when it detects
+// tampering names the record type, never the customer or a value.
+func TestLogsNoPersonalData(t *testing.T) {
+	ctx := context.Background()
+	db := memstore.New()
+	kr := newKeyring(t, db)
+	s := vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: []vault.Field{{Name: "mobile", Kind: kind.Mobile{}, Class: c2}}}}}
+	al, err := vault.NewAllowList(s, map[custos.PurposeID]vault.Grant{"p": {Basis: custos.BasisContract,
+		Actions: []custos.Action{custos.ActionPut, custos.ActionGet}, Fields: map[string][]string{"customer": {"mobile"}}}})
+	require.NoError(t, err)
+	var logged strings.Builder
+	v, err := vault.New(vault.Config{Schema: s, Keys: kr, Store: db.Vault(), Authorizer: al, Recorder: discard{},
+		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	require.NoError(t, err)
+	acc := custos.Access{Actor: custos.Actor{ID: "a", Role: "r"}, Purpose: "p"}
+	require.NoError(t, v.Put(ctx, acc, "C0000042", "customer", vault.Values{"mobile": "13912345678"}))
+	r, err := db.Vault().GetRecord(ctx, "C0000042", "customer")
+	require.NoError(t, err)
+	r.Envelope[len(r.Envelope)-1] ^= 1
+	require.NoError(t, db.Vault().PutRecord(ctx, vault.Write{Subject: "C0000042", Type: "customer", Envelope: r.Envelope, Expect: vault.ExpectAny}))
+	_, err = v.Get(ctx, acc, "C0000042", "customer", "mobile")
+	require.ErrorIs(t, err, vault.ErrCorrupt)
+	assert.Contains(t, logged.String(), "failed authentication")
+	assert.Contains(t, logged.String(), "record_type=customer")
+	assert.NotContains(t, logged.String(), "0000042")
+	assert.NotContains(t, logged.String(), "13912345678")
+}
