@@ -45,6 +45,14 @@ func testSchema() vault.Schema {
 			{Name: "birth", Kind: kind.Date{}, Class: c2},
 			{Name: "note", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}, MaxBytes: 32},
 		}, Indexes: []vault.Index{{Name: "name_birth", Fields: []string{"name", "birth"}}}},
+		{Name: "profile", Fields: []vault.Field{
+			{Name: "card", Kind: kind.BankCard{}, Class: custos.Class{Level: custos.C2, Sensitive: true}, Searchable: true},
+			{Name: "employer", Kind: kind.USCC{}, Class: custos.Class{Level: custos.C1}},
+			{Name: "email", Kind: kind.Email{}, Class: c2, Searchable: true},
+			{Name: "address", Kind: kind.Address{}, Class: c2},
+			{Name: "income", Kind: kind.Money{}, Class: c2},
+			{Name: "since", Kind: kind.Date{}, Class: custos.Class{Level: custos.C1}},
+		}},
 		{Name: "lease", Fields: []vault.Field{
 			{Name: "contract", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}, Required: true},
 			{Name: "months", Kind: kind.Integer{Min: 1, Max: 120}, Class: custos.Class{Level: custos.C1}},
@@ -53,7 +61,7 @@ func testSchema() vault.Schema {
 }
 
 func testGrants(s vault.Schema) map[custos.PurposeID]vault.Grant {
-	all := map[string][]string{"customer": s.AllFields("customer"), "lease": s.AllFields("lease")}
+	all := map[string][]string{"customer": s.AllFields("customer"), "lease": s.AllFields("lease"), "profile": s.AllFields("profile")}
 	rw := []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionUpdate, custos.ActionExport, custos.ActionFind}
 	return map[custos.PurposeID]vault.Grant{
 		servicing: {Basis: custos.BasisContract, Actions: rw, Fields: all},
@@ -67,7 +75,9 @@ func testGrants(s vault.Schema) map[custos.PurposeID]vault.Grant {
 // numbers.
 func maskingRules() *vault.Masking {
 	return &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
-		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked, "customer.resident_id": vault.Hidden, "customer.note": vault.Masked},
+		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked, "customer.resident_id": vault.Hidden, "customer.note": vault.Masked,
+			"profile.card": vault.Masked, "profile.employer": vault.Masked, "profile.email": vault.Masked, "profile.address": vault.Masked,
+			"profile.income": vault.Masked, "profile.since": vault.Masked},
 	}}
 }
 

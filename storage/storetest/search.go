@@ -22,6 +22,7 @@ func runSearch(t *testing.T, open Opener) {
 	t.Run("find-after-update-and-forget", func(t *testing.T) { testFindAfterChanges(t, open) })
 	t.Run("index-key-rotation", func(t *testing.T) { testIndexRotation(t, open) })
 	t.Run("masking", func(t *testing.T) { testMasking(t, open) })
+	t.Run("every-kind", func(t *testing.T) { testEveryKind(t, open) })
 }
 
 func subjects(rs []vault.Record) []custos.SubjectID {
