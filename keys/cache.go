@@ -26,6 +26,7 @@ type Stats struct {
 // dek is an unwrapped DEK and what it was unwrapped from.
 type dek struct {
 	aead    tink.AEAD
+	prefix  []byte // the Tink output prefix of the primary key
 	version int64
 	ref     []byte
 	loaded  time.Time

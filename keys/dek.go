@@ -56,6 +56,21 @@ func (r *Keyring) ForWrite(ctx context.Context, subject custos.SubjectID) (tink.
 	}
 }
 
+// PrimaryPrefix returns the 5-byte Tink output prefix of the customer's
+// primary DEK key: the first bytes of every ciphertext it makes. A stored
+// ciphertext with another prefix was made by an older key of the keyset,
+// before a DEK rotation, and is due for re-encryption.
+func (r *Keyring) PrimaryPrefix(ctx context.Context, subject custos.SubjectID) ([]byte, error) {
+	d, ok := r.cache.get(subject)
+	if !ok {
+		var err error
+		if d, err = r.load(ctx, subject); err != nil {
+			return nil, err
+		}
+	}
+	return d.prefix, nil
+}
+
 // Refresh drops the customer's cached DEK, so that the next use reads the
 // stored keyset again (for example after a DEK rotation elsewhere).
 func (r *Keyring) Refresh(subject custos.SubjectID) { r.cache.drop(subject) }
@@ -100,11 +115,11 @@ func (r *Keyring) open(subject custos.SubjectID, w WrappedDEK) (dek, error) {
 	if err != nil {
 		return dek{}, err
 	}
-	a, err := primitive(h)
+	a, prefix, err := primitive(h)
 	if err != nil {
 		return dek{}, err
 	}
-	d := dek{aead: a, version: w.Version, ref: w.Ref}
+	d := dek{aead: a, prefix: prefix, version: w.Version, ref: w.Ref}
 	r.cache.put(subject, d)
 	return d, nil
 }
@@ -137,11 +152,11 @@ func (r *Keyring) create(ctx context.Context, subject custos.SubjectID) (tink.AE
 	default:
 		return nil, fmt.Errorf("keys: store DEK: %w", err)
 	}
-	a, err := primitive(h)
+	a, prefix, err := primitive(h)
 	if err != nil {
 		return nil, err
 	}
-	r.cache.put(subject, dek{aead: a, version: 1, ref: w.Ref})
+	r.cache.put(subject, dek{aead: a, prefix: prefix, version: 1, ref: w.Ref})
 	return a, nil
 }
 

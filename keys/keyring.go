@@ -157,11 +157,20 @@ func (r *Keyring) NamedKeyset(ctx context.Context, name string, template *tinkpb
 	return nil, fmt.Errorf("keys: key %q keeps changing", name)
 }
 
-// primitive returns the AEAD of an unwrapped DEK keyset.
-func primitive(h *keyset.Handle) (tink.AEAD, error) {
+// primitive returns the AEAD of an unwrapped DEK keyset and the output
+// prefix of its primary key.
+func primitive(h *keyset.Handle) (tink.AEAD, []byte, error) {
 	a, err := aead.New(h)
 	if err != nil {
-		return nil, fmt.Errorf("keys: DEK primitive: %w", err)
+		return nil, nil, fmt.Errorf("keys: DEK primitive: %w", err)
 	}
-	return a, nil
+	e, err := h.Primary()
+	if err != nil {
+		return nil, nil, fmt.Errorf("keys: DEK primary: %w", err)
+	}
+	p, ok := e.Key().(interface{ OutputPrefix() []byte })
+	if !ok {
+		return nil, nil, fmt.Errorf("keys: DEK primary key has no output prefix")
+	}
+	return a, p.OutputPrefix(), nil
 }

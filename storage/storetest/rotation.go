@@ -83,4 +83,23 @@ func testDEKRotation(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"name": nameOf("C1"), "mobile": "13900000000"}, r.Values)
 	assert.ErrorIs(t, f.keys.RotateDEK(ctx, "C404"), keys.ErrNotFound)
+
+	// The sweep re-encrypts what the old key made, and only that.
+	f.customer("C2")
+	var reports int
+	p, err := f.vault.Reencrypt(ctx, vault.ReencryptOptions{BatchSize: 1, Progress: func(vault.ReencryptProgress) { reports++ }})
+	require.NoError(t, err)
+	assert.Equal(t, vault.ReencryptProgress{Seen: 4, Reencrypted: 2, Type: "lease", Checkpoint: "C2"}, p, "C1's customer and lease records")
+	assert.Equal(t, 4, reports)
+	fsNow, err := parseEnvelope(f.envelope("C1", "customer"))
+	require.NoError(t, err)
+	for _, fl := range fsNow {
+		assert.Equal(t, prefix(fsNew, "mobile"), fl.ct[:5], "field %s under the new primary key", fl.name)
+	}
+	r, err = other.Get(ctx, clerk, "C1", "customer", "name", "mobile")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"name": nameOf("C1"), "mobile": "13900000000"}, r.Values)
+	p, err = f.vault.Reencrypt(ctx, vault.ReencryptOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(0), p.Reencrypted, "a second sweep has nothing to do")
 }

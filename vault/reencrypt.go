@@ -1,0 +1,142 @@
+package vault
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/custos-go/custos"
+)
+
+// ReencryptOptions controls Reencrypt.
+type ReencryptOptions struct {
+	// Type and After resume an interrupted sweep from the Type and
+	// Checkpoint of its last progress report.
+	Type  string
+	After custos.SubjectID
+	// BatchSize is how many records are read per store call; 0 means 256.
+	BatchSize int
+	// Progress, if set, is called after each batch.
+	Progress func(ReencryptProgress)
+}
+
+// ReencryptProgress reports how far Reencrypt has come.
+type ReencryptProgress struct {
+	// Seen counts records examined, Reencrypted those rewritten.
+	Seen, Reencrypted int64
+	// Type and Checkpoint are the last record done.
+	Type       string
+	Checkpoint custos.SubjectID
+}
+
+// Reencrypt is the sweep that follows DEK rotations (keys.Keyring.RotateDEK):
+// every record holding a field encrypted under a key other than its
+// customer's current primary key is decrypted and encrypted again under
+// it, so that the old keys can later be retired. Records already current
+// are left alone, so the sweep is cheap to run again. It streams record
+// types in name order and records in subject order with bounded memory,
+// is safe to run while the vault serves, and no plaintext leaves the vault.
+// Forgotten customers are skipped.
+func (v *Vault) Reencrypt(ctx context.Context, opt ReencryptOptions) (ReencryptProgress, error) {
+	var p ReencryptProgress
+	batch := opt.BatchSize
+	if batch <= 0 {
+		batch = 256
+	}
+	types := slices.Clone(v.schema.order)
+	slices.Sort(types)
+	for _, name := range types {
+		if name < opt.Type {
+			continue
+		}
+		t := v.schema.types[name]
+		after := custos.SubjectID("")
+		if name == opt.Type {
+			after = opt.After
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				return p, err
+			}
+			page, err := v.store.ScanRecords(ctx, name, after, batch)
+			if err != nil {
+				return p, fmt.Errorf("vault: scan records: %w", err)
+			}
+			for _, s := range page {
+				done, err := v.reencrypt(ctx, t, s)
+				if err != nil {
+					return p, err
+				}
+				p.Seen++
+				if done {
+					p.Reencrypted++
+				}
+				p.Type, p.Checkpoint, after = name, s.Subject, s.Subject
+			}
+			if opt.Progress != nil && len(page) > 0 {
+				opt.Progress(p)
+			}
+			if len(page) < batch {
+				break
+			}
+		}
+	}
+	return p, nil
+}
+
+// reencrypt rewrites one record under its customer's primary key if any
+// field needs it, retrying when the record changes meanwhile.
+func (v *Vault) reencrypt(ctx context.Context, t *recordType, s Stored) (bool, error) {
+	defer v.lock(s.Subject)()
+	for range 5 {
+		env, err := decodeEnvelope(s.Envelope)
+		if err != nil {
+			return false, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		primary, err := v.keys.PrimaryPrefix(ctx, s.Subject)
+		if err != nil {
+			if err = keyErr(err); errors.Is(err, ErrForgotten) {
+				err = nil
+			}
+			return false, err
+		}
+		if !slices.ContainsFunc(env, func(f sealedField) bool { return !bytes.HasPrefix(f.ciphertext, primary) }) {
+			return false, nil
+		}
+		names := make([]string, len(env))
+		for i, f := range env {
+			names[i] = f.name
+		}
+		canonical := make(map[string]string, len(names))
+		if err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error {
+			canonical[names[i]] = c
+			return nil
+		}); err != nil {
+			return false, err
+		}
+		a, err := v.keys.ForWrite(ctx, s.Subject)
+		if err != nil {
+			return false, keyErr(err)
+		}
+		sealed, err := seal(a, t.name, s.Subject, names, canonical)
+		if err != nil {
+			return false, err
+		}
+		err = v.store.PutRecord(ctx, Write{Subject: s.Subject, Ref: v.keys.Reference(s.Subject), Type: t.name,
+			Envelope: encodeEnvelope(sealed), Expect: s.Version, Time: s.Updated})
+		switch {
+		case err == nil:
+			return true, nil
+		case !errors.Is(err, ErrConflict):
+			return false, fmt.Errorf("vault: store record: %w", err)
+		}
+		if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
+			return false, nil
+		} else if err != nil {
+			return false, fmt.Errorf("vault: read record: %w", err)
+		}
+	}
+	return false, ErrConflict
+}
