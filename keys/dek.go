@@ -110,7 +110,6 @@ func (r *Keyring) load(ctx context.Context, subject custos.SubjectID) (dek, erro
 
 // open unwraps a stored DEK and caches it.
 func (r *Keyring) open(subject custos.SubjectID, w WrappedDEK) (dek, error) {
-	r.cache.kekCalls.Add(1)
 	h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(subject))
 	if err != nil {
 		return dek{}, err
@@ -136,7 +135,6 @@ func (r *Keyring) create(ctx context.Context, subject custos.SubjectID) (tink.AE
 	if err != nil {
 		return nil, fmt.Errorf("keys: new DEK: %w", err)
 	}
-	r.cache.kekCalls.Add(1)
 	wrapped, err := r.wrap(h, dekAD(subject))
 	if err != nil {
 		return nil, err

@@ -101,6 +101,7 @@ func (r *Keyring) unwrap(kekID string, wrapped, ad []byte) (*keyset.Handle, erro
 	if !ok {
 		return nil, ErrUnknownKEK
 	}
+	r.cache.kekCalls.Add(1)
 	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek.AEAD, ad)
 	if err != nil {
 		// Tink's message may describe the keyset; keep only the fact. A
@@ -114,6 +115,7 @@ func (r *Keyring) unwrap(kekID string, wrapped, ad []byte) (*keyset.Handle, erro
 // wrap encrypts h under the current KEK.
 func (r *Keyring) wrap(h *keyset.Handle, ad []byte) ([]byte, error) {
 	var buf bytes.Buffer
+	r.cache.kekCalls.Add(1)
 	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), r.kek.AEAD, ad); err != nil {
 		return nil, fmt.Errorf("keys: wrap with KEK: %w", err)
 	}

@@ -31,7 +31,6 @@ func (r *Keyring) RotateDEK(ctx context.Context, subject custos.SubjectID) error
 		if err != nil {
 			return fmt.Errorf("keys: read DEK: %w", err)
 		}
-		r.cache.kekCalls.Add(1)
 		h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(subject))
 		if err != nil {
 			return err
@@ -47,7 +46,6 @@ func (r *Keyring) RotateDEK(ctx context.Context, subject custos.SubjectID) error
 		if h, err = m.Handle(); err != nil {
 			return fmt.Errorf("keys: DEK handle: %w", err)
 		}
-		r.cache.kekCalls.Add(1)
 		if w.Keyset, err = r.wrap(h, dekAD(subject)); err != nil {
 			return err
 		}
@@ -171,7 +169,6 @@ func (r *Keyring) rewrapDEK(ctx context.Context, w WrappedDEK) (bool, error) {
 		if w.KEKID == r.kek.ID {
 			return false, nil
 		}
-		r.cache.kekCalls.Add(2)
 		h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(w.Subject))
 		if err != nil {
 			return false, fmt.Errorf("keys: rewrap: %w", err)
@@ -208,7 +205,6 @@ func (r *Keyring) rewrapNamed(ctx context.Context) error {
 		if k.KEKID == r.kek.ID {
 			continue
 		}
-		r.cache.kekCalls.Add(2)
 		h, err := r.unwrap(k.KEKID, k.Keyset, namedAD(k.Name))
 		if err != nil {
 			return fmt.Errorf("keys: rewrap named key: %w", err)
