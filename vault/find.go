@@ -46,11 +46,9 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 		return nil, err
 	}
 	read := union(qnames, names)
-	ev := custos.Event{Action: custos.ActionFind, Access: acc, RecordType: t.name, Fields: read}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionFind, RecordType: t.name, Fields: read})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, RecordType: t.name, Fields: read})
 	if err != nil {
-		return nil, v.event(ctx, ev, err)
+		return nil, err
 	}
 	candidates, err := v.candidates(ctx, t, ix, qcanon)
 	if err != nil {
@@ -123,13 +121,11 @@ func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, ix 
 			return Record{}, false, nil // a false positive of the truncated index
 		}
 	}
-	ev := custos.Event{Action: custos.ActionFind, Access: acc, Subject: s.Subject, RecordType: t.name, Fields: read}
-	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
-	}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: s.Subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: s.Subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
 	if err != nil {
+		return Record{}, false, ignoreRefusal(err)
+	}
+	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
 	}
 	rec := Record{Subject: s.Subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}

@@ -28,11 +28,9 @@ func (v *Vault) Forget(ctx context.Context, acc custos.Access, subject custos.Su
 	if strings.TrimSpace(why.Ground) == "" {
 		return Certificate{}, fmt.Errorf("%w: erasure names no legal ground", ErrMissingField)
 	}
-	ev := custos.Event{Action: custos.ActionForget, Access: acc, Subject: subject}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionForget, Subject: subject})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionForget, Subject: subject})
 	if err != nil {
-		return Certificate{}, v.event(ctx, ev, err)
+		return Certificate{}, err
 	}
 	cert, err := v.forget(ctx, acc, subject, why)
 	if err = v.event(ctx, ev, err); err != nil {

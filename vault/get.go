@@ -35,15 +35,13 @@ func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return Record{}, err
 	}
-	ev := custos.Event{Action: custos.ActionGet, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
 	// The record is read first so that the authorizer can reuse answers
 	// for its authorization version; a refusal still wins over not-found, so
 	// a purpose that may not read a customer cannot learn whether it exists.
 	s, rerr := v.store.GetRecord(ctx, subject, t.name)
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names, AuthVersion: s.AuthVersion})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names, AuthVersion: s.AuthVersion})
 	if err != nil {
-		return Record{}, v.event(ctx, ev, err)
+		return Record{}, err
 	}
 	rec, err := v.get(ctx, acc, subject, t, names, sel, s, rerr)
 	if err = v.event(ctx, ev, err); err != nil {

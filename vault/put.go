@@ -90,11 +90,9 @@ func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.Subje
 			return fmt.Errorf("%w: %s.%s is required", ErrMissingField, t.name, n)
 		}
 	}
-	ev := custos.Event{Action: custos.ActionPut, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionPut, Subject: subject, RecordType: recordType, Fields: names})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionPut, Subject: subject, RecordType: recordType, Fields: names})
 	if err != nil {
-		return v.event(ctx, ev, err)
+		return err
 	}
 	return v.event(ctx, ev, v.put(ctx, acc, subject, t, names, canonical))
 }

@@ -31,11 +31,9 @@ func (v *Vault) setRestriction(ctx context.Context, acc custos.Access, subject c
 	if err := validate(acc, subject); err != nil {
 		return err
 	}
-	ev := custos.Event{Action: act, Access: acc, Subject: subject}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: act, Subject: subject})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: act, Subject: subject})
 	if err != nil {
-		return v.event(ctx, ev, err)
+		return err
 	}
 	return v.event(ctx, ev, func() error {
 		defer v.lock(subject)()

@@ -22,11 +22,9 @@ func (v *Vault) Update(ctx context.Context, acc custos.Access, subject custos.Su
 	if err != nil {
 		return err
 	}
-	ev := custos.Event{Action: custos.ActionUpdate, Access: acc, Subject: subject, RecordType: recordType, Fields: names}
-	d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionUpdate, Subject: subject, RecordType: recordType, Fields: names})
-	ev.Basis = d.Basis
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionUpdate, Subject: subject, RecordType: recordType, Fields: names})
 	if err != nil {
-		return v.event(ctx, ev, err)
+		return err
 	}
 	return v.event(ctx, ev, v.update(ctx, acc, subject, t, names, canonical))
 }

@@ -174,6 +174,19 @@ func validate(acc custos.Access, subject custos.SubjectID) error {
 	return subject.Validate()
 }
 
+// decide asks the authorizer about r and returns the operation's audit
+// event, naming r's access, action, subject and fields and the basis
+// decided. A refusal, or a failure to decide, is recorded and returned.
+func (v *Vault) decide(ctx context.Context, r Request) (custos.Event, error) {
+	ev := custos.Event{Action: r.Action, Access: r.Access, Subject: r.Subject, RecordType: r.RecordType, Fields: r.Fields}
+	d, err := v.authorize(ctx, r)
+	ev.Basis = d.Basis
+	if err != nil {
+		return ev, v.event(ctx, ev, err)
+	}
+	return ev, nil
+}
+
 // authorize asks the authorizer and turns a refusal into ErrDenied.
 func (v *Vault) authorize(ctx context.Context, r Request) (Decision, error) {
 	d, err := v.auth.Authorize(ctx, r)
