@@ -77,45 +77,22 @@ func (v *Vault) RebuildIndex(ctx context.Context, opt RebuildOptions) (RebuildPr
 	}
 	newest := live[len(live)-1]
 	p.Version = newest.version
-	batch := opt.BatchSize
-	if batch <= 0 {
-		batch = 256
-	}
-	types := slices.Clone(v.schema.order)
-	slices.Sort(types)
-	for _, name := range types {
-		t := v.schema.types[name]
-		if len(t.indexes) == 0 || name < opt.Type {
-			continue
-		}
-		after := custos.SubjectID("")
-		if name == opt.Type {
-			after = opt.After
-		}
-		for {
-			if err := ctx.Err(); err != nil {
-				return p, err
+	err = v.sweep(ctx, opt.Type, opt.After, opt.BatchSize,
+		func(t *recordType) bool { return len(t.indexes) > 0 },
+		func(t *recordType, s Stored) error {
+			if err := v.reindex(ctx, newest, t, s); err != nil {
+				return err
 			}
-			page, err := v.store.ScanRecords(ctx, name, after, batch)
-			if err != nil {
-				return p, fmt.Errorf("vault: scan records: %w", err)
-			}
-			for _, s := range page {
-				if err := v.reindex(ctx, newest, t, s); err != nil {
-					return p, err
-				}
-				p.Records++
-				p.Type, p.Checkpoint, after = name, s.Subject, s.Subject
-			}
-			if opt.Progress != nil && len(page) > 0 {
+			p.Records++
+			p.Type, p.Checkpoint = t.name, s.Subject
+			return nil
+		},
+		func() {
+			if opt.Progress != nil {
 				opt.Progress(p)
 			}
-			if len(page) < batch {
-				break
-			}
-		}
-	}
-	return p, nil
+		})
+	return p, err
 }
 
 // reindex writes one record's entries under key k, retrying if the record

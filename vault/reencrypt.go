@@ -41,49 +41,26 @@ type ReencryptProgress struct {
 // Forgotten customers are skipped.
 func (v *Vault) Reencrypt(ctx context.Context, opt ReencryptOptions) (ReencryptProgress, error) {
 	var p ReencryptProgress
-	batch := opt.BatchSize
-	if batch <= 0 {
-		batch = 256
-	}
-	types := slices.Clone(v.schema.order)
-	slices.Sort(types)
-	for _, name := range types {
-		if name < opt.Type {
-			continue
-		}
-		t := v.schema.types[name]
-		after := custos.SubjectID("")
-		if name == opt.Type {
-			after = opt.After
-		}
-		for {
-			if err := ctx.Err(); err != nil {
-				return p, err
-			}
-			page, err := v.store.ScanRecords(ctx, name, after, batch)
+	err := v.sweep(ctx, opt.Type, opt.After, opt.BatchSize,
+		func(*recordType) bool { return true },
+		func(t *recordType, s Stored) error {
+			done, err := v.reencrypt(ctx, t, s)
 			if err != nil {
-				return p, fmt.Errorf("vault: scan records: %w", err)
+				return err
 			}
-			for _, s := range page {
-				done, err := v.reencrypt(ctx, t, s)
-				if err != nil {
-					return p, err
-				}
-				p.Seen++
-				if done {
-					p.Reencrypted++
-				}
-				p.Type, p.Checkpoint, after = name, s.Subject, s.Subject
+			p.Seen++
+			if done {
+				p.Reencrypted++
 			}
-			if opt.Progress != nil && len(page) > 0 {
+			p.Type, p.Checkpoint = t.name, s.Subject
+			return nil
+		},
+		func() {
+			if opt.Progress != nil {
 				opt.Progress(p)
 			}
-			if len(page) < batch {
-				break
-			}
-		}
-	}
-	return p, nil
+		})
+	return p, err
 }
 
 // reencrypt rewrites one record under its customer's primary key if any
