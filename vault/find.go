@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,8 +17,9 @@ import (
 // full-width digits finds "13800000000".
 //
 // The blind index narrows the search to a few candidates per value (see
-// LeakageBudget); Find decrypts each candidate's indexed fields and drops
-// those that do not match, so it never returns a false positive. Matches
+// LeakageBudget); Find decrypts each candidate's index check (its indexed
+// values, encrypted under its own key) and drops those that do not match,
+// so it never returns a false positive and reads only matching records. Matches
 // are then subject to the same rules as Get: the purpose must be allowed the
 // query and result fields of that customer, restricted customers are left
 // out unless the purpose is a legal hold, and each returned customer's read
@@ -50,13 +52,21 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 	if err != nil {
 		return nil, err
 	}
-	candidates, err := v.candidates(ctx, t, ix, qcanon)
+	input := searchInput(t, ix, qcanon)
+	candidates, err := v.candidates(ctx, t, ix, input)
 	if err != nil {
 		return nil, v.event(ctx, ev, err)
 	}
 	var out []Record
-	for _, s := range candidates {
-		rec, ok, err := v.match(ctx, acc, t, ix, qcanon, names, read, s)
+	for _, c := range candidates {
+		ok, err := v.matches(ctx, t, ix, input, c)
+		if err != nil {
+			return nil, v.event(ctx, ev, err)
+		}
+		if !ok {
+			continue // a false positive of the truncated index
+		}
+		rec, ok, err := v.match(ctx, acc, t, names, read, c.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -74,67 +84,80 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 }
 
 // candidates looks the query up in the index under every live key and
-// returns the records found, each customer once.
-func (v *Vault) candidates(ctx context.Context, t *recordType, ix *index, qcanon map[string]string) ([]Stored, error) {
+// returns the customers found, each once, with their checks.
+func (v *Vault) candidates(ctx context.Context, t *recordType, ix *index, input []byte) ([]IndexCandidate, error) {
 	live, err := v.ikeys.forFind(ctx, v.now())
 	if err != nil {
 		return nil, err
 	}
-	var out []Stored
+	var out []IndexCandidate
 	for _, k := range live {
-		val, err := v.indexValue(k, t, ix, qcanon)
+		val, err := v.indexValue(k, t, ix, input)
 		if err != nil {
 			return nil, fmt.Errorf("vault: index: %w", err)
 		}
-		found, err := v.store.FindIndex(ctx, t.name, indexName(t.name, ix, k.version), val)
+		found, err := v.store.IndexCandidates(ctx, t.name, indexName(t.name, ix, k.version), val)
 		if err != nil {
 			return nil, fmt.Errorf("vault: index lookup: %w", err)
 		}
-		for _, s := range found {
-			if !slices.ContainsFunc(out, func(o Stored) bool { return o.Subject == s.Subject }) {
-				out = append(out, s)
+		for _, c := range found {
+			if !slices.ContainsFunc(out, func(o IndexCandidate) bool { return o.Subject == c.Subject }) {
+				out = append(out, c)
 			}
 		}
 	}
 	return out, nil
 }
 
-// match decrypts a candidate, checks that its indexed values equal the
-// query, applies the rules of a read and, if all hold, records the read and
-// returns the record. ok is false for a candidate that does not match or is
-// refused.
-func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, ix *index, qcanon map[string]string, names, read []string, s Stored) (Record, bool, error) {
-	got := make(map[string]string, len(read))
-	err := v.open(ctx, s.Subject, t, s.Envelope, read, func(i int, c string) error {
-		got[read[i]] = c
-		return nil
-	})
-	if errors.Is(err, ErrForgotten) {
-		return Record{}, false, nil // forgotten since the lookup
-	}
+// matches reports whether a candidate's check, decrypted with its DEK,
+// holds exactly the query's search input. A candidate forgotten since the
+// lookup does not match; a check that does not decrypt is corrupt.
+func (v *Vault) matches(ctx context.Context, t *recordType, ix *index, input []byte, c IndexCandidate) (bool, error) {
+	a, err := v.keys.AEAD(ctx, c.Subject)
 	if err != nil {
-		return Record{}, false, err
+		if err = keyErr(err); errors.Is(err, ErrForgotten) {
+			err = nil
+		}
+		return false, err
 	}
-	for _, f := range ix.fields {
-		fd := t.fields[f]
-		if c, ok := got[f]; !ok || searchForm(fd, c) != searchForm(fd, qcanon[f]) {
-			return Record{}, false, nil // a false positive of the truncated index
+	got, err := a.Decrypt(c.Check, checkAD(t, ix, c.Subject))
+	if err != nil {
+		v.keys.Refresh(c.Subject) // the DEK may have been rotated elsewhere
+		if a, err = v.keys.AEAD(ctx, c.Subject); err != nil {
+			return false, keyErr(err)
+		}
+		if got, err = a.Decrypt(c.Check, checkAD(t, ix, c.Subject)); err != nil {
+			return false, fmt.Errorf("%w: an index check does not decrypt", ErrCorrupt)
 		}
 	}
-	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: s.Subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
+	return bytes.Equal(got, input), nil
+}
+
+// match reads a matching customer's record, applies the rules of a read
+// and, if all hold, records the read and returns the record. ok is false
+// for a customer refused or gone since the lookup.
+func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names, read []string, subject custos.SubjectID) (Record, bool, error) {
+	s, err := v.store.GetRecord(ctx, subject, t.name)
+	if errors.Is(err, ErrNotFound) {
+		return Record{}, false, nil // forgotten or replaced since the lookup
+	}
+	if err != nil {
+		return Record{}, false, fmt.Errorf("vault: read record: %w", err)
+	}
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
 	if err != nil {
 		return Record{}, false, ignoreRefusal(err)
 	}
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
 	}
-	rec := Record{Subject: s.Subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
-	for _, n := range names {
-		if c, ok := got[n]; ok {
-			if err := v.show(&rec, acc.Actor.Role, t, t.fields[n], c); err != nil {
-				return Record{}, false, err
-			}
-		}
+	rec := Record{Subject: subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
+	err = v.open(ctx, subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, acc.Actor.Role, t, t.fields[names[i]], c) })
+	if errors.Is(err, ErrForgotten) {
+		return Record{}, false, nil
+	}
+	if err != nil {
+		return Record{}, false, v.event(ctx, ev, err)
 	}
 	if err := v.event(ctx, ev, nil); err != nil {
 		return Record{}, false, err

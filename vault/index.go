@@ -1,14 +1,21 @@
 package vault
 
 import (
+	"fmt"
 	"strconv"
 
+	"github.com/tink-crypto/tink-go/v2/tink"
+
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/internal/adata"
 	"github.com/custos-go/custos/kind"
 )
 
-// indexLabel opens the PRF input of every index value.
-const indexLabel = "custos.index.v1"
+// Labels of the index computations (docs/FORMAT.md).
+const (
+	indexLabel = "custos.index.v1"
+	checkLabel = "custos.index.check.v1"
+)
 
 // indexName is the stored name of an index under one key version:
 // "<record type>/<index>@<version>".
@@ -25,19 +32,24 @@ func searchForm(f *Field, canonical string) string {
 	return canonical
 }
 
-// indexValue computes one index value: the PRF of
-//
-//	"custos.index.v1" || part(record type) || part(index name) || part(v1) || ... || part(vn)
-//
-// over the search forms of the index's fields in field-name order,
-// truncated to the budget's bits (the unused low bits of the last byte are
-// zero).
-func (v *Vault) indexValue(k indexKey, t *recordType, ix *index, canonical map[string]string) ([]byte, error) {
-	in := adata.Build(indexLabel, t.name, ix.name)
+// searchInput is what an index covers of a record: the search forms of
+// the index's fields in field-name order, each length-prefixed.
+func searchInput(t *recordType, ix *index, canonical map[string]string) []byte {
+	var in []byte
 	for _, n := range ix.fields {
 		in = adata.AppendPart(in, searchForm(t.fields[n], canonical[n]))
 	}
-	out, err := k.prf.ComputePrimaryPRF(in, 32)
+	return in
+}
+
+// indexValue computes one index value: the PRF of
+//
+//	"custos.index.v1" || part(record type) || part(index name) || search input
+//
+// truncated to the budget's bits (the unused low bits of the last byte are
+// zero).
+func (v *Vault) indexValue(k indexKey, t *recordType, ix *index, input []byte) ([]byte, error) {
+	out, err := k.prf.ComputePrimaryPRF(append(adata.Build(indexLabel, t.name, ix.name), input...), 32)
 	if err != nil {
 		return nil, err
 	}
@@ -49,15 +61,29 @@ func (v *Vault) indexValue(k indexKey, t *recordType, ix *index, canonical map[s
 	return out, nil
 }
 
+// checkAD is the associated data of an index check: it binds the check to
+// its record type, index and customer.
+func checkAD(t *recordType, ix *index, subject custos.SubjectID) []byte {
+	return adata.Build(checkLabel, t.name, ix.name, string(subject))
+}
+
 // indexEntries returns the entries of every index of t whose fields are
-// all in canonical, under every live key, and the names of every index of t
-// under every live key (what a full write replaces).
-func (v *Vault) indexEntries(live []indexKey, t *recordType, canonical map[string]string) (names []string, entries []IndexEntry, err error) {
+// all in canonical, under every live key, each with its check encrypted by
+// the customer's AEAD, and the names of every index of t under every live
+// key (what a full write replaces).
+func (v *Vault) indexEntries(live []indexKey, a tink.AEAD, subject custos.SubjectID, t *recordType, canonical map[string]string) (names []string, entries []IndexEntry, err error) {
 	for _, ix := range t.indexes {
 		complete := true
 		for _, f := range ix.fields {
 			if _, ok := canonical[f]; !ok {
 				complete = false
+			}
+		}
+		var input, check []byte
+		if complete {
+			input = searchInput(t, ix, canonical)
+			if check, err = a.Encrypt(input, checkAD(t, ix, subject)); err != nil {
+				return nil, nil, fmt.Errorf("encrypt check: %w", err)
 			}
 		}
 		for _, k := range live {
@@ -66,11 +92,11 @@ func (v *Vault) indexEntries(live []indexKey, t *recordType, canonical map[strin
 			if !complete {
 				continue
 			}
-			val, err := v.indexValue(k, t, ix, canonical)
+			val, err := v.indexValue(k, t, ix, input)
 			if err != nil {
 				return nil, nil, err
 			}
-			entries = append(entries, IndexEntry{Index: name, Value: val})
+			entries = append(entries, IndexEntry{Index: name, Value: val, Check: check})
 		}
 	}
 	return names, entries, nil

@@ -114,7 +114,14 @@ func (v *Vault) reindex(ctx context.Context, k indexKey, t *recordType, s Stored
 		if err != nil {
 			return err
 		}
-		names, entries, err := v.indexEntries([]indexKey{k}, t, canonical)
+		a, err := v.keys.AEAD(ctx, s.Subject)
+		if err != nil {
+			if err = keyErr(err); errors.Is(err, ErrForgotten) {
+				err = nil
+			}
+			return err
+		}
+		names, entries, err := v.indexEntries([]indexKey{k}, a, s.Subject, t, canonical)
 		if err != nil {
 			return fmt.Errorf("vault: index: %w", err)
 		}

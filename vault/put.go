@@ -120,7 +120,7 @@ func (v *Vault) put(ctx context.Context, acc custos.Access, subject custos.Subje
 		Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
 		Envelope: encodeEnvelope(env), Expect: ExpectAny, Time: v.now(),
 	}
-	if w.ReplaceIndexes, w.Index, err = v.index(ctx, t, canonical); err != nil {
+	if w.ReplaceIndexes, w.Index, err = v.index(ctx, a, subject, t, canonical); err != nil {
 		return err
 	}
 	if err := v.store.PutRecord(ctx, w); err != nil {
@@ -130,8 +130,8 @@ func (v *Vault) put(ctx context.Context, acc custos.Access, subject custos.Subje
 }
 
 // index computes a record's blind-index entries from its canonical values,
-// under every live index key.
-func (v *Vault) index(ctx context.Context, t *recordType, canonical map[string]string) ([]string, []IndexEntry, error) {
+// under every live index key, with checks encrypted by the customer's AEAD.
+func (v *Vault) index(ctx context.Context, a tink.AEAD, subject custos.SubjectID, t *recordType, canonical map[string]string) ([]string, []IndexEntry, error) {
 	if len(t.indexes) == 0 {
 		return nil, nil, nil
 	}
@@ -139,7 +139,7 @@ func (v *Vault) index(ctx context.Context, t *recordType, canonical map[string]s
 	if err != nil {
 		return nil, nil, err
 	}
-	names, entries, err := v.indexEntries(live, t, canonical)
+	names, entries, err := v.indexEntries(live, a, subject, t, canonical)
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: index: %w", err)
 	}

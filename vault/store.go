@@ -62,6 +62,16 @@ type IndexEntry struct {
 	Index string
 	// Value is the truncated PRF output.
 	Value []byte
+	// Check is the indexed values, encrypted under the customer's DEK, so
+	// that a search tells a match from the other customers sharing Value
+	// without reading their records.
+	Check []byte
+}
+
+// IndexCandidate is a customer holding an index value, and its check.
+type IndexCandidate struct {
+	Subject custos.SubjectID
+	Check   []byte
 }
 
 // Expect values for Write.Expect.
@@ -132,9 +142,10 @@ type Store interface {
 	// subject entry has the given Ref, and reports whether there was one.
 	DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error)
 
-	// FindIndex returns the records of type recordType that have an entry
-	// (index, value), sorted by subject, filled like GetRecord's.
-	FindIndex(ctx context.Context, recordType, index string, value []byte) ([]Stored, error)
+	// IndexCandidates returns the customers whose record of type
+	// recordType has an entry (index, value), with its Check, sorted by
+	// subject. It reads the index alone: the search's first, cheap step.
+	IndexCandidates(ctx context.Context, recordType, index string, value []byte) ([]IndexCandidate, error)
 	// ScanRecords returns up to limit records of type recordType whose
 	// subjects sort after `after` in byte order, ascending, with their
 	// restriction.

@@ -63,7 +63,7 @@ func (v *Vault) update(ctx context.Context, acc custos.Access, subject custos.Su
 			if err != nil {
 				return err
 			}
-			if w.ReplaceIndexes, w.Index, err = v.index(ctx, t, all); err != nil {
+			if w.ReplaceIndexes, w.Index, err = v.index(ctx, a, subject, t, all); err != nil {
 				return err
 			}
 		}

@@ -24,7 +24,7 @@ type Store struct {
 	subjects     map[custos.SubjectID]vault.Subject
 	subjectByRef map[string]custos.SubjectID
 	records      map[custos.SubjectID]map[string]vault.Stored
-	index        map[indexKey]map[recordKey]bool   // (index, value) → records
+	index        map[indexKey]map[recordKey][]byte // (index, value) → records → check
 	recordIndex  map[recordKey]map[string][][]byte // record → index name → values
 	authBumps    map[custos.SubjectID]int64        // consent writes per subject
 
@@ -49,7 +49,7 @@ func New() *Store {
 		named: map[string]keys.WrappedKey{}, shreds: map[string]keys.ShredEntry{},
 		subjects: map[custos.SubjectID]vault.Subject{}, subjectByRef: map[string]custos.SubjectID{},
 		records: map[custos.SubjectID]map[string]vault.Stored{},
-		index:   map[indexKey]map[recordKey]bool{}, recordIndex: map[recordKey]map[string][][]byte{},
+		index:   map[indexKey]map[recordKey][]byte{}, recordIndex: map[recordKey]map[string][][]byte{},
 		authBumps: map[custos.SubjectID]int64{},
 		consent:   newConsentState(),
 		audit:     newAuditState(),

@@ -102,9 +102,9 @@ func (s *Store) replaceIndexLocked(rk recordKey, replace []string, entries []vau
 	for _, e := range entries {
 		ik := indexKey{e.Index, string(e.Value)}
 		if s.index[ik] == nil {
-			s.index[ik] = map[recordKey]bool{}
+			s.index[ik] = map[recordKey][]byte{}
 		}
-		s.index[ik][rk] = true
+		s.index[ik][rk] = e.Check
 		if s.recordIndex[rk] == nil {
 			s.recordIndex[rk] = map[string][][]byte{}
 		}
@@ -183,23 +183,20 @@ func (v *vaultStore) DeleteSubjectByRef(_ context.Context, ref []byte) (bool, er
 	return true, nil
 }
 
-func (v *vaultStore) FindIndex(_ context.Context, typ, index string, value []byte) ([]vault.Stored, error) {
+func (v *vaultStore) IndexCandidates(_ context.Context, typ, index string, value []byte) ([]vault.IndexCandidate, error) {
 	s := (*Store)(v)
 	unlock, err := s.read()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	var out []vault.Stored
-	for rk := range s.index[indexKey{index, string(value)}] {
-		if rk.typ != typ {
-			continue
+	var out []vault.IndexCandidate
+	for rk, check := range s.index[indexKey{index, string(value)}] {
+		if rk.typ == typ {
+			out = append(out, vault.IndexCandidate{Subject: rk.subject, Check: check})
 		}
-		r := s.records[rk.subject][rk.typ]
-		r.Restriction, r.AuthVersion = s.subjects[rk.subject].Restriction, s.authVersionLocked(rk.subject)
-		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(string(a.Subject), string(b.Subject)) })
+	slices.SortFunc(out, func(a, b vault.IndexCandidate) int { return strings.Compare(string(a.Subject), string(b.Subject)) })
 	return out, nil
 }
 

@@ -35,7 +35,7 @@ func TestPutFailsHalfway(t *testing.T) {
 			defer db.Close()
 			s := db.Vault()
 			w := vault.Write{Subject: "C1", Ref: []byte("r1"), Type: "customer", Envelope: []byte("e1"), Expect: vault.ExpectAny,
-				ReplaceIndexes: []string{"customer.mobile"}, Index: []vault.IndexEntry{{Index: "customer.mobile", Value: []byte{1}}}}
+				ReplaceIndexes: []string{"customer.mobile"}, Index: []vault.IndexEntry{{Index: "customer.mobile", Value: []byte{1}, Check: []byte{2}}}}
 			require.NoError(t, s.PutRecord(ctx, w), "before the fault")
 			for _, stmt := range tc.trigger {
 				_, err := db.SQL().Exec(stmt)

@@ -9,9 +9,9 @@ import (
 // statements are the hot-path queries, prepared once per DB so that a read
 // does not parse SQL.
 type statements struct {
-	getRecord *sql.Stmt
-	getDEK    *sql.Stmt
-	findIndex *sql.Stmt
+	getRecord       *sql.Stmt
+	getDEK          *sql.Stmt
+	indexCandidates *sql.Stmt
 }
 
 const (
@@ -20,11 +20,8 @@ const (
 		FROM custos_records WHERE subject = $1 AND record_type = $2`
 	sqlGetDEK = `SELECT ref, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject = $1`
-	sqlFindIndex = `SELECT r.subject, r.envelope, r.version, r.updated_at, r.restricted, r.auth_version
-		FROM custos_index i
-		JOIN custos_records r ON r.subject = i.subject AND r.record_type = i.record_type
-		WHERE i.index_name = $1 AND i.value = $2 AND i.record_type = $3
-		ORDER BY i.subject`
+	sqlIndexCandidates = `SELECT subject, check_ct FROM custos_index
+		WHERE index_name = $1 AND value = $2 AND record_type = $3 ORDER BY subject`
 )
 
 func (s *DB) prepare(ctx context.Context) error {
@@ -35,14 +32,14 @@ func (s *DB) prepare(ctx context.Context) error {
 	if s.stmts.getDEK, err = s.db.PrepareContext(ctx, sqlGetDEK); err != nil {
 		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
 	}
-	if s.stmts.findIndex, err = s.db.PrepareContext(ctx, sqlFindIndex); err != nil {
+	if s.stmts.indexCandidates, err = s.db.PrepareContext(ctx, sqlIndexCandidates); err != nil {
 		return fmt.Errorf("%w: prepare: %s", ErrConnect, classify(err))
 	}
 	return nil
 }
 
 func (st *statements) close() {
-	for _, s := range []*sql.Stmt{st.getRecord, st.getDEK, st.findIndex} {
+	for _, s := range []*sql.Stmt{st.getRecord, st.getDEK, st.indexCandidates} {
 		if s != nil {
 			s.Close()
 		}

@@ -224,15 +224,20 @@ func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, 
 
 // replaceIndex replaces one record's entries of the named indexes.
 func (s *DB) replaceIndex(ctx context.Context, tx querier, subject custos.SubjectID, typ string, replace []string, entries []vault.IndexEntry) error {
+	del := `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+	if s.dialect == sqlite {
+		// Without statistics SQLite would rather scan the primary key's
+		// index_name prefix, which holds every record of the index.
+		del = `DELETE FROM custos_index INDEXED BY custos_index_by_record WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+	}
 	for _, name := range replace {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`,
-			string(subject), typ, name); err != nil {
+		if _, err := tx.ExecContext(ctx, del, string(subject), typ, name); err != nil {
 			return s.wrap("write index", err)
 		}
 	}
 	for _, e := range entries {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type) VALUES ($1, $2, $3, $4)
-			ON CONFLICT DO NOTHING`, e.Index, e.Value, string(subject), typ); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type, check_ct) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`, e.Index, e.Value, string(subject), typ, e.Check); err != nil {
 			return s.wrap("write index", err)
 		}
 	}
@@ -259,26 +264,25 @@ func (s *DB) scanStored(rows *sql.Rows, typ, op string) ([]vault.Stored, error) 
 	return out, s.wrap(op, rows.Err())
 }
 
-func (v *vaultStore) FindIndex(ctx context.Context, typ, index string, value []byte) ([]vault.Stored, error) {
+func (v *vaultStore) IndexCandidates(ctx context.Context, typ, index string, value []byte) ([]vault.IndexCandidate, error) {
 	s := v.base()
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.stmts.findIndex.QueryContext(ctx, index, value, typ)
+	rows, err := s.stmts.indexCandidates.QueryContext(ctx, index, value, typ)
 	if err != nil {
 		return nil, s.wrap("find index", err)
 	}
 	defer rows.Close()
-	var out []vault.Stored
+	var out []vault.IndexCandidate
 	for rows.Next() {
-		r := vault.Stored{Type: typ}
+		var c vault.IndexCandidate
 		var subject string
-		var updated int64
-		if err := rows.Scan(&subject, &r.Envelope, &r.Version, &updated, &r.Restriction.Restricted, &r.AuthVersion); err != nil {
+		if err := rows.Scan(&subject, &c.Check); err != nil {
 			return nil, s.wrap("find index", err)
 		}
-		r.Subject, r.Updated = custos.SubjectID(subject), fromMicros(updated)
-		out = append(out, r)
+		c.Subject = custos.SubjectID(subject)
+		out = append(out, c)
 	}
 	return out, s.wrap("find index", rows.Err())
 }

@@ -31,6 +31,7 @@ CREATE TABLE custos_index (
     value       BYTEA NOT NULL,
     subject     TEXT COLLATE "C" NOT NULL,
     record_type TEXT COLLATE "C" NOT NULL,
+    check_ct    BYTEA NOT NULL, -- the indexed values under the customer's DEK
     PRIMARY KEY (index_name, value, subject, record_type)
 );
 

@@ -31,6 +31,7 @@ CREATE TABLE custos_index (
     value       BLOB NOT NULL,
     subject     TEXT NOT NULL,
     record_type TEXT NOT NULL,
+    check_ct    BLOB NOT NULL, -- the indexed values under the customer's DEK
     PRIMARY KEY (index_name, value, subject, record_type)
 ) WITHOUT ROWID;
 
