@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/tink-crypto/tink-go/v2/tink"
+
 	"github.com/custos-go/custos"
 )
 
@@ -43,7 +45,7 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 	if ix == nil {
 		return nil, fmt.Errorf("%w: %s has no index on exactly the fields queried", ErrNoIndex, t.name)
 	}
-	names, _, err := t.checkFields(fields)
+	names, sel, err := t.checkFields(fields)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 		if !ok {
 			continue // a false positive of the truncated index
 		}
-		rec, ok, err := v.match(ctx, acc, t, names, read, c.Subject)
+		rec, ok, err := v.match(ctx, acc, t, names, sel, read, c.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -113,30 +115,21 @@ func (v *Vault) candidates(ctx context.Context, t *recordType, ix *index, input 
 // holds exactly the query's search input. A candidate forgotten since the
 // lookup does not match; a check that does not decrypt is corrupt.
 func (v *Vault) matches(ctx context.Context, t *recordType, ix *index, input []byte, c IndexCandidate) (bool, error) {
-	a, err := v.keys.AEAD(ctx, c.Subject)
-	if err != nil {
-		if err = keyErr(err); errors.Is(err, ErrForgotten) {
-			err = nil
-		}
-		return false, err
+	var got []byte
+	err := v.withDEK(ctx, c.Subject, "an index check", func(a tink.AEAD) (err error) {
+		got, err = a.Decrypt(c.Check, checkAD(t, ix, c.Subject))
+		return err
+	})
+	if errors.Is(err, ErrForgotten) {
+		return false, nil
 	}
-	got, err := a.Decrypt(c.Check, checkAD(t, ix, c.Subject))
-	if err != nil {
-		v.keys.Refresh(c.Subject) // the DEK may have been rotated elsewhere
-		if a, err = v.keys.AEAD(ctx, c.Subject); err != nil {
-			return false, keyErr(err)
-		}
-		if got, err = a.Decrypt(c.Check, checkAD(t, ix, c.Subject)); err != nil {
-			return false, fmt.Errorf("%w: an index check does not decrypt", ErrCorrupt)
-		}
-	}
-	return bytes.Equal(got, input), nil
+	return err == nil && bytes.Equal(got, input), err
 }
 
 // match reads a matching customer's record, applies the rules of a read
 // and, if all hold, records the read and returns the record. ok is false
 // for a customer refused or gone since the lookup.
-func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names, read []string, subject custos.SubjectID) (Record, bool, error) {
+func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names []string, sel []*Field, read []string, subject custos.SubjectID) (Record, bool, error) {
 	s, err := v.store.GetRecord(ctx, subject, t.name)
 	if errors.Is(err, ErrNotFound) {
 		return Record{}, false, nil // forgotten or replaced since the lookup
@@ -151,8 +144,7 @@ func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, nam
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
 	}
-	rec := Record{Subject: subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
-	err = v.open(ctx, subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, acc.Actor.Role, t, t.fields[names[i]], c) })
+	rec, err := v.readable(ctx, acc.Actor.Role, t, names, sel, s)
 	if errors.Is(err, ErrForgotten) {
 		return Record{}, false, nil
 	}

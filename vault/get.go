@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/tink-crypto/tink-go/v2/tink"
+
 	"github.com/custos-go/custos/internal/adata"
 
 	"github.com/custos-go/custos"
@@ -60,12 +62,8 @@ func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, err
 	}
-	rec := Record{Subject: subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
-	err = v.open(ctx, subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, acc.Actor.Role, t, sel[i], c) })
-	if err != nil {
-		return Record{}, err
-	}
-	return rec, nil
+	s.Subject = subject
+	return v.readable(ctx, acc.Actor.Role, t, names, sel, s)
 }
 
 // show adds a field to rec as the role may see it.
@@ -100,29 +98,21 @@ func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordTyp
 	}
 	prefix := fieldADPrefix(t.name, subject)
 	ad := prefix
-	for attempt := 0; ; attempt++ {
-		a, err := v.keys.AEAD(ctx, subject)
-		if err != nil {
-			return keyErr(err)
-		}
-		failed := false
+	err := v.withDEK(ctx, subject, "a field", func(a tink.AEAD) error {
 		for i, n := range names {
 			if cts[i] == nil {
 				continue
 			}
 			ad = adata.AppendPart(ad[:len(prefix)], n)
+			var err error
 			if plain[i], err = a.Decrypt(cts[i], ad); err != nil {
-				failed = true
-				break
+				return err
 			}
 		}
-		if !failed {
-			break
-		}
-		if attempt > 0 {
-			return fmt.Errorf("%w: a field does not decrypt", ErrCorrupt)
-		}
-		v.keys.Refresh(subject)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for i := range names {
 		if plain[i] == nil {
@@ -135,4 +125,34 @@ func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordTyp
 		}
 	}
 	return nil
+}
+
+// withDEK runs decrypt with the customer's AEAD. If decrypt fails with the
+// cached DEK, the DEK is read again once (it may have been rotated
+// elsewhere) before the data, named by what, is declared corrupt.
+func (v *Vault) withDEK(ctx context.Context, subject custos.SubjectID, what string, decrypt func(tink.AEAD) error) error {
+	for attempt := 0; ; attempt++ {
+		a, err := v.keys.AEAD(ctx, subject)
+		if err != nil {
+			return keyErr(err)
+		}
+		if decrypt(a) == nil {
+			return nil
+		}
+		if attempt > 0 {
+			return fmt.Errorf("%w: %s does not decrypt", ErrCorrupt, what)
+		}
+		v.keys.Refresh(subject)
+	}
+}
+
+// readable decrypts the named fields of a stored record into a Record, as
+// the role may see them.
+func (v *Vault) readable(ctx context.Context, role custos.Role, t *recordType, names []string, sel []*Field, s Stored) (Record, error) {
+	rec := Record{Subject: s.Subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
+	err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, role, t, sel[i], c) })
+	if err != nil {
+		return Record{}, err
+	}
+	return rec, nil
 }
