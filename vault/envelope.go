@@ -99,6 +99,15 @@ func chunk(b []byte) (data, rest []byte, err error) {
 	return b[:n:n], b[n:], nil
 }
 
+// names returns the envelope's field names, sorted.
+func (e envelope) names() []string {
+	out := make([]string, len(e))
+	for i, f := range e {
+		out[i] = f.name
+	}
+	return out
+}
+
 // get returns the ciphertext of the named field.
 func (e envelope) get(name string) ([]byte, bool) {
 	lo, hi := 0, len(e)

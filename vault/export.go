@@ -90,10 +90,9 @@ func (v *Vault) export(ctx context.Context, acc custos.Access, subject custos.Su
 		if err != nil {
 			return Export{}, basis, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
-		names := make([]string, 0, len(env))
-		for _, f := range env {
-			names = append(names, f.name)
-			all = append(all, s.Type+"."+f.name)
+		names := env.names()
+		for _, n := range names {
+			all = append(all, s.Type+"."+n)
 		}
 		d, err := v.authorize(ctx, Request{Access: acc, Action: custos.ActionExport, Subject: subject, RecordType: s.Type, Fields: names, AuthVersion: s.AuthVersion})
 		if err != nil {

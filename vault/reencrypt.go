@@ -82,10 +82,7 @@ func (v *Vault) reencrypt(ctx context.Context, t *recordType, s Stored) (bool, e
 		if !slices.ContainsFunc(env, func(f sealedField) bool { return !bytes.HasPrefix(f.ciphertext, primary) }) {
 			return false, nil
 		}
-		names := make([]string, len(env))
-		for i, f := range env {
-			names[i] = f.name
-		}
+		names := env.names()
 		canonical := make(map[string]string, len(names))
 		if err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error {
 			canonical[names[i]] = c
