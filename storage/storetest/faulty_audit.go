@@ -1,0 +1,50 @@
+package storetest
+
+import (
+	"context"
+
+	"github.com/custos-go/custos/audit"
+)
+
+// FaultyAudit wraps an audit.Store so that f decides which of its calls
+// fail.
+func FaultyAudit(s audit.Store, f *Faults) audit.Store { return &faultyAudit{s: s, f: f} }
+
+type faultyAudit struct {
+	s audit.Store
+	f *Faults
+}
+
+var _ audit.Store = (*faultyAudit)(nil)
+
+func (w *faultyAudit) Append(ctx context.Context, b audit.Batch) error {
+	return w.f.Do("audit.Append", func() error { return w.s.Append(ctx, b) })
+}
+
+func (w *faultyAudit) Head(ctx context.Context) (audit.Head, error) {
+	return call(w.f, "audit.Head", func() (audit.Head, error) { return w.s.Head(ctx) })
+}
+
+func (w *faultyAudit) ReadLeaves(ctx context.Context, from uint64, limit int) ([]audit.Leaf, error) {
+	return call(w.f, "audit.ReadLeaves", func() ([]audit.Leaf, error) { return w.s.ReadLeaves(ctx, from, limit) })
+}
+
+func (w *faultyAudit) ReadHashes(ctx context.Context, indexes []uint64) ([][]byte, error) {
+	return call(w.f, "audit.ReadHashes", func() ([][]byte, error) { return w.s.ReadHashes(ctx, indexes) })
+}
+
+func (w *faultyAudit) SaveCheckpoint(ctx context.Context, c audit.SavedCheckpoint) error {
+	return w.f.Do("audit.SaveCheckpoint", func() error { return w.s.SaveCheckpoint(ctx, c) })
+}
+
+func (w *faultyAudit) ScanCheckpoints(ctx context.Context, from uint64, limit int) ([]audit.SavedCheckpoint, error) {
+	return call(w.f, "audit.ScanCheckpoints", func() ([]audit.SavedCheckpoint, error) { return w.s.ScanCheckpoints(ctx, from, limit) })
+}
+
+func (w *faultyAudit) CreateSigningKey(ctx context.Context, k audit.SigningKey) error {
+	return w.f.Do("audit.CreateSigningKey", func() error { return w.s.CreateSigningKey(ctx, k) })
+}
+
+func (w *faultyAudit) SigningKey(ctx context.Context) (audit.SigningKey, error) {
+	return call(w.f, "audit.SigningKey", func() (audit.SigningKey, error) { return w.s.SigningKey(ctx) })
+}
