@@ -1,6 +1,7 @@
 package custos
 
 import (
+	"encoding/json"
 	"log/slog"
 	"time"
 )
@@ -102,4 +103,17 @@ func (e Event) LogValue() slog.Value {
 		slog.String("outcome", e.Outcome.String()),
 		slog.String("reason", e.Reason),
 	)
+}
+
+// MarshalJSON encodes the event with the subject redacted, so that an event
+// serialized by a host's logger or tracer does not carry the raw customer
+// identifier. The audit log encodes events its own way, with a keyed
+// pseudonymous reference.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event // no methods: no recursion
+	p := plain(e)
+	if p.Subject != "" {
+		p.Subject = "redacted"
+	}
+	return json.Marshal(p)
 }

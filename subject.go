@@ -21,8 +21,8 @@ const MaxIdentifierBytes = 128
 type SubjectID string
 
 // Validate reports whether s is a usable identifier: 1 to
-// [MaxIdentifierBytes] bytes of valid UTF-8 with no control or space
-// characters. The error wraps [ErrInvalidSubject] and never contains s.
+// [MaxIdentifierBytes] bytes of valid UTF-8 with no control, space or
+// [Invisible] characters. The error wraps [ErrInvalidSubject] and never contains s.
 func (s SubjectID) Validate() error {
 	if err := validateIdentifier(string(s)); err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidSubject, err)
@@ -33,6 +33,10 @@ func (s SubjectID) Validate() error {
 // String redacts the identifier, so that a subject printed by mistake with
 // fmt does not reach a log line. Use string(s) where the raw value is meant.
 func (s SubjectID) String() string { return "subject(redacted)" }
+
+// GoString redacts the identifier in %#v output, which would otherwise
+// print it raw inside any struct that holds it.
+func (s SubjectID) GoString() string { return `custos.SubjectID("redacted")` }
 
 // LogValue redacts the identifier in log/slog output.
 func (s SubjectID) LogValue() slog.Value { return slog.StringValue("subject(redacted)") }
@@ -67,6 +71,9 @@ func checkRunes(s string) error {
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.IsSpace(r) {
 			return identifierProblem("contains a space or control character")
+		}
+		if Invisible(r) {
+			return identifierProblem("contains an invisible formatting character")
 		}
 	}
 	return nil
