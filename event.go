@@ -88,7 +88,15 @@ type Event struct {
 	// example "purpose-not-allowed", "restricted", "not-found").
 	Outcome Outcome
 	Reason  string
+	// Detail is a short machine-readable record of what the operation
+	// produced or relied on, holding no personal data: a destruction
+	// certificate (JSON), a workflow's request id and step, an epoch. At
+	// most MaxDetailBytes.
+	Detail string
 }
+
+// MaxDetailBytes bounds Event.Detail.
+const MaxDetailBytes = 8 << 10
 
 // LogValue renders the event for log/slog with the subject redacted.
 func (e Event) LogValue() slog.Value {
@@ -102,6 +110,7 @@ func (e Event) LogValue() slog.Value {
 		slog.Any("fields", e.Fields),
 		slog.String("outcome", e.Outcome.String()),
 		slog.String("reason", e.Reason),
+		slog.Int("detail_bytes", len(e.Detail)),
 	)
 }
 
