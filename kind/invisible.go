@@ -136,12 +136,6 @@ func isVirama(r rune) bool {
 	return norm.NFD.Properties(b[:n]).CCC() == 9
 }
 
-// joiningScripts are the cursive scripts in which a zero-width non-joiner
-// between two letters keeps them apart, as Persian writes "می\u200cخواهم".
-var joiningScripts = []*unicode.RangeTable{
-	unicode.Arabic, unicode.Syriac, unicode.Mongolian, unicode.Nko, unicode.Mandaic, unicode.Adlam,
-}
-
 // joiningContext reports whether the characters around rs[i], skipping
 // combining marks, are letters of one cursive joining script.
 func joiningContext(rs []rune, i int) bool {
@@ -161,7 +155,9 @@ func joiningContext(rs []rune, i int) bool {
 	if !unicode.IsLetter(before) || !unicode.IsLetter(after) {
 		return false
 	}
-	for _, t := range joiningScripts {
+	// The cursive scripts, in which a zero-width non-joiner between two
+	// letters keeps them apart, as Persian writes "می\u200cخواهم".
+	for _, t := range [...]*unicode.RangeTable{unicode.Arabic, unicode.Syriac, unicode.Mongolian, unicode.Nko, unicode.Mandaic, unicode.Adlam} {
 		if unicode.Is(t, before) && unicode.Is(t, after) {
 			return true
 		}

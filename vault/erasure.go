@@ -7,9 +7,6 @@ import (
 	"github.com/custos-go/custos"
 )
 
-// policyRule bounds Erasure.Policy: the name of a policy, optional.
-var policyRule = custos.TextRule{MaxBytes: custos.MaxIdentifierBytes, Optional: true}
-
 // Validate reports whether the erasure can be written on a destruction
 // certificate: Ground is required and follows custos.GroundRule (one line
 // of at most 512 bytes of valid UTF-8, no control or invisible formatting
@@ -20,7 +17,8 @@ func (e Erasure) Validate() error {
 	if err := checkGround("erasure", e.Ground); err != nil {
 		return err
 	}
-	if err := policyRule.Check(e.Policy); err != nil {
+	policy := custos.TextRule{MaxBytes: custos.MaxIdentifierBytes, Optional: true} // a name
+	if err := policy.Check(e.Policy); err != nil {
 		return fmt.Errorf("vault: erasure policy: %w", err)
 	}
 	return nil
