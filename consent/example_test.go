@@ -41,12 +41,24 @@ func exampleRegistry() *consent.Registry {
 		Fields:   classes,
 		Store:    memstore.New().Consent(),
 		Recorder: printEvents{},
-		Clock:    func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) },
+		// The vault tells each customer's state, and the keyring gives
+		// their pseudonymous reference (see ExampleRegistry_EraseSubject).
+		Subjects:   heldCustomers{"C-0001": custos.SubjectActive, "C-0002": custos.SubjectActive},
+		Pseudonyms: pseudonyms{},
+		Clock:      func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) },
 	})
 	if err != nil {
 		panic(err)
 	}
 	return reg
+}
+
+// heldCustomers stands in for the vault: the state of the customers it
+// holds; any other is unknown.
+type heldCustomers map[custos.SubjectID]custos.SubjectState
+
+func (h heldCustomers) SubjectState(_ context.Context, s custos.SubjectID) (custos.SubjectState, error) {
+	return h[s], nil // the zero value is custos.SubjectUnknown
 }
 
 // printEvents prints each audit event.

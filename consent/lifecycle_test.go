@@ -27,8 +27,7 @@ func TestGrantWithdrawL4(t *testing.T) {
 	require.NoError(t, f.reg.Withdraw(ctx, w), "withdrawal needs no more than a channel (as easy as giving)")
 	assert.Equal(t, consent.Decision{Reason: "consent-withdrawn"}, f.check("C-0001", marketing, "customer", "mobile"), "the very next check refuses")
 
-	h, err := f.reg.History(ctx, "C-0001", marketing)
-	require.NoError(t, err)
+	h := f.history("C-0001", marketing)
 	require.Len(t, h, 2, "processing before withdrawal stays provable")
 	assert.Equal(t, consent.StateGiven, h[0].State)
 	assert.Equal(t, consent.StateWithdrawn, h[1].State)
@@ -44,26 +43,25 @@ func TestHistoryIsProvableL10(t *testing.T) {
 	a.Language, a.Signal, a.Evidence = consent.LangEN, consent.SignalSignature, "signed-doc-42"
 	require.NoError(t, f.reg.Grant(ctx, a))
 
-	h, err := f.reg.History(ctx, "C-0001", marketing)
-	require.NoError(t, err)
-	require.Len(t, h, 1)
-	assert.Equal(t, consent.Entry{
-		Seq: 1, Time: t0, Action: custos.ActionConsentGrant, State: consent.StateGiven, Actor: app, Channel: "app",
-		Signal: consent.SignalSignature, Notice: a.Notice, Language: consent.LangEN, Evidence: "signed-doc-42", RequestID: "req-1",
-	}, h[0], "who, when, channel, notice version, evidence")
-
-	st, err := f.reg.Status(ctx, "C-0001", marketing)
-	require.NoError(t, err)
-	assert.Equal(t, consent.StateGiven, st.State)
-	assert.Equal(t, a.Notice, st.Record.Notice)
-	assert.Len(t, st.Record.ID, 32)
-
 	ev := f.events.last()
 	assert.Equal(t, custos.ActionConsentGrant, ev.Action)
 	assert.Equal(t, custos.OutcomeAllowed, ev.Outcome)
 	assert.Equal(t, custos.BasisConsent, ev.Basis)
 	assert.Equal(t, marketing, ev.Access.Purpose)
 	assert.Equal(t, custos.SubjectID("C-0001"), ev.Subject)
+
+	h := f.history("C-0001", marketing)
+	require.Len(t, h, 1)
+	assert.Equal(t, consent.Entry{
+		Seq: 1, Time: t0, Action: custos.ActionConsentGrant, State: consent.StateGiven, Actor: app, Channel: "app",
+		Signal: consent.SignalSignature, Notice: a.Notice, Language: consent.LangEN, Evidence: "signed-doc-42", RequestID: "req-1",
+	}, h[0], "who, when, channel, notice version, evidence")
+
+	st, err := f.reg.Status(ctx, marketer, "C-0001", marketing)
+	require.NoError(t, err, "a purpose reads the state of its own consent")
+	assert.Equal(t, consent.StateGiven, st.State)
+	assert.Equal(t, a.Notice, st.Record.Notice)
+	assert.Len(t, st.Record.ID, 32)
 }
 
 func TestStatesL10(t *testing.T) {
@@ -108,15 +106,13 @@ func TestRenewAndExpire(t *testing.T) {
 	assert.Equal(t, "consent-expired", f.check("C-0001", marketing, "customer", "mobile").Reason, "expired consent permits nothing, even before Expire runs")
 
 	require.NoError(t, f.reg.Expire(ctx, job))
-	st, err := f.reg.Status(ctx, "C-0001", marketing)
-	require.NoError(t, err)
+	st := f.status("C-0001", marketing)
 	assert.Equal(t, consent.StateExpired, st.Record.State)
 	assert.Equal(t, "validity-ended", mustHistory(t, f, "C-0001", marketing)[1].Reason)
 
 	require.NoError(t, f.reg.Renew(ctx, f.act("C-0001", marketing)))
 	assert.Equal(t, consent.Decision{Allowed: true, Basis: custos.BasisConsent}, f.check("C-0001", marketing, "customer", "mobile"))
-	st, err = f.reg.Status(ctx, "C-0001", marketing)
-	require.NoError(t, err)
+	st = f.status("C-0001", marketing)
 	assert.Equal(t, consent.StateRenewed, st.State)
 	assert.Equal(t, f.now.Add(365*24*time.Hour), st.Record.Expires, "renewal starts a new validity period")
 
@@ -153,7 +149,7 @@ func TestAskAgainIntervalL6(t *testing.T) {
 			assert.Equal(t, "consent-requested", f.check("C-0001", marketing, "customer", "mobile").Reason)
 			require.NoError(t, f.reg.Refuse(ctx, f.act("C-0001", marketing)))
 
-			next, err := f.reg.NextAsk(ctx, "C-0001", marketing)
+			next, err := f.reg.NextAsk(ctx, marketer, "C-0001", marketing)
 			require.NoError(t, err)
 			assert.Equal(t, t0.Add(tc.want), next)
 			f.now = t0.Add(tc.want - time.Second)
@@ -192,9 +188,7 @@ func TestGuardianForMinorL8(t *testing.T) {
 	assert.True(t, f.check("C-0100", marketing, "customer", "mobile").Allowed)
 	h := mustHistory(t, f, "C-0100", marketing)
 	assert.Equal(t, consent.Guardian{ID: "C-0099", Relation: "parent"}, h[0].Guardian)
-	st, err := f.reg.Status(ctx, "C-0100", marketing)
-	require.NoError(t, err)
-	assert.True(t, st.Record.Minor)
+	assert.True(t, f.status("C-0100", marketing).Record.Minor)
 
 	born := time.Date(2012, 3, 2, 0, 0, 0, 0, time.UTC)
 	assert.True(t, consent.IsMinor(born, t0), "13 the day before the 14th birthday")
@@ -264,7 +258,5 @@ func TestAuditFailure(t *testing.T) {
 
 func mustHistory(t *testing.T, f *fixture, s custos.SubjectID, p custos.PurposeID) []consent.Entry {
 	t.Helper()
-	h, err := f.reg.History(context.Background(), s, p)
-	require.NoError(t, err)
-	return h
+	return f.history(s, p)
 }
