@@ -260,3 +260,126 @@ func mustHistory(t *testing.T, f *fixture, s custos.SubjectID, p custos.PurposeI
 	t.Helper()
 	return f.history(s, p)
 }
+
+// TestRestrictedCustomer: a customer in storage-only state (PIPL Art. 47
+// ¶2) may still withdraw, refuse and have consent ended (PIPL Art. 15), but
+// consent is not asked for, given or renewed until the restriction ends.
+func TestRestrictedCustomer(t *testing.T) {
+	ctx := context.Background()
+	handler := custos.Actor{ID: "staff-004", Role: "dpo"}
+	for _, tc := range []struct {
+		name string
+		act  func(f *fixture) error
+		want consent.State // of analytics after the act
+	}{
+		{"withdraw", func(f *fixture) error { return f.reg.Withdraw(ctx, f.act("C-0001", analytics)) }, consent.StateWithdrawn},
+		{"revoke", func(f *fixture) error {
+			return f.reg.Revoke(ctx, consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{analytics}, Actor: handler, Reason: "restricted"})
+		}, consent.StateRevoked},
+		{"invalidate", func(f *fixture) error {
+			return f.reg.Invalidate(ctx, consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{analytics}, Actor: handler, Reason: "signer-not-authorized"})
+		}, consent.StateInvalidated},
+		{"refuse after a withdrawal", func(f *fixture) error {
+			require.NoError(t, f.reg.Withdraw(ctx, f.act("C-0001", analytics)))
+			return f.reg.Refuse(ctx, f.act("C-0001", analytics))
+		}, consent.StateRefused},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", analytics)))
+			f.subjects.set("C-0001", custos.SubjectRestricted)
+			require.NoError(t, tc.act(f))
+			assert.Equal(t, tc.want, f.status("C-0001", analytics).State)
+			assert.False(t, f.check("C-0001", analytics, "lease", "months").Allowed)
+			require.ErrorIs(t, f.reg.Grant(ctx, f.act("C-0001", analytics)), consent.ErrRestricted, "no new consent while restricted")
+			f.subjects.set("C-0001", custos.SubjectActive)
+			require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", analytics)), "consent may be given again once the restriction ends")
+		})
+	}
+}
+
+// TestInvalidateDPV: the DPV Invalidated state has its act, with history,
+// audit event and the Checker refusing after it (issue 10).
+func TestInvalidateDPV(t *testing.T) {
+	ctx := context.Background()
+	job := consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{marketing}, Actor: custos.Actor{ID: "batch-notice", Role: "job"}}
+	t.Run("after a change of notice generation", func(t *testing.T) {
+		f := newFixture(t, nil)
+		require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+		f.reg = f.registry(func(c *consent.Config) { c.Purposes[1].Fields["customer"] = []string{"name", "mobile", "note"} })
+		assert.Equal(t, "notice-changed", f.check("C-0001", marketing, "customer", "mobile").Reason, "refused before Invalidate records it")
+
+		require.NoError(t, f.reg.Invalidate(ctx, job))
+		h := f.history("C-0001", marketing)
+		require.Len(t, h, 2)
+		assert.Equal(t, custos.ActionConsentInvalidate, h[1].Action)
+		assert.Equal(t, consent.StateInvalidated, h[1].State)
+		assert.Equal(t, "notice-changed", h[1].Reason, "the default reason")
+		assert.Equal(t, "system", h[1].Channel)
+		st := f.status("C-0001", marketing)
+		assert.Equal(t, consent.StateInvalidated, st.Record.State, "stored, not only in force")
+		assert.Equal(t, "consent-invalidated", st.Reason)
+		assert.Equal(t, consent.Decision{Reason: "consent-invalidated"}, f.check("C-0001", marketing, "customer", "mobile"))
+
+		evs := f.events.list()
+		inv := evs[len(evs)-3] // then the history and status reads
+		assert.Equal(t, custos.ActionConsentInvalidate, inv.Action)
+		assert.Equal(t, custos.OutcomeAllowed, inv.Outcome)
+
+		require.ErrorIs(t, f.reg.Renew(ctx, f.act("C-0001", marketing)), consent.ErrNoConsent, "an invalidated consent is not renewed")
+		require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)), "it is given again on the current notice")
+		assert.True(t, f.check("C-0001", marketing, "customer", "mobile").Allowed)
+	})
+	t.Run("a defective consent on the current notice", func(t *testing.T) {
+		f := newFixture(t, nil)
+		require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+		defective := job
+		defective.Reason = "signer-not-authorized"
+		require.NoError(t, f.reg.Invalidate(ctx, defective))
+		assert.Equal(t, "signer-not-authorized", f.history("C-0001", marketing)[1].Reason)
+		assert.Equal(t, consent.Decision{Reason: "consent-invalidated"}, f.check("C-0001", marketing, "customer", "mobile"))
+		err := f.reg.Invalidate(ctx, defective)
+		require.ErrorIs(t, err, consent.ErrNoConsent, "nothing live to invalidate")
+	})
+}
+
+// TestAuditOrderOfActs: acts that ask for, give or renew consent record
+// their event before the change and change nothing when it cannot be
+// recorded; acts that stop processing are stored first, so that an audit
+// outage never keeps a consent alive (PIPL Art. 15).
+func TestAuditOrderOfActs(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		setup func(f *fixture)
+		act   func(f *fixture) error
+		kept  bool
+	}{
+		{"request", nil, func(f *fixture) error { return f.reg.Request(ctx, f.act("C-0001", marketing)) }, false},
+		{"grant", nil, func(f *fixture) error { return f.reg.Grant(ctx, f.act("C-0001", marketing)) }, false},
+		{"renew", func(f *fixture) { require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing))) },
+			func(f *fixture) error { return f.reg.Renew(ctx, f.act("C-0001", marketing)) }, false},
+		{"withdraw", func(f *fixture) { require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing))) },
+			func(f *fixture) error { return f.reg.Withdraw(ctx, f.act("C-0001", marketing)) }, true},
+		{"refuse", nil, func(f *fixture) error { return f.reg.Refuse(ctx, f.act("C-0001", marketing)) }, true},
+		{"invalidate", func(f *fixture) { require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing))) },
+			func(f *fixture) error {
+				return f.reg.Invalidate(ctx, consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{marketing}, Actor: app, Reason: "defective"})
+			}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			if tc.setup != nil {
+				tc.setup(f)
+			}
+			before := f.snapshot("C-0001")
+			f.events.fail = errors.New("log unavailable")
+			require.ErrorIs(t, tc.act(f), consent.ErrAudit)
+			if tc.kept {
+				assert.NotEqual(t, before, f.snapshot("C-0001"), "the change stands")
+			} else {
+				assert.Equal(t, before, f.snapshot("C-0001"), "fail closed: nothing stored")
+			}
+		})
+	}
+}
