@@ -42,7 +42,7 @@ func wantErased(keep time.Duration) custos.Erased {
 	until := t0.Add(24*time.Hour + keep)
 	kept := func(p custos.PurposeID, n int) custos.Kept {
 		return custos.Kept{
-			What: fmt.Sprintf("consent state history of purpose %q, keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers", p),
+			What:  fmt.Sprintf("consent state history of purpose %q, keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers", p),
 			Count: n, Rule: consent.ProofRule, Until: until,
 		}
 	}
