@@ -183,7 +183,12 @@ func (r *Registry) Defer(ctx context.Context, a Act) error { return r.act(ctx, a
 // record on every access (PIPL Art. 15; GDPR Art. 7(3), rule L4).
 // Processing before the withdrawal stays lawful; its history is kept. It
 // fails with ErrNoConsent, changing nothing, when a purpose named has no
-// live consent: an act applies to all its purposes or to none.
+// live consent: an act applies to all its purposes or to none. It is open
+// to restricted customers, and it is stored before its audit event, so
+// that an audit outage never keeps a consent alive: the error then wraps
+// ErrAudit and the withdrawal stands (Refuse, Defer, Expire, Revoke and
+// Invalidate do the same). Request, Grant and Renew record their event
+// first and store nothing when it cannot be recorded.
 func (r *Registry) Withdraw(ctx context.Context, a Act) error { return r.act(ctx, a, opWithdraw) }
 
 // Expire records that the consent's validity period ended (a.Actor is
@@ -247,6 +252,17 @@ func (r *Registry) act(ctx context.Context, a Act, o *op) error {
 		return r.refuse(ctx, a, o, now, ref)
 	}
 	pseudonym := r.pseudo.Reference(a.Subject)
+	if o.prepares {
+		// Refused here rather than by Apply, so that the log does not
+		// record the act as allowed first; Apply still refuses an act
+		// racing the erasure.
+		switch _, err := r.store.GetErasure(ctx, pseudonym); {
+		case err == nil:
+			return r.refuse(ctx, a, o, now, refusal(reasonForgotten, ErrForgotten, ""))
+		case !errors.Is(err, ErrNotFound):
+			return fmt.Errorf("consent: read erasure: %w", err)
+		}
+	}
 	for range maxAttempts {
 		writes, refused, err := r.plan(ctx, a, o, ps, now, pseudonym)
 		if err != nil {
