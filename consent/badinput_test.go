@@ -12,6 +12,7 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/storage/storetest"
 )
 
 // secret is a value a careless caller might pass where an identifier
@@ -271,20 +272,10 @@ func TestBadInput(t *testing.T) {
 			}
 			assert.Equal(t, before, f.snapshot("C-0001"), "nothing changed in the store")
 
-			evs := f.events.list()[eventsBefore:]
+			storetest.CheckRefusal(t, err, tc.reason, f.events.list()[eventsBefore:])
 			var ref *consent.Refusal
-			if tc.reason == "" {
-				assert.False(t, errors.As(err, &ref), "malformed input is not a refusal")
-				assert.Empty(t, evs, "malformed input records nothing")
-				return
-			}
-			require.ErrorAs(t, err, &ref)
-			assert.Equal(t, tc.reason, ref.Reason)
-			assert.Equal(t, consent.DefaultRemedy(), ref.Remedy, "the person is told of the right to complain (R6)")
-			require.NotEmpty(t, evs, "the refusal is recorded with its reason (R6)")
-			for _, e := range evs {
-				assert.Equal(t, custos.OutcomeDenied, e.Outcome)
-				assert.Equal(t, tc.reason, e.Reason)
+			if errors.As(err, &ref) {
+				assert.Equal(t, consent.DefaultRemedy(), ref.Remedy)
 			}
 		})
 	}

@@ -360,20 +360,7 @@ func runConsentBadActs(t *testing.T, open Opener) {
 			require.ErrorIs(t, err, tc.want)
 			assert.NotContains(t, err.Error(), secret, "errors never repeat values")
 			assert.Equal(t, before, f.snapshot("C1"), "nothing changed in the store")
-			evs := f.events.all()[n:]
-			var ref *consent.Refusal
-			if tc.reason == "" {
-				assert.False(t, errors.As(err, &ref), "malformed input is not a refusal")
-				assert.Empty(t, evs, "malformed input records nothing")
-				return
-			}
-			require.ErrorAs(t, err, &ref)
-			assert.Equal(t, tc.reason, ref.Reason)
-			require.NotEmpty(t, evs)
-			for _, e := range evs {
-				assert.Equal(t, custos.OutcomeDenied, e.Outcome)
-				assert.Equal(t, tc.reason, e.Reason)
-			}
+			CheckRefusal(t, err, tc.reason, f.events.all()[n:])
 		})
 	}
 	t.Run("a restricted customer may still withdraw", func(t *testing.T) {
@@ -384,6 +371,29 @@ func runConsentBadActs(t *testing.T, open Opener) {
 		require.NoError(t, f.reg.Withdraw(ctx, f.act("C1", marketing)), "PIPL Art. 15")
 		assert.Equal(t, "consent-withdrawn", f.check("C1").Reason)
 	})
+}
+
+// CheckRefusal checks how a consent act or read that failed reports it:
+// with reason "", as malformed input, which is no *consent.Refusal and
+// records no event; otherwise as a *consent.Refusal with that reason and
+// the remedy to tell the person (PIPL Art. 50), recorded in events, the
+// audit events of the call, as denied with the same reason.
+func CheckRefusal(t *testing.T, err error, reason string, events []custos.Event) {
+	t.Helper()
+	var ref *consent.Refusal
+	if reason == "" {
+		assert.False(t, errors.As(err, &ref), "malformed input is not a refusal")
+		assert.Empty(t, events, "malformed input records nothing")
+		return
+	}
+	require.ErrorAs(t, err, &ref)
+	assert.Equal(t, reason, ref.Reason)
+	assert.NotEmpty(t, ref.Remedy.EN, "the person is told of the right to complain (R6)")
+	require.NotEmpty(t, events, "the refusal is recorded with its reason (R6)")
+	for _, e := range events {
+		assert.Equal(t, custos.OutcomeDenied, e.Outcome)
+		assert.Equal(t, reason, e.Reason)
+	}
 }
 
 // consentErasureStore checks the store's part of erasure: the erasure and
