@@ -211,11 +211,16 @@ func TestBadInput(t *testing.T) {
 		}, func(f *fixture) error {
 			return f.reg.Grant(ctx, f.act("C-0001", marketing))
 		}, consent.ErrUnknownSubject, "subject-unknown"},
-		{"withdrawal for a customer the vault does not hold", func(f *fixture) {
+		{"refusal for a customer the vault does not hold", func(f *fixture) {
 			f.subjects.set("C-0001", custos.SubjectUnknown)
 		}, func(f *fixture) error {
-			return f.reg.Withdraw(ctx, f.act("C-0001", marketing))
+			return f.reg.Refuse(ctx, f.act("C-0001", marketing))
 		}, consent.ErrUnknownSubject, "subject-unknown"},
+		{"withdrawal for a forgotten customer", func(f *fixture) {
+			f.subjects.set("C-0001", custos.SubjectForgotten)
+		}, func(f *fixture) error {
+			return f.reg.Withdraw(ctx, f.act("C-0001", marketing))
+		}, consent.ErrForgotten, "subject-forgotten"},
 		{"consent for a forgotten customer", func(f *fixture) {
 			f.subjects.set("C-0001", custos.SubjectForgotten)
 		}, func(f *fixture) error {

@@ -22,8 +22,9 @@ var (
 	ErrPersonalData = errors.New("consent: personal data where a reference belongs")
 
 	// ErrUnknownSubject reports an act on a customer the vault does not
-	// hold: consent is recorded only for customers whose records exist, so
-	// that forgetting them erases it too.
+	// hold: consent is asked for, given, renewed, refused or deferred only
+	// for customers whose records exist, so that forgetting them erases it
+	// too. Withdrawing a live consent is never refused for it.
 	ErrUnknownSubject = errors.New("consent: unknown customer")
 
 	// ErrForgotten reports an act on a customer who was forgotten: nothing

@@ -31,6 +31,10 @@ type op struct {
 	// so that an audit outage never keeps a consent alive (PIPL Art. 15),
 	// and stay open to restricted customers.
 	prepares bool
+	// ends: the act only ends a live consent (it needs a stored record in
+	// a permitting state), so it creates nothing and stays open to a
+	// customer the vault does not hold (PIPL Art. 15).
+	ends bool
 	// allow refuses the act in the record's current state; eff is the
 	// state in force, found whether a record exists.
 	allow func(r *Registry, rec Record, eff State, now time.Time) *Refusal
@@ -91,7 +95,7 @@ var (
 		},
 	}
 	opWithdraw = &op{
-		action: custos.ActionConsentWithdraw, to: StateWithdrawn, channel: true,
+		action: custos.ActionConsentWithdraw, to: StateWithdrawn, channel: true, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to withdraw")
@@ -100,7 +104,7 @@ var (
 		},
 	}
 	opExpire = &op{
-		action: custos.ActionConsentExpire, to: StateExpired,
+		action: custos.ActionConsentExpire, to: StateExpired, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, now time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to expire")
@@ -112,7 +116,7 @@ var (
 		},
 	}
 	opRevoke = &op{
-		action: custos.ActionConsentRevoke, to: StateRevoked, reason: true,
+		action: custos.ActionConsentRevoke, to: StateRevoked, reason: true, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to revoke")
@@ -121,7 +125,7 @@ var (
 		},
 	}
 	opInvalidate = &op{
-		action: custos.ActionConsentInvalidate, to: StateInvalidated,
+		action: custos.ActionConsentInvalidate, to: StateInvalidated, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to invalidate")
@@ -307,10 +311,14 @@ const (
 	reasonRestricted     = "subject-restricted"
 )
 
-// checkSubject refuses an act on a customer the vault does not hold or has
-// forgotten, and an act preparing processing of a restricted customer
-// (PIPL Art. 47 ¶2; GDPR Art. 18). Withdrawal, refusal and the handler's
-// ending of consent stay open to restricted customers (PIPL Art. 15).
+// checkSubject refuses every act on a forgotten customer (PIPL Art. 47;
+// GDPR Art. 17), every act that could create a record for a customer the
+// vault does not hold (a record nothing would ever erase), and every act
+// preparing processing of a restricted customer (PIPL Art. 47 ¶2; GDPR
+// Art. 18). Withdrawal, and the handler's ending of a live consent, stay
+// open to restricted and unknown customers: they create nothing and the
+// person may withdraw at any time (PIPL Art. 15); refusing and deferring
+// stay open to restricted ones.
 func (r *Registry) checkSubject(ctx context.Context, subject custos.SubjectID, o *op) (*Refusal, error) {
 	st, err := r.subjects.SubjectState(ctx, subject)
 	if err != nil {
@@ -325,6 +333,9 @@ func (r *Registry) checkSubject(ctx context.Context, subject custos.SubjectID, o
 		}
 		return nil, nil
 	case custos.SubjectUnknown:
+		if o.ends {
+			return nil, nil
+		}
 		return refusal(reasonUnknownSubject, ErrUnknownSubject, "store the customer's records in the vault first"), nil
 	case custos.SubjectForgotten:
 		return refusal(reasonForgotten, ErrForgotten, ""), nil

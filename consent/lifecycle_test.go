@@ -383,3 +383,20 @@ func TestAuditOrderOfActs(t *testing.T) {
 		})
 	}
 }
+
+// TestWithdrawalOfACustomerTheVaultDoesNotHold: a live consent recorded
+// before its customer left the vault (or before acts checked the vault)
+// can still be withdrawn (PIPL Art. 15); nothing new is recorded for such
+// a customer.
+func TestWithdrawalOfACustomerTheVaultDoesNotHold(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	f.subjects.set("C-0001", custos.SubjectUnknown)
+	f.subjects.set("C-0002", custos.SubjectUnknown)
+	require.NoError(t, f.reg.Withdraw(ctx, f.act("C-0001", marketing)))
+	assert.Equal(t, "consent-withdrawn", f.check("C-0001", marketing, "customer", "mobile").Reason)
+	require.ErrorIs(t, f.reg.Withdraw(ctx, f.act("C-0002", marketing)), consent.ErrNoConsent, "a withdrawal creates nothing")
+	assert.Empty(t, f.snapshot("C-0002").Records)
+	require.ErrorIs(t, f.reg.Grant(ctx, f.act("C-0001", marketing)), consent.ErrUnknownSubject)
+}
