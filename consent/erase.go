@@ -60,7 +60,7 @@ func (r *Registry) EraseSubject(ctx context.Context, acc custos.Access, subject 
 		return custos.Erased{}, err
 	}
 	if !d.Allowed {
-		return custos.Erased{}, r.refuseRead(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not erase consent records", safeID(acc.Purpose)))
+		return custos.Erased{}, r.refuseAccess(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not erase consent records", safeID(acc.Purpose)))
 	}
 	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
 	ref := r.pseudo.Reference(subject)
@@ -76,7 +76,7 @@ func (r *Registry) EraseSubject(ctx context.Context, acc custos.Access, subject 
 		for i, rv := range e.Records {
 			ev.Fields[i] = string(rv.Purpose)
 		}
-		if err := r.recordRead(ctx, ev); err != nil {
+		if err := r.recordEvent(ctx, ev); err != nil {
 			return custos.Erased{}, err // fail closed: nothing erased
 		}
 		err = r.store.Erase(ctx, e)
@@ -196,13 +196,13 @@ func (r *Registry) Proof(ctx context.Context, acc custos.Access, subject custos.
 		return Proof{}, err
 	}
 	if !d.Allowed {
-		return Proof{}, r.refuseRead(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not read consent proof", safeID(acc.Purpose)))
+		return Proof{}, r.refuseAccess(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not read consent proof", safeID(acc.Purpose)))
 	}
 	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
 	e, err := r.store.GetErasure(ctx, r.pseudo.Reference(subject))
 	if errors.Is(err, ErrNotFound) {
-		ev.Reason = "not-found"
-		if err := r.recordRead(ctx, ev); err != nil {
+		ev.Outcome, ev.Basis, ev.Reason = custos.OutcomeError, custos.BasisUnknown, "not-found"
+		if err := r.recordEvent(ctx, ev); err != nil {
 			return Proof{}, err
 		}
 		return Proof{}, fmt.Errorf("%w: no erasure of the customer", ErrNotFound)
@@ -210,7 +210,7 @@ func (r *Registry) Proof(ctx context.Context, acc custos.Access, subject custos.
 	if err != nil {
 		return Proof{}, r.readFailed(ctx, ev, fmt.Errorf("consent: read erasure: %w", err))
 	}
-	if err := r.recordRead(ctx, ev); err != nil {
+	if err := r.recordEvent(ctx, ev); err != nil {
 		return Proof{}, err
 	}
 	return Proof{At: e.At, Until: e.Until, Entries: e.Proof}, nil
@@ -235,15 +235,15 @@ func (r *Registry) PurgeProof(ctx context.Context, acc custos.Access) (int, erro
 	p, ok := r.purposes[acc.Purpose]
 	switch {
 	case !ok:
-		return 0, r.refuseRead(ctx, ev, refusal("purpose-unknown", ErrDenied, "%q", safeID(acc.Purpose)))
+		return 0, r.refuseAccess(ctx, ev, refusal("purpose-unknown", ErrDenied, "%q", safeID(acc.Purpose)))
 	case !p.actions[custos.ActionConsentPurge] || p.Basis == custos.BasisConsent:
-		return 0, r.refuseRead(ctx, ev, refusal("action-not-allowed", ErrDenied, "purpose %q may not purge consent proof", acc.Purpose))
+		return 0, r.refuseAccess(ctx, ev, refusal("action-not-allowed", ErrDenied, "purpose %q may not purge consent proof", acc.Purpose))
 	}
 	ev.Outcome, ev.Basis = custos.OutcomeAllowed, p.Basis
 	total := 0
 	for {
 		ev.Time = r.now()
-		if err := r.recordRead(ctx, ev); err != nil {
+		if err := r.recordEvent(ctx, ev); err != nil {
 			return total, err
 		}
 		n, err := r.store.PurgeProof(ctx, ev.Time, purgeBatch)

@@ -49,7 +49,7 @@ func (r *Registry) Status(ctx context.Context, acc custos.Access, subject custos
 	if err != nil {
 		return Status{}, r.readFailed(ctx, ev, err)
 	}
-	if err := r.recordRead(ctx, ev); err != nil {
+	if err := r.recordEvent(ctx, ev); err != nil {
 		return Status{}, err
 	}
 	return st, nil
@@ -83,7 +83,7 @@ func (r *Registry) History(ctx context.Context, acc custos.Access, subject custo
 	if err != nil {
 		return nil, r.readFailed(ctx, ev, fmt.Errorf("consent: read history: %w", err))
 	}
-	if err := r.recordRead(ctx, ev); err != nil {
+	if err := r.recordEvent(ctx, ev); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -124,11 +124,11 @@ func (r *Registry) authorizeRead(ctx context.Context, acc custos.Access, subject
 	ev := custos.Event{Time: r.now(), Action: action, Access: acc, Subject: subject, RecordType: recordType}
 	p, ok := r.purposes[id]
 	if !ok {
-		return nil, ev, r.refuseRead(ctx, ev, refusal("purpose-unknown", ErrUnknownPurpose, "%q", safeID(id)))
+		return nil, ev, r.refuseAccess(ctx, ev, refusal("purpose-unknown", ErrUnknownPurpose, "%q", safeID(id)))
 	}
 	ev.Fields = []string{string(id)}
 	if p.Basis != custos.BasisConsent {
-		return nil, ev, r.refuseRead(ctx, ev, refusal("not-consent-based", ErrNotConsentBased, "%q", id))
+		return nil, ev, r.refuseAccess(ctx, ev, refusal("not-consent-based", ErrNotConsentBased, "%q", id))
 	}
 	if own && acc.Purpose == id {
 		ev.Outcome, ev.Basis = custos.OutcomeAllowed, p.Basis
@@ -139,7 +139,7 @@ func (r *Registry) authorizeRead(ctx context.Context, acc custos.Access, subject
 		return nil, ev, err
 	}
 	if !d.Allowed {
-		return nil, ev, r.refuseRead(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not read consent %s", safeID(acc.Purpose), verb(action)))
+		return nil, ev, r.refuseAccess(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not read consent %s", safeID(acc.Purpose), verb(action)))
 	}
 	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
 	return p, ev, nil
@@ -160,7 +160,7 @@ func verb(a custos.Action) string {
 
 // refuseRead records a refused read and returns the refusal, with the
 // remedy (rule R6).
-func (r *Registry) refuseRead(ctx context.Context, ev custos.Event, ref *Refusal) error {
+func (r *Registry) refuseAccess(ctx context.Context, ev custos.Event, ref *Refusal) error {
 	ref.Remedy = r.remedy
 	ev.Outcome, ev.Reason = custos.OutcomeDenied, ref.Reason
 	if err := r.rec.Record(ctx, ev); err != nil {
@@ -170,7 +170,7 @@ func (r *Registry) refuseRead(ctx context.Context, ev custos.Event, ref *Refusal
 }
 
 // recordRead records an allowed read before its answer is returned.
-func (r *Registry) recordRead(ctx context.Context, ev custos.Event) error {
+func (r *Registry) recordEvent(ctx context.Context, ev custos.Event) error {
 	if err := r.rec.Record(ctx, ev); err != nil {
 		return fmt.Errorf("%w: %w", ErrAudit, err)
 	}

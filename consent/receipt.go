@@ -146,7 +146,7 @@ func (r *Registry) Receipts(ctx context.Context, acc custos.Access, subject cust
 		return nil, err
 	}
 	if !d.Allowed {
-		return nil, r.refuseRead(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not issue receipts", safeID(acc.Purpose)))
+		return nil, r.refuseAccess(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not issue receipts", safeID(acc.Purpose)))
 	}
 	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
 	recs, err := r.store.SubjectConsents(ctx, subject)
@@ -162,7 +162,7 @@ func (r *Registry) Receipts(ctx context.Context, acc custos.Access, subject cust
 		out = append(out, r.receipt(rec, h, now))
 		ev.Fields = append(ev.Fields, string(rec.Purpose))
 	}
-	if err := r.recordRead(ctx, ev); err != nil {
+	if err := r.recordEvent(ctx, ev); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -61,8 +61,13 @@ type Config struct {
 	// Recorder durably records the audit event of every act and read.
 	Recorder Recorder
 	// Subjects tells the state of each customer, as the vault holds it:
-	// acts on unknown or forgotten customers are refused, and acts that
-	// prepare processing of restricted ones (see ErrRestricted).
+	// acts on forgotten customers are refused, acts that would create a
+	// record for customers the vault does not hold, and acts that prepare
+	// processing of restricted ones (see ErrUnknownSubject, ErrForgotten,
+	// ErrRestricted). The vault takes the registry's Checker as its
+	// authorizer, so the registry is built first: Subjects must answer
+	// from the vault's store and keyring, or forward to the vault once it
+	// is built.
 	Subjects custos.Subjects
 	// Pseudonyms gives the references under which the erasure of a
 	// forgotten customer, and the proof kept of their consent, are stored:

@@ -166,12 +166,15 @@ func (c *consentStore) Erase(_ context.Context, e consent.Erasure) error {
 	defer unlock()
 	st := s.consent
 	held := st.bySubject[e.Subject]
-	if len(held) != len(e.Records) {
+	want := make(map[custos.PurposeID]int64, len(e.Records))
+	for _, rv := range e.Records {
+		want[rv.Purpose] = rv.Version
+	}
+	if len(held) != len(want) {
 		return consent.ErrConflict
 	}
-	for _, rv := range e.Records {
-		r, ok := st.records[consentKey{e.Subject, rv.Purpose}]
-		if !ok || r.Version != rv.Version {
+	for _, p := range held {
+		if v, ok := want[p]; !ok || st.records[consentKey{e.Subject, p}].Version != v {
 			return consent.ErrConflict
 		}
 	}
