@@ -13,8 +13,10 @@ import (
 var _ custos.Eraser = (*Registry)(nil)
 
 // ProofRule is the rule the proof kept after an erasure is kept under, as
-// Kept.Rule names it.
-const ProofRule = "GDPR Art. 7(1), PIPL Art. 14: the handler must be able to demonstrate the consent it relied on"
+// Kept.Rule names it: the handler must be able to demonstrate the consent
+// it relied on (GDPR Art. 7(1)) and bears the burden of proving it was not
+// at fault when a person claims damages (PIPL Art. 69).
+const ProofRule = "GDPR Art. 7(1), PIPL Art. 69: the handler must be able to demonstrate the consent it relied on"
 
 // EraseSubject erases the consent records of a customer the vault forgets
 // (PIPL Art. 47; GDPR Art. 17): it is the registry's custos.Eraser, which

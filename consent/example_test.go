@@ -195,9 +195,9 @@ func ExampleRegistry_EraseSubject() {
 	// Output:
 	// audit: consent.grant marketing allowed
 	// audit: consent.erase erasure allowed
-	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 14: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
+	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 69: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
 	// audit: consent.erase erasure allowed
-	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 14: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
+	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 69: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
 	// audit: consent.grant marketing denied subject-forgotten
 	// true
 }
