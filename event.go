@@ -30,6 +30,21 @@ const (
 	ActionConsentExpire   Action = "consent.expire"
 	ActionConsentRevoke   Action = "consent.revoke"
 	ActionConsentReceipt  Action = "consent.receipt"
+	// ActionConsentInvalidate records that a consent no longer covers the
+	// processing (DPV ConsentInvalidated), such as after a change of
+	// purpose, method or categories of data (PIPL Art. 14 ¶2).
+	ActionConsentInvalidate Action = "consent.invalidate"
+	// ActionConsentStatus and ActionConsentHistory are reads of a
+	// customer's consent state and of its history.
+	ActionConsentStatus  Action = "consent.status"
+	ActionConsentHistory Action = "consent.history"
+	// ActionConsentErase is the erasure of a forgotten customer's consent
+	// records, ActionConsentProof a read of the pseudonymous proof kept
+	// after it, and ActionConsentPurge the deletion of proof whose
+	// retention ended.
+	ActionConsentErase Action = "consent.erase"
+	ActionConsentProof Action = "consent.proof"
+	ActionConsentPurge Action = "consent.purge"
 
 	// ActionAuditRead is a read of the audit log itself (a query, an
 	// export for auditors); monitors alert on it.

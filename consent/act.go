@@ -3,9 +3,9 @@ package consent
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/custos-go/custos"
 )
@@ -38,8 +38,10 @@ type Act struct {
 	// Required for Request, Grant and Renew.
 	Notice, Language string
 	// Evidence references the host's proof of the act, such as the id of
-	// a form submission or signed document; required for Grant and Renew
-	// (GDPR Art. 7(1)). At most 256 bytes, no control characters.
+	// a form submission or signed document ("form-0001",
+	// "doc:2026/03/contract-88"); required for Grant and Renew (GDPR Art.
+	// 7(1)). It is a reference, not a description: one token of at most
+	// 256 bytes, and never personal data (see ErrPersonalData).
 	Evidence string
 	// Minor says the person is under MinorAge (see IsMinor); then Guardian
 	// is required for Grant and Renew, and each purpose needs an act of its
@@ -47,7 +49,8 @@ type Act struct {
 	Minor bool
 	// Guardian is the parent or guardian who consents for a minor.
 	Guardian *Guardian
-	// Reason is a code saying why, for Revoke (required) and Expire.
+	// Reason is a code saying why, for Revoke (required), Expire and
+	// Invalidate, such as "account-closed".
 	Reason string
 	// RequestID correlates the act with the host's request. Optional.
 	RequestID string
@@ -60,11 +63,21 @@ func IsMinor(birth, t time.Time) bool {
 	return t.Before(time.Date(y+MinorAge, m, d, 0, 0, 0, 0, t.Location()))
 }
 
-// maxEvidenceBytes bounds Act.Evidence.
+// maxEvidenceBytes bounds Act.Evidence and Act.Notice.
 const maxEvidenceBytes = 256
 
 // validate checks the act's form for op; the error wraps ErrInvalidAct or
 // one of custos's identifier errors and repeats no value.
+//
+// Every text of an act is a reference or a code, never free text: one
+// token of valid UTF-8 without white space, control or invisible
+// formatting characters (custos.TextRule), at most 256 bytes for the
+// evidence reference and the notice version and custos.MaxIdentifierBytes
+// for the others. The channel, evidence, reason and guardian fields are
+// also refused with ErrPersonalData when they hold what the field kinds
+// read as a resident ID, mobile, bank card number or e-mail address: the
+// consent store is not the vault, and what it keeps must not identify the
+// person once the vault forgot them.
 func (a Act) validate(o *op) error {
 	if err := a.Subject.Validate(); err != nil {
 		return err
@@ -83,8 +96,10 @@ func (a Act) validate(o *op) error {
 			return fmt.Errorf("%w: purpose named twice", ErrInvalidAct)
 		}
 	}
-	if (o.channel || a.Channel != "") && !validCode(a.Channel) {
-		return fmt.Errorf("%w: channel must be a code such as \"app\"", ErrInvalidAct)
+	if o.channel || a.Channel != "" {
+		if err := checkToken("channel", a.Channel, custos.MaxIdentifierBytes, true); err != nil {
+			return err
+		}
 	}
 	if o.notice && (a.Notice == "" || !validLanguage(a.Language)) {
 		return fmt.Errorf("%w: the notice version shown and its language (%s or %s) are required", ErrInvalidAct, LangZH, LangEN)
@@ -92,53 +107,66 @@ func (a Act) validate(o *op) error {
 	if a.Language != "" && !validLanguage(a.Language) {
 		return fmt.Errorf("%w: language must be %s or %s", ErrInvalidAct, LangZH, LangEN)
 	}
-	if len(a.Notice) > maxEvidenceBytes || !printable(a.Notice) {
-		return fmt.Errorf("%w: malformed notice version", ErrInvalidAct)
+	if a.Notice != "" {
+		if err := checkToken("notice version", a.Notice, maxEvidenceBytes, false); err != nil {
+			return err
+		}
 	}
 	if o.evidence && a.Evidence == "" {
 		return fmt.Errorf("%w: evidence of the act is required (GDPR Art. 7(1))", ErrInvalidAct)
 	}
-	if len(a.Evidence) > maxEvidenceBytes || !printable(a.Evidence) {
-		return fmt.Errorf("%w: evidence must be at most %d printable bytes", ErrInvalidAct, maxEvidenceBytes)
+	if a.Evidence != "" {
+		if err := checkToken("evidence", a.Evidence, maxEvidenceBytes, true); err != nil {
+			return err
+		}
 	}
-	if a.Guardian != nil && (!validCode(a.Guardian.ID) || !validCode(a.Guardian.Relation)) {
-		return fmt.Errorf("%w: guardian needs an identifier and a relation code", ErrInvalidAct)
+	if a.Guardian != nil {
+		if err := checkToken("guardian id", a.Guardian.ID, custos.MaxIdentifierBytes, true); err != nil {
+			return err
+		}
+		if err := checkToken("guardian relation", a.Guardian.Relation, custos.MaxIdentifierBytes, true); err != nil {
+			return err
+		}
 	}
 	if o.reason && a.Reason == "" {
 		return fmt.Errorf("%w: a reason code is required", ErrInvalidAct)
 	}
-	if a.Reason != "" && !validCode(a.Reason) {
-		return fmt.Errorf("%w: reason must be a code", ErrInvalidAct)
+	if a.Reason != "" {
+		if err := checkToken("reason", a.Reason, custos.MaxIdentifierBytes, true); err != nil {
+			return err
+		}
 	}
-	if a.RequestID != "" && !validCode(a.RequestID) {
-		return fmt.Errorf("%w: malformed request id", ErrInvalidAct)
+	if a.RequestID != "" {
+		if err := checkToken("request id", a.RequestID, custos.MaxIdentifierBytes, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// validCode reports whether s is 1 to 128 bytes of printable UTF-8 without
-// spaces: the syntax of channels, relations, reasons and identifiers.
-func validCode(s string) bool {
-	if s == "" || len(s) > custos.MaxIdentifierBytes || !utf8.ValidString(s) {
-		return false
+// checkToken checks one reference or code of an act: a token of at most
+// max bytes under custos.TextRule, without white space, and, when scan is
+// set, holding no personal data the field kinds recognise. The error names
+// the field and the rule, never the value.
+func checkToken(field, s string, max int, scan bool) error {
+	if err := (custos.TextRule{MaxBytes: max}).Check(s); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalidAct, field, err)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return false
+	if scan {
+		if what := personalData(s); what != "" {
+			return fmt.Errorf("%w: %w: the %s holds what reads as %s; record a reference to the host's own record instead",
+				ErrInvalidAct, ErrPersonalData, field, what)
 		}
 	}
-	return true
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		return fmt.Errorf("%w: the %s must be a reference or code, one token without white space", ErrInvalidAct, field)
+	}
+	return nil
 }
 
-// printable reports whether s is valid UTF-8 without control characters.
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+// validCode reports whether s is a code: a token of 1 to
+// custos.MaxIdentifierBytes bytes as checkToken accepts it, such as the
+// channel, actor and role of a receipt event.
+func validCode(s string) bool {
+	return checkToken("code", s, custos.MaxIdentifierBytes, false) == nil
 }

@@ -26,7 +26,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	b.Cleanup(func() { db.Close() })
 
 	run := func(b *testing.B, store consent.Store, purpose custos.PurposeID) {
-		f := &fixture{t: b, store: store, events: &events{}, now: t0}
+		f := &fixture{t: b, store: store, events: &events{}, subjects: &subjects{}, now: t0}
 		f.reg = f.registry(nil)
 		if err := f.reg.Grant(ctx, f.act("C-0001", marketing)); err != nil {
 			require.ErrorIs(b, err, consent.ErrState) // granted by an earlier run

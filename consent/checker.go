@@ -39,7 +39,8 @@ type Decision = custos.Decision
 // "action-not-allowed", "field-not-allowed", "no-consent",
 // "consent-requested", "consent-deferred", "consent-refused",
 // "consent-withdrawn", "consent-revoked", "consent-expired",
-// "notice-changed", "basis-condition-not-met".
+// "consent-invalidated", "notice-changed", "basis-condition-not-met". A
+// customer whose consent records were erased has none: "no-consent".
 type Checker struct{ r *Registry }
 
 // Authorize answers req. It returns an error only when it cannot decide (a

@@ -11,11 +11,29 @@
 // a statutory basis that cites no law are configuration errors.
 //
 // The [Registry] records consent acts ([Act]) in a [Store]: Request, Grant,
-// Refuse, Defer, Withdraw, Renew, Expire, Revoke. Each changes one record
-// per customer and purpose, whose state follows the W3C DPV consent states
-// ([State]), and appends to its history who, when, through which channel,
-// on which notice version and with which evidence ([Entry]). Every act,
-// allowed or refused, is sent to the [Recorder] (the audit log).
+// Refuse, Defer, Withdraw, Renew, Expire, Revoke, Invalidate. Each changes
+// one record per customer and purpose, whose state follows the W3C DPV
+// consent states ([State]), and appends to its history who, when, through
+// which channel, on which notice version and with which evidence reference
+// ([Entry]). Every act, allowed or refused, is sent to the [Recorder] (the
+// audit log). Acts are refused for customers the vault does not hold or
+// has forgotten, and those that prepare processing for restricted ones
+// (Config.Subjects). An act's texts are references and codes, never
+// personal data: what the field kinds read as a resident ID, mobile, card
+// number or e-mail address is refused ([ErrPersonalData]).
+//
+// Every read of a customer's consent names a custos.Access and is
+// recorded, allowed or denied, before its answer is returned:
+// [Registry.Status], [Registry.History], [Registry.NextAsk],
+// [Registry.Receipts] and [Registry.Proof].
+//
+// [Registry.EraseSubject] is the registry's custos.Eraser: when the vault
+// forgets a customer it deletes their records and histories and keeps only
+// the pseudonymous proof of consent GDPR Art. 7(1) requires
+// ([ProofEntry]), under the customer's reference (Config.Pseudonyms), for
+// Config.ProofRetention; the erasure, kept under the same reference,
+// refuses every later write of the customer in the store's own
+// transaction. [Registry.PurgeProof] deletes proof past its retention.
 //
 // The [Checker] answers "may this access read these fields of this
 // customer now?" with a [Decision]: the legal basis used, or why not. It is
@@ -54,23 +72,37 @@
 //   - L9, PIPL Art. 17, GDPR Art. 13, 14, NDSR Art. 21: what a [Notice] must
 //     state.
 //   - L10, GDPR Art. 7(1), W3C DPV: provable records with full history;
-//     only Given and Renewed permit processing ([State.Permits]).
+//     only Given and Renewed permit processing ([State.Permits]); every DPV
+//     state has its act ([Registry.Invalidate] for Invalidated); after an
+//     erasure the history stays provable, pseudonymously
+//     ([Registry.EraseSubject], [Registry.Proof]).
+//   - PIPL Art. 47, GDPR Art. 17: a forgotten customer's consent records
+//     are erased, and nothing of theirs is written again ([ErrForgotten]).
+//   - PIPL Art. 47 ¶2, GDPR Art. 18: no consent is asked for, given or
+//     renewed for a restricted customer ([ErrRestricted]); withdrawal stays
+//     possible (PIPL Art. 15).
 //   - L11, ISO/IEC TS 27560:2023: [Receipt].
 //   - R6, PIPL Art. 50, GDPR Art. 12(4): every refusal of an act is a
 //     [Refusal] with its reason, recorded, and the remedy to tell the person.
 //
 // # Errors
 //
-// [New] fails with [ErrConfig]. Acts fail with [ErrInvalidAct] or a
-// custos identifier error for malformed input (nothing recorded), and
-// otherwise with a *[Refusal] wrapping [ErrUnknownPurpose],
-// [ErrNotConsentBased], [ErrBundled], [ErrUnknownNotice],
-// [ErrOutdatedNotice], [ErrNotExplicit], [ErrGuardianRequired],
-// [ErrTooSoon], [ErrNoConsent], [ErrState] or [ErrDenied]; a refused act
-// changes nothing in the Store. [ErrAudit] reports a Recorder failure after
-// the change was stored. [ParseReceipt] fails with [ErrReceipt]. Stores
-// return [ErrNotFound], [ErrConflict] and custos.ErrClosed. No error holds
-// a customer identifier, a field value or evidence text.
+// [New] fails with [ErrConfig]. Acts fail with [ErrInvalidAct] (with
+// [ErrPersonalData] or custos.ErrInvalidText when that is why) or a custos
+// identifier error for malformed input (nothing recorded), and otherwise
+// with a *[Refusal] wrapping [ErrUnknownSubject], [ErrForgotten],
+// [ErrRestricted], [ErrUnknownPurpose], [ErrNotConsentBased], [ErrBundled],
+// [ErrUnknownNotice], [ErrOutdatedNotice], [ErrNotExplicit],
+// [ErrGuardianRequired], [ErrTooSoon], [ErrNoConsent], [ErrState] or
+// [ErrDenied]; a refused act changes nothing in the Store. Reads and
+// erasures fail with a custos access or identifier error for malformed
+// input (nothing recorded), or a *Refusal wrapping [ErrDenied],
+// [ErrUnknownPurpose] or [ErrNotConsentBased]. [ErrAudit] reports a
+// Recorder failure: nothing was read, erased, asked for, given or renewed,
+// but a withdrawal, refusal or other end of consent was stored.
+// [ParseReceipt] fails with [ErrReceipt]. Stores return [ErrNotFound],
+// [ErrConflict], [ErrForgotten] and custos.ErrClosed. No error holds a
+// customer identifier, a field value or evidence text.
 //
 // # Concurrency
 //

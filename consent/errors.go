@@ -14,6 +14,29 @@ var (
 	// no purpose, a bad channel or evidence reference. Nothing is recorded.
 	ErrInvalidAct = errors.New("consent: invalid act")
 
+	// ErrPersonalData reports personal data where a reference or a code
+	// belongs: an evidence reference, channel, reason or guardian field
+	// holding what reads as a resident ID, mobile, bank card number or
+	// e-mail address. It comes wrapped with ErrInvalidAct; the error names
+	// what was recognised and where, never the value.
+	ErrPersonalData = errors.New("consent: personal data where a reference belongs")
+
+	// ErrUnknownSubject reports an act on a customer the vault does not
+	// hold: consent is asked for, given, renewed, refused or deferred only
+	// for customers whose records exist, so that forgetting them erases it
+	// too. Withdrawing a live consent is never refused for it.
+	ErrUnknownSubject = errors.New("consent: unknown customer")
+
+	// ErrForgotten reports an act on a customer who was forgotten: nothing
+	// of theirs is written again (PIPL Art. 47; GDPR Art. 17).
+	ErrForgotten = errors.New("consent: customer was forgotten")
+
+	// ErrRestricted reports an act that would prepare new processing of a
+	// customer in restricted, storage-only state (PIPL Art. 47 ¶2; GDPR
+	// Art. 18): asking for, giving or renewing consent. Withdrawing,
+	// refusing and ending consent stay possible (PIPL Art. 15).
+	ErrRestricted = errors.New("consent: customer is restricted")
+
 	// ErrUnknownPurpose reports a purpose the registry does not declare.
 	ErrUnknownPurpose = errors.New("consent: unknown purpose")
 
@@ -62,8 +85,10 @@ var (
 	// operation, such as issuing receipts.
 	ErrDenied = errors.New("consent: access denied")
 
-	// ErrAudit reports that the audit event of an act could not be
-	// recorded; see Registry for what was stored.
+	// ErrAudit reports that the audit event of an act or read could not be
+	// recorded. Reads release nothing and acts that ask for, give or renew
+	// consent change nothing; acts that stop or restrain processing are
+	// kept (see Registry.Withdraw).
 	ErrAudit = errors.New("consent: audit event not recorded")
 
 	// ErrReceipt reports receipt JSON that does not parse strictly or

@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,23 +10,35 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/storage/memstore"
 )
 
-// exampleRegistry declares one contract purpose and one consent purpose
-// over a memstore.
+// exampleRegistry declares one contract purpose, one consent purpose and
+// the erasure duty over a memstore.
 func exampleRegistry() *consent.Registry {
+	reg, err := consent.New(context.Background(), exampleConfig())
+	if err != nil {
+		panic(err)
+	}
+	return reg
+}
+
+func exampleConfig() consent.Config {
 	text := func(zh, en string) consent.Text { return consent.Text{ZH: zh, EN: en} }
 	classes := consent.FieldClasses{"customer": {
 		"name":   {Level: custos.C2},
 		"mobile": {Level: custos.C2},
 	}}
-	reg, err := consent.New(context.Background(), consent.Config{
+	return consent.Config{
 		Purposes: []consent.Purpose{
 			{ID: "lease-servicing", Description: text("租赁服务", "Lease servicing"), Basis: custos.BasisContract,
 				Notice: "privacy", Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 			{ID: "marketing", Description: text("短信营销", "Offers by SMS"), Basis: custos.BasisConsent,
 				Notice: "privacy", Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"mobile"}}},
+			{ID: "erasure", Description: text("依法删除", "Erasure"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47",
+				Notice: "privacy", Actions: []custos.Action{custos.ActionForget}},
 		},
 		Notices: []consent.Notice{{
 			ID:              "privacy",
@@ -41,12 +54,20 @@ func exampleRegistry() *consent.Registry {
 		Fields:   classes,
 		Store:    memstore.New().Consent(),
 		Recorder: printEvents{},
-		Clock:    func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		panic(err)
+		// The vault tells each customer's state, and the keyring gives
+		// their pseudonymous reference (see ExampleRegistry_EraseSubject).
+		Subjects:   heldCustomers{"C-0001": custos.SubjectActive, "C-0002": custos.SubjectActive},
+		Pseudonyms: pseudonyms{},
+		Clock:      func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) },
 	}
-	return reg
+}
+
+// heldCustomers stands in for the vault: the state of the customers it
+// holds; any other is unknown.
+type heldCustomers map[custos.SubjectID]custos.SubjectState
+
+func (h heldCustomers) SubjectState(_ context.Context, s custos.SubjectID) (custos.SubjectState, error) {
+	return h[s], nil // the zero value is custos.SubjectUnknown
 }
 
 // printEvents prints each audit event.
@@ -126,4 +147,57 @@ func ExampleParseReceipt() {
 	fmt.Println(r.RecordID == "", errors.Is(err, consent.ErrReceipt))
 	// Output:
 	// true true
+}
+
+// When the vault forgets a customer, the registry erases their consent
+// records (it is a custos.Eraser) and keeps only the pseudonymous history
+// that proves the consent (GDPR Art. 7(1)), under the keyring's reference.
+// The Erased goes on the destruction certificate; a second call reports
+// the same.
+func ExampleRegistry_EraseSubject() {
+	ctx := context.Background()
+	db := memstore.New()
+	kek, err := insecuredevkek.New()
+	if err != nil {
+		panic(err)
+	}
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
+	if err != nil {
+		panic(err)
+	}
+	cfg := exampleConfig()
+	cfg.Store, cfg.Pseudonyms = db.Consent(), kr
+	reg, err := consent.New(ctx, cfg)
+	if err != nil {
+		panic(err)
+	}
+	notice, _ := reg.NoticeFor("marketing")
+	act := consent.Act{
+		Subject: "C-0001", Purposes: []custos.PurposeID{"marketing"},
+		Actor: custos.Actor{ID: "svc-app", Role: "channel"}, Channel: "app", Signal: consent.SignalClick,
+		Notice: notice.Version, Language: consent.LangZH, Evidence: "form-0001",
+	}
+	if err := reg.Grant(ctx, act); err != nil {
+		panic(err)
+	}
+
+	dpo := custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "dpo"}, Purpose: "erasure"}
+	var eraser custos.Eraser = reg
+	for range 2 {
+		erased, err := eraser.EraseSubject(ctx, dpo, "C-0001")
+		if err != nil {
+			panic(err)
+		}
+		doc, _ := json.Marshal(erased)
+		fmt.Println(string(doc))
+	}
+	fmt.Println(errors.Is(reg.Grant(ctx, act), consent.ErrForgotten))
+	// Output:
+	// audit: consent.grant marketing allowed
+	// audit: consent.erase erasure allowed
+	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 69: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
+	// audit: consent.erase erasure allowed
+	// {"component":"consent","removed":2,"kept":[{"what":"consent state history of purpose \"marketing\", keyed by pseudonymous reference, without subject, actor, guardian, evidence or request identifiers","count":1,"rule":"GDPR Art. 7(1), PIPL Art. 69: the handler must be able to demonstrate the consent it relied on","until":"2029-03-01T09:00:00Z"}]}
+	// audit: consent.grant marketing denied subject-forgotten
+	// true
 }

@@ -2,6 +2,9 @@ package consent_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -20,14 +23,18 @@ const (
 	marketing custos.PurposeID = "marketing"        // consent, bundle-able
 	analytics custos.PurposeID = "analytics"        // consent, bundle-able
 	sharing   custos.PurposeID = "credit-sharing"   // consent, separate: provision + sensitive
-	receipts  custos.PurposeID = "consent-receipts" // legal duty, issues receipts
+	receipts  custos.PurposeID = "consent-receipts" // legal duty, issues receipts, reads histories and proof
+	erasure   custos.PurposeID = "erasure"          // legal duty, forgets customers, purges proof
 )
 
 var (
-	t0    = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	app   = custos.Actor{ID: "svc-app", Role: "channel"}
-	clerk = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: servicing}
-	dpo   = custos.Access{Actor: custos.Actor{ID: "staff-002", Role: "dpo"}, Purpose: receipts}
+	t0     = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	app    = custos.Actor{ID: "svc-app", Role: "channel"}
+	clerk  = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: servicing}
+	dpo    = custos.Access{Actor: custos.Actor{ID: "staff-002", Role: "dpo"}, Purpose: receipts}
+	eraser = custos.Access{Actor: custos.Actor{ID: "staff-003", Role: "dpo"}, Purpose: erasure, RequestID: "forget-1"}
+	// marketer reads the state of marketing's own consent.
+	marketer = custos.Access{Actor: custos.Actor{ID: "staff-009", Role: "marketer"}, Purpose: marketing}
 )
 
 // testClasses mirrors a small leasing schema.
@@ -72,8 +79,50 @@ func testPurposes() []consent.Purpose {
 			Recipients: []consent.Recipient{{Party: consent.Party{Name: "Example Credit Bureau", Contact: "dpo@bureau.example"}, Country: "CN"}},
 			Necessity:  txt("The bureau matches applications by identity number"), Impact: txt("A credit report is created")},
 		{ID: receipts, Description: txt("Answering consent-record requests"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 45",
-			Notice: "privacy-notice", Actions: []custos.Action{custos.ActionConsentReceipt}},
+			Notice: "privacy-notice", Actions: []custos.Action{custos.ActionConsentReceipt, custos.ActionConsentStatus,
+				custos.ActionConsentHistory, custos.ActionConsentProof}},
+		{ID: erasure, Description: txt("Erasing customers"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47",
+			Notice: "privacy-notice", Actions: []custos.Action{custos.ActionForget, custos.ActionConsentPurge}},
 	}
+}
+
+// subjects is a fake custos.Subjects: every customer is active unless set
+// otherwise; it can be made to fail.
+type subjects struct {
+	mu    sync.Mutex
+	state map[custos.SubjectID]custos.SubjectState
+	fail  error
+}
+
+func (s *subjects) SubjectState(_ context.Context, subject custos.SubjectID) (custos.SubjectState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return custos.SubjectUnknown, s.fail
+	}
+	if st, ok := s.state[subject]; ok {
+		return st, nil
+	}
+	return custos.SubjectActive, nil
+}
+
+func (s *subjects) set(subject custos.SubjectID, st custos.SubjectState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == nil {
+		s.state = map[custos.SubjectID]custos.SubjectState{}
+	}
+	s.state[subject] = st
+}
+
+// pseudonyms is HMAC-SHA256 under a fixed test key, as keys.Keyring's
+// Reference is under the deployment's key.
+type pseudonyms struct{}
+
+func (pseudonyms) Reference(subject custos.SubjectID) []byte {
+	m := hmac.New(sha256.New, []byte("custos consent test reference key"))
+	m.Write([]byte(subject))
+	return m.Sum(nil)
 }
 
 // events is a Recorder keeping events in memory; it can be made to fail.
@@ -110,11 +159,12 @@ func (e *events) last() custos.Event {
 
 // fixture is a registry over a store, with a settable clock.
 type fixture struct {
-	t      testing.TB
-	store  consent.Store
-	events *events
-	now    time.Time
-	reg    *consent.Registry
+	t        testing.TB
+	store    consent.Store
+	events   *events
+	subjects *subjects
+	now      time.Time
+	reg      *consent.Registry
 }
 
 func (f *fixture) clock() time.Time { return f.now }
@@ -123,7 +173,7 @@ func (f *fixture) clock() time.Time { return f.now }
 // changed by mod if not nil.
 func newFixture(t testing.TB, mod func(*consent.Config)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, store: memstore.New().Consent(), events: &events{}, now: t0}
+	f := &fixture{t: t, store: memstore.New().Consent(), events: &events{}, subjects: &subjects{}, now: t0}
 	f.reg = f.registry(mod)
 	return f
 }
@@ -143,7 +193,7 @@ func (f *fixture) registry(mod func(*consent.Config)) *consent.Registry {
 func (f *fixture) config() consent.Config {
 	return consent.Config{
 		Purposes: testPurposes(), Notices: []consent.Notice{testNotice()}, Fields: testClasses(),
-		Store: f.store, Recorder: f.events, Clock: f.clock,
+		Store: f.store, Recorder: f.events, Subjects: f.subjects, Pseudonyms: pseudonyms{}, Clock: f.clock,
 	}
 }
 
@@ -168,22 +218,53 @@ func (f *fixture) check(subject custos.SubjectID, p custos.PurposeID, typ string
 	return d
 }
 
-// snapshot is everything the store holds about a customer's consent.
+// snapshot is everything the store holds about a customer's consent,
+// including the erasure kept under their reference.
 type snapshot struct {
 	Records []consent.Record
 	History map[custos.PurposeID][]consent.Entry
+	Erasure consent.Erasure
+	Erased  bool
 }
+
+var allPurposes = []custos.PurposeID{servicing, marketing, analytics, sharing, receipts, erasure}
 
 func (f *fixture) snapshot(subject custos.SubjectID) snapshot {
 	f.t.Helper()
+	return storeSnapshot(f.t, f.store, subject)
+}
+
+func storeSnapshot(t testing.TB, store consent.Store, subject custos.SubjectID) snapshot {
+	t.Helper()
 	ctx := context.Background()
-	recs, err := f.store.SubjectConsents(ctx, subject)
-	require.NoError(f.t, err)
+	recs, err := store.SubjectConsents(ctx, subject)
+	require.NoError(t, err)
 	s := snapshot{Records: recs, History: map[custos.PurposeID][]consent.Entry{}}
-	for _, p := range []custos.PurposeID{servicing, marketing, analytics, sharing, receipts} {
-		h, err := f.store.History(ctx, subject, p)
-		require.NoError(f.t, err)
+	for _, p := range allPurposes {
+		h, err := store.History(ctx, subject, p)
+		require.NoError(t, err)
 		s.History[p] = h
 	}
+	s.Erasure, err = store.GetErasure(ctx, pseudonyms{}.Reference(subject))
+	if !errors.Is(err, consent.ErrNotFound) {
+		require.NoError(t, err)
+		s.Erased = true
+	}
 	return s
+}
+
+// history reads a customer's history as the DPO.
+func (f *fixture) history(subject custos.SubjectID, p custos.PurposeID) []consent.Entry {
+	f.t.Helper()
+	h, err := f.reg.History(context.Background(), dpo, subject, p)
+	require.NoError(f.t, err)
+	return h
+}
+
+// status reads the state of a customer's consent as the DPO.
+func (f *fixture) status(subject custos.SubjectID, p custos.PurposeID) consent.Status {
+	f.t.Helper()
+	st, err := f.reg.Status(context.Background(), dpo, subject, p)
+	require.NoError(f.t, err)
+	return st
 }

@@ -24,6 +24,17 @@ type op struct {
 	// separate: the act may not bundle purposes that need separate
 	// consent.
 	separate bool
+	// prepares: the act asks for, gives or renews consent, preparing
+	// processing. Its audit event is recorded before the change is stored
+	// (fail closed), and it is refused for a restricted customer. The
+	// other acts only stop or restrain processing: they are stored first,
+	// so that an audit outage never keeps a consent alive (PIPL Art. 15),
+	// and stay open to restricted customers.
+	prepares bool
+	// ends: the act only ends a live consent (it needs a stored record in
+	// a permitting state), so it creates nothing and stays open to a
+	// customer the vault does not hold (PIPL Art. 15).
+	ends bool
 	// allow refuses the act in the record's current state; eff is the
 	// state in force, found whether a record exists.
 	allow func(r *Registry, rec Record, eff State, now time.Time) *Refusal
@@ -33,7 +44,7 @@ type op struct {
 
 var (
 	opRequest = &op{
-		action: custos.ActionConsentRequest, to: StateRequested, channel: true, notice: true, separate: true,
+		action: custos.ActionConsentRequest, to: StateRequested, channel: true, notice: true, separate: true, prepares: true,
 		allow: func(r *Registry, rec Record, eff State, now time.Time) *Refusal {
 			if eff.Permits() {
 				return refusal("consent-live", ErrState, "the customer's consent is live")
@@ -45,7 +56,7 @@ var (
 		},
 	}
 	opGrant = &op{
-		action: custos.ActionConsentGrant, to: StateGiven, channel: true, notice: true, evidence: true, explicit: true, separate: true,
+		action: custos.ActionConsentGrant, to: StateGiven, channel: true, notice: true, evidence: true, explicit: true, separate: true, prepares: true,
 		allow: func(_ *Registry, _ Record, eff State, _ time.Time) *Refusal {
 			if eff.Permits() {
 				return refusal("consent-live", ErrState, "the consent is already live; renew it instead")
@@ -55,7 +66,7 @@ var (
 		apply: give,
 	}
 	opRenew = &op{
-		action: custos.ActionConsentRenew, to: StateRenewed, channel: true, notice: true, evidence: true, explicit: true, separate: true,
+		action: custos.ActionConsentRenew, to: StateRenewed, channel: true, notice: true, evidence: true, explicit: true, separate: true, prepares: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() && rec.State != StateExpired {
 				return refusal("no-consent", ErrNoConsent, "only a given, renewed or expired consent can be renewed")
@@ -84,7 +95,7 @@ var (
 		},
 	}
 	opWithdraw = &op{
-		action: custos.ActionConsentWithdraw, to: StateWithdrawn, channel: true,
+		action: custos.ActionConsentWithdraw, to: StateWithdrawn, channel: true, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to withdraw")
@@ -93,7 +104,7 @@ var (
 		},
 	}
 	opExpire = &op{
-		action: custos.ActionConsentExpire, to: StateExpired,
+		action: custos.ActionConsentExpire, to: StateExpired, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, now time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to expire")
@@ -105,10 +116,19 @@ var (
 		},
 	}
 	opRevoke = &op{
-		action: custos.ActionConsentRevoke, to: StateRevoked, reason: true,
+		action: custos.ActionConsentRevoke, to: StateRevoked, reason: true, ends: true,
 		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
 			if !rec.State.Permits() {
 				return refusal("no-consent", ErrNoConsent, "nothing to revoke")
+			}
+			return nil
+		},
+	}
+	opInvalidate = &op{
+		action: custos.ActionConsentInvalidate, to: StateInvalidated, ends: true,
+		allow: func(_ *Registry, rec Record, _ State, _ time.Time) *Refusal {
+			if !rec.State.Permits() {
+				return refusal("no-consent", ErrNoConsent, "nothing to invalidate")
 			}
 			return nil
 		},
@@ -167,7 +187,12 @@ func (r *Registry) Defer(ctx context.Context, a Act) error { return r.act(ctx, a
 // record on every access (PIPL Art. 15; GDPR Art. 7(3), rule L4).
 // Processing before the withdrawal stays lawful; its history is kept. It
 // fails with ErrNoConsent, changing nothing, when a purpose named has no
-// live consent: an act applies to all its purposes or to none.
+// live consent: an act applies to all its purposes or to none. It is open
+// to restricted customers, and it is stored before its audit event, so
+// that an audit outage never keeps a consent alive: the error then wraps
+// ErrAudit and the withdrawal stands (Refuse, Defer, Expire, Revoke and
+// Invalidate do the same). Request, Grant and Renew record their event
+// first and store nothing when it cannot be recorded.
 func (r *Registry) Withdraw(ctx context.Context, a Act) error { return r.act(ctx, a, opWithdraw) }
 
 // Expire records that the consent's validity period ended (a.Actor is
@@ -185,6 +210,24 @@ func (r *Registry) Expire(ctx context.Context, a Act) error {
 // reason a.Reason (a code such as "account-closed").
 func (r *Registry) Revoke(ctx context.Context, a Act) error { return r.act(ctx, a, opRevoke) }
 
+// Invalidate records that the customer's consent no longer covers the
+// processing (W3C DPV ConsentInvalidated, rule L10), for the reason
+// a.Reason: by default "notice-changed", when the purpose, method or
+// categories of data changed since the consent was given (PIPL Art. 14 ¶2),
+// or another code, such as "signer-not-authorized", when the handler found
+// the consent defective. A consent on an earlier notice generation already
+// permits nothing before Invalidate records it; Invalidate writes the fact
+// into the history, as a batch job sweeping outdated consents does. After
+// it, the Checker refuses every read of the purpose until the person gives
+// consent again (Grant). It fails with ErrNoConsent when no consent is
+// live in the store.
+func (r *Registry) Invalidate(ctx context.Context, a Act) error {
+	if a.Reason == "" {
+		a.Reason = reasonNoticeChanged
+	}
+	return r.act(ctx, a, opInvalidate)
+}
+
 // maxAttempts bounds the retries of an act that loses a race with another
 // writer of the same record.
 const maxAttempts = 5
@@ -192,12 +235,19 @@ const maxAttempts = 5
 // act validates a, checks every rule, and applies the change to every
 // purpose atomically. A refusal is recorded as a denied event per purpose
 // and returned as a *Refusal; a stored change is recorded as an allowed
-// event per purpose.
+// event per purpose: before the change for acts that prepare processing,
+// after it for the others (see op.prepares).
 func (r *Registry) act(ctx context.Context, a Act, o *op) error {
 	if err := a.validate(o); err != nil {
 		return err
 	}
 	now := r.now()
+	if ref, err := r.checkSubject(ctx, a.Subject, o); ref != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return r.refuse(ctx, a, o, now, ref)
+	}
 	ps, ref, err := r.resolve(ctx, a, o)
 	if err != nil {
 		return err
@@ -205,24 +255,92 @@ func (r *Registry) act(ctx context.Context, a Act, o *op) error {
 	if ref != nil {
 		return r.refuse(ctx, a, o, now, ref)
 	}
+	pseudonym := r.pseudo.Reference(a.Subject)
+	if o.prepares {
+		// Refused here rather than by Apply, so that the log does not
+		// record the act as allowed first; Apply still refuses an act
+		// racing the erasure.
+		switch _, err := r.store.GetErasure(ctx, pseudonym); {
+		case err == nil:
+			return r.refuse(ctx, a, o, now, refusal(reasonForgotten, ErrForgotten, ""))
+		case !errors.Is(err, ErrNotFound):
+			return fmt.Errorf("consent: read erasure: %w", err)
+		}
+	}
 	for range maxAttempts {
-		writes, ref, err := r.plan(ctx, a, o, ps, now)
+		writes, refused, err := r.plan(ctx, a, o, ps, now, pseudonym)
 		if err != nil {
 			return err
 		}
-		if ref != nil {
-			return r.refuse(ctx, a, o, now, ref)
+		if refused != nil {
+			return r.refuse(ctx, a, o, now, refused)
+		}
+		if o.prepares {
+			if err := r.record(ctx, a, o, now, custos.OutcomeAllowed, ""); err != nil {
+				return err // fail closed: nothing stored
+			}
 		}
 		err = r.store.Apply(ctx, writes)
-		if errors.Is(err, ErrConflict) {
-			continue
+		switch {
+		case err == nil:
+			if o.prepares {
+				return nil
+			}
+			return r.record(ctx, a, o, now, custos.OutcomeAllowed, "")
+		case errors.Is(err, ErrForgotten):
+			return r.refuse(ctx, a, o, now, refusal(reasonForgotten, ErrForgotten, ""))
 		}
-		if err != nil {
+		if o.prepares {
+			reason := "not-committed"
+			if errors.Is(err, ErrConflict) {
+				reason = "conflict"
+			}
+			r.record(ctx, a, o, now, custos.OutcomeError, reason) // best effort: the act failed anyway
+		}
+		if !errors.Is(err, ErrConflict) {
 			return fmt.Errorf("consent: store: %w", err)
 		}
-		return r.record(ctx, a, o, now, custos.OutcomeAllowed, "")
 	}
 	return fmt.Errorf("consent: %w: gave up after %d attempts", ErrConflict, maxAttempts)
+}
+
+// Reason codes of acts refused for the customer's state.
+const (
+	reasonUnknownSubject = "subject-unknown"
+	reasonForgotten      = "subject-forgotten"
+	reasonRestricted     = "subject-restricted"
+)
+
+// checkSubject refuses every act on a forgotten customer (PIPL Art. 47;
+// GDPR Art. 17), every act that could create a record for a customer the
+// vault does not hold (a record nothing would ever erase), and every act
+// preparing processing of a restricted customer (PIPL Art. 47 ¶2; GDPR
+// Art. 18). Withdrawal, and the handler's ending of a live consent, stay
+// open to restricted and unknown customers: they create nothing and the
+// person may withdraw at any time (PIPL Art. 15); refusing and deferring
+// stay open to restricted ones.
+func (r *Registry) checkSubject(ctx context.Context, subject custos.SubjectID, o *op) (*Refusal, error) {
+	st, err := r.subjects.SubjectState(ctx, subject)
+	if err != nil {
+		return nil, fmt.Errorf("consent: customer state: %w", err)
+	}
+	switch st {
+	case custos.SubjectActive:
+		return nil, nil
+	case custos.SubjectRestricted:
+		if o.prepares {
+			return refusal(reasonRestricted, ErrRestricted, "consent cannot be asked for, given or renewed in storage-only state (PIPL Art. 47)"), nil
+		}
+		return nil, nil
+	case custos.SubjectUnknown:
+		if o.ends {
+			return nil, nil
+		}
+		return refusal(reasonUnknownSubject, ErrUnknownSubject, "store the customer's records in the vault first"), nil
+	case custos.SubjectForgotten:
+		return refusal(reasonForgotten, ErrForgotten, ""), nil
+	}
+	return nil, fmt.Errorf("consent: customer state: Subjects answered %s", st)
 }
 
 // resolve checks the rules that do not depend on stored records: known,
@@ -299,7 +417,7 @@ func (r *Registry) checkNotice(ctx context.Context, version string, ps []*purpos
 
 // plan reads each purpose's record and returns the writes of the act, or
 // the refusal of the first record whose state does not allow it.
-func (r *Registry) plan(ctx context.Context, a Act, o *op, ps []*purpose, now time.Time) ([]Write, *Refusal, error) {
+func (r *Registry) plan(ctx context.Context, a Act, o *op, ps []*purpose, now time.Time, ref []byte) ([]Write, *Refusal, error) {
 	writes := make([]Write, 0, len(ps))
 	for _, p := range ps {
 		rec, err := r.store.GetConsent(ctx, a.Subject, p.ID)
@@ -332,7 +450,7 @@ func (r *Registry) plan(ctx context.Context, a Act, o *op, ps []*purpose, now ti
 		if a.Guardian != nil {
 			e.Guardian = *a.Guardian
 		}
-		writes = append(writes, Write{Record: rec, Entry: e, Expect: expect})
+		writes = append(writes, Write{Record: rec, Entry: e, Expect: expect, Ref: ref})
 	}
 	return writes, nil, nil
 }
@@ -346,10 +464,10 @@ func (r *Registry) refuse(ctx context.Context, a Act, o *op, now time.Time, ref 
 	return ref
 }
 
-// record sends one audit event per purpose of the act. The consent Store's
-// history is the primary proof of an act and is written first; a failing
-// Recorder is reported with ErrAudit, and the stored change stands, so that
-// a withdrawal is never undone by an audit outage.
+// record sends one audit event per purpose of the act. A failing Recorder
+// is reported with ErrAudit: before an act that prepares processing,
+// nothing is stored; after one that stops or restrains it, the stored
+// change stands, so that a withdrawal is never undone by an audit outage.
 func (r *Registry) record(ctx context.Context, a Act, o *op, now time.Time, out custos.Outcome, reason string) error {
 	for _, p := range a.Purposes {
 		e := custos.Event{

@@ -45,9 +45,7 @@ func TestNoticeGenerationsL3(t *testing.T) {
 			d := f.check("C-0001", marketing, "customer", "mobile")
 			if tc.reconsent {
 				assert.Equal(t, consent.Decision{Reason: "notice-changed"}, d)
-				st, err := f.reg.Status(ctx, "C-0001", marketing)
-				require.NoError(t, err)
-				assert.Equal(t, consent.StateInvalidated, st.State)
+				assert.Equal(t, consent.StateInvalidated, f.status("C-0001", marketing).State)
 				a := f.act("C-0001", marketing)
 				a.Notice = before.Version
 				assert.ErrorIs(t, f.reg.Grant(ctx, a), consent.ErrOutdatedNotice)
@@ -74,6 +72,6 @@ func TestPublishedNoticeIsProvable(t *testing.T) {
 	assert.Equal(t, cur.Content, stored.Content, "the store keeps the exact content the version hashes")
 	assert.Equal(t, cur.Generations, stored.Generations)
 	assert.Equal(t, t0, stored.Published)
-	assert.Len(t, cur.Generations, 5, "one generation per purpose the notice describes")
+	assert.Len(t, cur.Generations, 6, "one generation per purpose the notice describes")
 	assert.Contains(t, string(cur.Content), "Example Leasing Co., Ltd.")
 }

@@ -126,10 +126,12 @@ type ReceiptEvent struct {
 }
 
 // Receipts returns a receipt for every consent record of the customer,
-// sorted by purpose. The access must name a declared purpose that allows
+// sorted by purpose; none for a customer never asked or forgotten. The
+// access must name a declared purpose that allows
 // custos.ActionConsentReceipt (for example one resting on a legal duty to
 // answer access requests, PIPL Art. 45); the read is recorded through the
-// Recorder before any receipt is returned.
+// Recorder, allowed (naming the purposes read) or refused, before any
+// receipt is returned, like Status and History.
 func (r *Registry) Receipts(ctx context.Context, acc custos.Access, subject custos.SubjectID) ([]Receipt, error) {
 	if err := acc.Validate(); err != nil {
 		return nil, err
@@ -138,35 +140,30 @@ func (r *Registry) Receipts(ctx context.Context, acc custos.Access, subject cust
 		return nil, err
 	}
 	now := r.now()
-	ev := custos.Event{Time: now, Action: custos.ActionConsentReceipt, Access: acc, Subject: subject}
+	ev := custos.Event{Time: now, Action: custos.ActionConsentReceipt, Access: acc, Subject: subject, RecordType: recordType}
 	d, err := r.Checker().Authorize(ctx, Request{Access: acc, Action: custos.ActionConsentReceipt, Subject: subject})
 	if err != nil {
 		return nil, err
 	}
 	if !d.Allowed {
-		ev.Outcome, ev.Reason = custos.OutcomeDenied, d.Reason
-		if err := r.rec.Record(ctx, ev); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrAudit, err)
-		}
-		ref := refusal(d.Reason, ErrDenied, "purpose %q may not issue receipts", safeID(acc.Purpose))
-		ref.Remedy = r.remedy
-		return nil, ref
+		return nil, r.refuseAccess(ctx, ev, refusal(d.Reason, ErrDenied, "purpose %q may not issue receipts", safeID(acc.Purpose)))
 	}
+	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
 	recs, err := r.store.SubjectConsents(ctx, subject)
 	if err != nil {
-		return nil, fmt.Errorf("consent: read records: %w", err)
+		return nil, r.readFailed(ctx, ev, fmt.Errorf("consent: read records: %w", err))
 	}
 	out := make([]Receipt, 0, len(recs))
 	for _, rec := range recs {
 		h, err := r.store.History(ctx, subject, rec.Purpose)
 		if err != nil {
-			return nil, fmt.Errorf("consent: read history: %w", err)
+			return nil, r.readFailed(ctx, ev, fmt.Errorf("consent: read history: %w", err))
 		}
 		out = append(out, r.receipt(rec, h, now))
+		ev.Fields = append(ev.Fields, string(rec.Purpose))
 	}
-	ev.Outcome, ev.Basis = custos.OutcomeAllowed, d.Basis
-	if err := r.rec.Record(ctx, ev); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAudit, err)
+	if err := r.recordEvent(ctx, ev); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -222,20 +219,25 @@ func (r *Registry) receipt(rec Record, h []Entry, now time.Time) Receipt {
 var consentActions = []custos.Action{
 	custos.ActionConsentRequest, custos.ActionConsentGrant, custos.ActionConsentRefuse, custos.ActionConsentDefer,
 	custos.ActionConsentWithdraw, custos.ActionConsentRenew, custos.ActionConsentExpire, custos.ActionConsentRevoke,
+	custos.ActionConsentInvalidate,
 }
 
 var recordIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // ParseReceipt reads a receipt strictly: data must be exactly one JSON
 // object of at most MaxReceiptBytes in the canonical form the Receipt type
-// encodes to (exact field names, no unknown, missing or null fields, no
-// trailing data; whitespace and key order are free), with the current
+// encodes to (exact field names, no unknown, missing, null or duplicate
+// fields at any level, no trailing data; whitespace and key order are
+// free), with the current
 // schema version, a record id, a valid subject, known basis, state, signal
 // and event type names, and events numbered 1, 2, 3... in time order.
 // Every error wraps ErrReceipt and repeats no value from data.
 func ParseReceipt(data []byte) (Receipt, error) {
 	if len(data) > MaxReceiptBytes {
 		return Receipt{}, fmt.Errorf("%w: larger than %d bytes", ErrReceipt, MaxReceiptBytes)
+	}
+	if err := uniqueKeys(data); err != nil {
+		return Receipt{}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -253,6 +255,57 @@ func ParseReceipt(data []byte) (Receipt, error) {
 		return Receipt{}, err
 	}
 	return rc, nil
+}
+
+// maxDepth bounds the nesting of a receipt's JSON; the Receipt type nests
+// four levels.
+const maxDepth = 16
+
+// uniqueKeys walks data's JSON tokens and refuses an object that names a
+// key twice, at any level: encoding/json keeps the last and would let two
+// readers of one receipt see different values. Keys are compared after
+// unescaping, so "record_id" and "record_id" are the same key. It
+// also refuses nesting deeper than maxDepth. Syntax errors are left to the
+// decoder that follows.
+func uniqueKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type level struct {
+		keys   map[string]bool // nil in an array
+		wanted bool            // the next token of an object is a key
+	}
+	var stack []level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF, or a syntax error Decode reports
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			top := &stack[n-1]
+			if top.wanted {
+				if k, ok := tok.(string); ok {
+					if top.keys[k] {
+						return fmt.Errorf("%w: a field is named twice in one object", ErrReceipt)
+					}
+					top.keys[k] = true
+					top.wanted = false
+					continue
+				}
+			} else {
+				top.wanted = true // this token is the value
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, level{keys: map[string]bool{}, wanted: true})
+		case json.Delim('['):
+			stack = append(stack, level{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > maxDepth {
+			return fmt.Errorf("%w: nested deeper than %d levels", ErrReceipt, maxDepth)
+		}
+	}
 }
 
 // jsonProblem names what encoding/json found wrong without its message,

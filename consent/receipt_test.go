@@ -137,6 +137,13 @@ func TestParseReceiptIsStrict(t *testing.T) {
 		{"event without channel", edit(func(m map[string]any) { event(m)["channel"] = "" })},
 		{"validity ending before it starts", edit(func(m map[string]any) { m["valid_until"] = "2020-01-01T00:00:00Z" })},
 		{"too large", append(bytes.Repeat([]byte(" "), consent.MaxReceiptBytes), good...)},
+		{"duplicate key at the top", duplicateTop(good)},
+		{"duplicate key with the same value", []byte(strings.Replace(string(good), `"lawful_basis":"consent"`, `"lawful_basis":"consent","lawful_basis":"consent"`, 1))},
+		{"duplicate key in a purpose", []byte(strings.Replace(string(good), `"lawful_basis":"consent"`, `"lawful_basis":"whim","lawful_basis":"consent"`, 1))},
+		{"duplicate key in an event", []byte(strings.Replace(string(good), `"seq":1,`, `"seq":7,"seq":1,`, 1))},
+		{"duplicate key in a text", []byte(strings.Replace(string(good), `"en":"Offers by SMS"`, `"en":"Anything","en":"Offers by SMS"`, 1))},
+		{"duplicate key spelt with an escape", []byte(strings.Replace(string(good), `{"schema_version"`, `{"record\u005fid":"`+strings.Repeat("0", 32)+`","schema_version"`, 1))},
+		{"nested too deep", []byte(strings.Repeat("[", 20) + strings.Repeat("]", 20))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := consent.ParseReceipt(tc.data)
@@ -145,6 +152,50 @@ func TestParseReceiptIsStrict(t *testing.T) {
 			assert.NotContains(t, err.Error(), "C 1")
 		})
 	}
+}
+
+// duplicateTop puts a second "state" key, saying "given", in front of the
+// receipt's keys: encoding/json would keep the last and accept it.
+func duplicateTop(good []byte) []byte {
+	return append([]byte(`{"state":"given",`), good[1:]...)
+}
+
+// TestParseReceiptDuplicateKeysDecodeAlike shows why duplicates are
+// refused: encoding/json accepts them silently, so two readers of one
+// document could see different receipts.
+func TestParseReceiptDuplicateKeysDecodeAlike(t *testing.T) {
+	_, rs := receiptFixture(t)
+	good, err := json.Marshal(rs[1])
+	require.NoError(t, err)
+	var plain consent.Receipt
+	require.NoError(t, json.Unmarshal(duplicateTop(good), &plain), "encoding/json does not see duplicates")
+	_, err = consent.ParseReceipt(duplicateTop(good))
+	require.ErrorIs(t, err, consent.ErrReceipt)
+	assert.Contains(t, err.Error(), "named twice")
+	back, err := consent.ParseReceipt(good)
+	require.NoError(t, err, "the same receipt without the duplicate")
+	assert.Equal(t, rs[1], back)
+}
+
+// TestReceiptOfAnInvalidatedConsent: the invalidate act appears in
+// receipts and reads back.
+func TestReceiptOfAnInvalidatedConsent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	require.NoError(t, f.reg.Grant(ctx, f.act("C-0001", marketing)))
+	f.now = t0.Add(time.Minute)
+	require.NoError(t, f.reg.Invalidate(ctx, consent.Act{Subject: "C-0001", Purposes: []custos.PurposeID{marketing}, Actor: app, Reason: "defective"}))
+	rs, err := f.reg.Receipts(ctx, dpo, "C-0001")
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Equal(t, "invalidated", rs[0].State)
+	assert.Equal(t, "dpv:ConsentInvalidated", rs[0].StateDPV)
+	assert.Equal(t, "consent.invalidate", rs[0].Events[1].Type)
+	b, err := json.Marshal(rs[0])
+	require.NoError(t, err)
+	back, err := consent.ParseReceipt(b)
+	require.NoError(t, err)
+	assert.Equal(t, rs[0], back)
 }
 
 // FuzzParseReceipt checks that ParseReceipt never panics, fails only with
@@ -185,7 +236,10 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		out = append(out, b)
 		ind, err := json.MarshalIndent(r, "", " ")
 		require.NoError(f, err)
-		out = append(out, ind, b[:len(b)/3], bytes.Replace(b, []byte(`"seq":1`), []byte(`"seq":2`), 1))
+		out = append(out, ind, b[:len(b)/3], bytes.Replace(b, []byte(`"seq":1`), []byte(`"seq":2`), 1),
+			duplicateTop(b), bytes.Replace(b, []byte(`"seq":1,`), []byte(`"seq":1,"seq":1,`), 1),
+			bytes.Replace(b, []byte(`"en":`), []byte(`"en":"x","en":`), 1),
+			bytes.Replace(b, []byte(`"record_id"`), []byte(`"record\u005fid"`), 1))
 	}
 	return append(out, []byte(`{}`), []byte(`null`), []byte(`{"schema_version":"custos.consent-receipt.v1"}`))
 }

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -28,8 +27,25 @@ func DefaultRemedy() Text {
 	}
 }
 
-// Config configures a Registry. Purposes, Notices, Fields, Store and
-// Recorder are required: there is no default policy and no default audit.
+// DefaultProofRetention is how long the proof of a forgotten customer's
+// consent is kept after the erasure when Config.ProofRetention is zero:
+// three years (1,096 days, a leap day included), the general limitation
+// period for civil claims (PRC Civil Code Art. 188), within which the
+// handler may have to demonstrate the consent it relied on (GDPR Art. 7(1)).
+// Unconfirmed for every jurisdiction: set the period your counsel requires.
+const DefaultProofRetention = 1096 * 24 * time.Hour
+
+// Pseudonyms gives customers' pseudonymous references: a keyed, stable
+// function of the subject that cannot be turned back into it without the
+// key (GDPR Art. 4(5)). *keys.Keyring implements it (Keyring.Reference).
+type Pseudonyms interface {
+	Reference(subject custos.SubjectID) []byte
+}
+
+// Config configures a Registry. Purposes, Notices, Fields, Store,
+// Recorder, Subjects and Pseudonyms are required: there is no default
+// policy, no default audit, and no act on a customer whose state is not
+// known.
 type Config struct {
 	// Purposes are every processing purpose of the host, consent-based or
 	// not; an access naming any other purpose is refused.
@@ -42,8 +58,25 @@ type Config struct {
 	Fields FieldClasses
 	// Store persists consent records and notices.
 	Store Store
-	// Recorder durably records the audit event of every act.
+	// Recorder durably records the audit event of every act and read.
 	Recorder Recorder
+	// Subjects tells the state of each customer, as the vault holds it:
+	// acts on forgotten customers are refused, acts that would create a
+	// record for customers the vault does not hold, and acts that prepare
+	// processing of restricted ones (see ErrUnknownSubject, ErrForgotten,
+	// ErrRestricted). The vault takes the registry's Checker as its
+	// authorizer, so the registry is built first: Subjects must answer
+	// from the vault's store and keyring, or forward to the vault once it
+	// is built.
+	Subjects custos.Subjects
+	// Pseudonyms gives the references under which the erasure of a
+	// forgotten customer, and the proof kept of their consent, are stored:
+	// pass the vault's *keys.Keyring, so that every component names a
+	// customer by the same reference.
+	Pseudonyms Pseudonyms
+	// ProofRetention is how long the proof of a forgotten customer's
+	// consent is kept (see EraseSubject); 0 means DefaultProofRetention.
+	ProofRetention time.Duration
 	// AskAgainAfter is the interval after a refusal before Request may ask
 	// again (NDSR Art. 22(5)); 0 means DefaultAskAgainAfter.
 	AskAgainAfter time.Duration
@@ -60,17 +93,22 @@ type Config struct {
 }
 
 // Registry holds the validated purposes and notices of a host and records
-// consent acts: Request, Grant, Refuse, Defer, Withdraw, Renew, Expire and
-// Revoke. Its Checker answers, on every access, whether a purpose's legal
-// basis holds for a customer now. Build it with New; a Registry is safe for
-// concurrent use, and several registries, in several processes, may share
-// one Store.
+// consent acts: Request, Grant, Refuse, Defer, Withdraw, Renew, Expire,
+// Revoke and Invalidate. Its Checker answers, on every access, whether a
+// purpose's legal basis holds for a customer now. Every read of a
+// customer's consent (Status, History, Receipts, Proof) names an access and
+// is audited; EraseSubject erases a forgotten customer's records
+// (custos.Eraser). Build it with New; a Registry is safe for concurrent
+// use, and several registries, in several processes, may share one Store.
 type Registry struct {
 	purposes map[custos.PurposeID]*purpose
 	order    []custos.PurposeID
 	notices  map[string]*published
 	store    Store
 	rec      Recorder
+	subjects custos.Subjects
+	pseudo   Pseudonyms
+	keep     time.Duration
 	askAgain time.Duration
 	remedy   Text
 	clock    custos.Clock
@@ -103,6 +141,12 @@ func New(ctx context.Context, cfg Config) (*Registry, error) {
 		return nil, fmt.Errorf("%w: no Store", ErrConfig)
 	case cfg.Recorder == nil:
 		return nil, fmt.Errorf("%w: no Recorder", ErrConfig)
+	case cfg.Subjects == nil:
+		return nil, fmt.Errorf("%w: no Subjects (the vault): acts on customers of unknown state are refused", ErrConfig)
+	case cfg.Pseudonyms == nil:
+		return nil, fmt.Errorf("%w: no Pseudonyms (the keyring): erasures need pseudonymous references", ErrConfig)
+	case cfg.ProofRetention < 0:
+		return nil, fmt.Errorf("%w: negative ProofRetention", ErrConfig)
 	case cfg.AskAgainAfter < 0:
 		return nil, fmt.Errorf("%w: negative AskAgainAfter", ErrConfig)
 	case cfg.CacheEntries > 10_000_000:
@@ -115,10 +159,17 @@ func New(ctx context.Context, cfg Config) (*Registry, error) {
 	}
 	r := &Registry{
 		purposes: map[custos.PurposeID]*purpose{}, notices: map[string]*published{},
-		store: cfg.Store, rec: cfg.Recorder, askAgain: cfg.AskAgainAfter, remedy: cfg.Remedy, clock: cfg.Clock,
+		store: cfg.Store, rec: cfg.Recorder, subjects: cfg.Subjects, pseudo: cfg.Pseudonyms, keep: cfg.ProofRetention,
+		askAgain: cfg.AskAgainAfter, remedy: cfg.Remedy, clock: cfg.Clock,
 	}
 	if r.askAgain == 0 {
 		r.askAgain = DefaultAskAgainAfter
+	}
+	if r.keep == 0 {
+		r.keep = DefaultProofRetention
+	}
+	if n := len(cfg.Pseudonyms.Reference("custos-config-check")); n < minRefBytes || n > maxRefBytes {
+		return nil, fmt.Errorf("%w: Pseudonyms gives references of %d bytes, not %d to %d", ErrConfig, n, minRefBytes, maxRefBytes)
 	}
 	switch {
 	case cfg.CacheEntries == 0:
@@ -188,6 +239,12 @@ func New(ctx context.Context, cfg Config) (*Registry, error) {
 	return r, nil
 }
 
+// The bounds of a pseudonymous reference's length.
+const (
+	minRefBytes = 16
+	maxRefBytes = 64
+)
+
 // now returns the clock's time in UTC at microsecond precision, which every
 // store holds exactly.
 func (r *Registry) now() time.Time { return r.clock.Now().UTC().Truncate(time.Microsecond) }
@@ -238,76 +295,6 @@ func clonePublished(p PublishedNotice) PublishedNotice {
 	p.Generations = g
 	p.Content = slices.Clone(p.Content)
 	return p
-}
-
-// Status is a customer's consent for one purpose as it stands now.
-type Status struct {
-	// Record is the stored record; zero when the customer was never asked.
-	Record Record
-	// State is the state in force now: the stored state, except that a
-	// given consent past its validity is StateExpired and one given on an
-	// earlier notice generation is StateInvalidated.
-	State State
-	// Reason is "" when State permits processing, else the code the
-	// Checker gives for refusing, such as "consent-withdrawn".
-	Reason string
-}
-
-// Status reads the customer's consent for a consent-based purpose. A
-// customer never asked has State StateUnknown and no error.
-func (r *Registry) Status(ctx context.Context, subject custos.SubjectID, id custos.PurposeID) (Status, error) {
-	if err := subject.Validate(); err != nil {
-		return Status{}, err
-	}
-	p, ok := r.purposes[id]
-	if !ok {
-		return Status{}, fmt.Errorf("%w: %q", ErrUnknownPurpose, safeID(id))
-	}
-	if p.Basis != custos.BasisConsent {
-		return Status{}, fmt.Errorf("%w: %q", ErrNotConsentBased, id)
-	}
-	rec, err := r.store.GetConsent(ctx, subject, id)
-	if errors.Is(err, ErrNotFound) {
-		return Status{State: StateUnknown, Reason: reasonNoConsent}, nil
-	}
-	if err != nil {
-		return Status{}, fmt.Errorf("consent: read record: %w", err)
-	}
-	st, reason := p.effective(rec, r.now())
-	return Status{Record: rec, State: st, Reason: reason}, nil
-}
-
-// History returns the append-only history of the customer's consent for the
-// purpose, oldest first.
-func (r *Registry) History(ctx context.Context, subject custos.SubjectID, id custos.PurposeID) ([]Entry, error) {
-	if err := subject.Validate(); err != nil {
-		return nil, err
-	}
-	if _, ok := r.purposes[id]; !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownPurpose, safeID(id))
-	}
-	h, err := r.store.History(ctx, subject, id)
-	if err != nil {
-		return nil, fmt.Errorf("consent: read history: %w", err)
-	}
-	return h, nil
-}
-
-// NextAsk returns the earliest time Request may ask the customer for
-// consent to the purpose: now, unless a refusal is younger than
-// AskAgainAfter (NDSR Art. 22(5)).
-func (r *Registry) NextAsk(ctx context.Context, subject custos.SubjectID, id custos.PurposeID) (time.Time, error) {
-	st, err := r.Status(ctx, subject, id)
-	if err != nil {
-		return time.Time{}, err
-	}
-	now := r.now()
-	if st.State == StateRefused {
-		if next := st.Record.Refused.Add(r.askAgain); next.After(now) {
-			return next, nil
-		}
-	}
-	return now, nil
 }
 
 // Checker returns the registry's Checker.

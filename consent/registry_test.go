@@ -22,6 +22,10 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"no store", func(c *consent.Config) { c.Store = nil }, "no Store"},
 		{"no recorder", func(c *consent.Config) { c.Recorder = nil }, "no Recorder"},
+		{"no subjects", func(c *consent.Config) { c.Subjects = nil }, "no Subjects"},
+		{"no pseudonyms", func(c *consent.Config) { c.Pseudonyms = nil }, "no Pseudonyms"},
+		{"pseudonyms too short", func(c *consent.Config) { c.Pseudonyms = shortRefs{} }, "references of 4 bytes"},
+		{"negative proof retention", func(c *consent.Config) { c.ProofRetention = -time.Hour }, "negative ProofRetention"},
 		{"no purpose", func(c *consent.Config) { c.Purposes = nil }, "no purpose"},
 		{"no field classes", func(c *consent.Config) { c.Fields = nil }, "no field classes"},
 		{"field without a level", func(c *consent.Config) { c.Fields["lease"]["months"] = custos.Class{} }, "JR/T 0171"},
@@ -69,7 +73,7 @@ func TestConfigErrors(t *testing.T) {
 		{"negative validity", func(c *consent.Config) { c.Purposes[1].Validity = -time.Hour }, "negative validity"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fixture{t: t, store: newFixture(t, nil).store, events: &events{}, now: t0}
+			f := &fixture{t: t, store: newFixture(t, nil).store, events: &events{}, subjects: &subjects{}, now: t0}
 			cfg := f.config()
 			tc.change(&cfg)
 			_, err := consent.New(context.Background(), cfg)
@@ -90,7 +94,7 @@ func TestRegistryLookups(t *testing.T) {
 	for _, p := range f.reg.Purposes() {
 		ids = append(ids, p.ID)
 	}
-	assert.Equal(t, []custos.PurposeID{analytics, receipts, sharing, servicing, marketing}, ids)
+	assert.Equal(t, []custos.PurposeID{analytics, receipts, sharing, erasure, servicing, marketing}, ids)
 	_, ok = f.reg.Notice("missing")
 	assert.False(t, ok)
 
@@ -99,9 +103,9 @@ func TestRegistryLookups(t *testing.T) {
 	again, _ := f.reg.Notice("privacy-notice")
 	assert.NotEqual(t, "tampered", again.Generations[marketing], "callers get copies")
 
-	_, err := f.reg.Status(context.Background(), "C-0001", servicing)
+	_, err := f.reg.Status(context.Background(), dpo, "C-0001", servicing)
 	assert.ErrorIs(t, err, consent.ErrNotConsentBased)
-	_, err = f.reg.Status(context.Background(), "C-0001", "spaceship")
+	_, err = f.reg.Status(context.Background(), dpo, "C-0001", "spaceship")
 	assert.ErrorIs(t, err, consent.ErrUnknownPurpose)
 }
 
@@ -125,3 +129,8 @@ func TestTriggersL7(t *testing.T) {
 		})
 	}
 }
+
+// shortRefs gives references too short to be keyed pseudonyms.
+type shortRefs struct{}
+
+func (shortRefs) Reference(custos.SubjectID) []byte { return []byte{1, 2, 3, 4} }

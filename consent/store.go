@@ -101,6 +101,69 @@ type Write struct {
 	// Expect is the Version the stored record must have for the write to
 	// apply; 0 means the record must not exist yet.
 	Expect int64
+	// Ref is the customer's pseudonymous reference (Config.Pseudonyms). The
+	// store refuses the write with ErrForgotten when it holds an erasure of
+	// Ref, in the same transaction, so that no act racing an erasure
+	// recreates a forgotten customer's records.
+	Ref []byte
+}
+
+// Erasure is the erasure of a forgotten customer's consent records: written
+// by Store.Erase, read back by Store.GetErasure. It holds no subject
+// identifier once stored.
+type Erasure struct {
+	// Subject is the customer whose records and histories Erase deletes;
+	// empty when read back.
+	Subject custos.SubjectID
+	// Ref is the customer's pseudonymous reference, under which the
+	// erasure and its proof are kept.
+	Ref []byte
+	// Records lists the purpose and Version of every record of the
+	// customer as the registry read them: Erase applies only when the
+	// customer's records are exactly these, else it returns ErrConflict
+	// and changes nothing. Empty when read back.
+	Records []RecordVersion
+	// Removed counts the records and history entries deleted. Erase adds
+	// it to the stored count; read back it is the total of every Erase.
+	Removed int
+	// At is when the customer's consent records were first erased, and
+	// Until when the proof may be purged (zero once purged). Erase keeps
+	// the stored ones when Ref was erased before.
+	At, Until time.Time
+	// Proof is the history kept as proof of consent. Erase adds the
+	// entries whose (Purpose, Seq) it does not hold yet; read back it is
+	// sorted by Purpose in byte order, then Seq.
+	Proof []ProofEntry
+}
+
+// RecordVersion names one record of a customer and its Version.
+type RecordVersion struct {
+	Purpose custos.PurposeID
+	Version int64
+}
+
+// ProofEntry is one history entry kept after the customer was forgotten,
+// as proof that consent was given, renewed or ended (GDPR Art. 7(1)): what
+// happened to the consent of which purpose, when, through which channel,
+// with which signal, on which notice version. It holds no subject
+// identifier, record id, actor id, evidence reference, guardian identity or
+// request id: only codes, times and the role of who recorded it.
+type ProofEntry struct {
+	Purpose custos.PurposeID
+	Seq     int64
+	Time    time.Time
+	Action  custos.Action
+	State   State
+	// Role is the role of who recorded the act, such as "channel".
+	Role     custos.Role
+	Channel  string
+	Signal   Signal
+	Notice   string
+	Language string
+	// Guardian records that a parent or guardian consented for a minor
+	// (PIPL Art. 31), without naming them.
+	Guardian bool
+	Reason   string
 }
 
 // Store persists consent records, their histories and published notices.
@@ -131,8 +194,24 @@ type Store interface {
 	History(ctx context.Context, subject custos.SubjectID, purpose custos.PurposeID) ([]Entry, error)
 	// Apply applies every write atomically, or none: if any record's
 	// stored Version differs from its write's Expect it returns
-	// ErrConflict and changes nothing.
+	// ErrConflict, and if an erasure of any write's Ref is stored it
+	// returns ErrForgotten; either way it changes nothing.
 	Apply(ctx context.Context, writes []Write) error
+
+	// Erase applies e atomically, or nothing: it deletes every record and
+	// history entry of e.Subject, stores the erasure of e.Ref (keeping At
+	// and Until of an earlier one, adding Removed) and the proof entries
+	// it does not hold yet, and changes the customer's authorization
+	// version like Apply. It returns ErrConflict, changing nothing, when
+	// the customer's records are not exactly e.Records.
+	Erase(ctx context.Context, e Erasure) error
+	// GetErasure returns the erasure stored for ref, with its proof, or
+	// ErrNotFound.
+	GetErasure(ctx context.Context, ref []byte) (Erasure, error)
+	// PurgeProof deletes the proof of at most limit erasures whose Until is
+	// not zero and not after t, sets their Until to zero, and returns how
+	// many it purged. The erasures themselves are kept.
+	PurgeProof(ctx context.Context, t time.Time, limit int) (int, error)
 }
 
 // Recorder durably records the audit event of every consent act, with the

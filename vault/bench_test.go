@@ -20,6 +20,7 @@ import (
 	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/sqlstore"
+	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -100,7 +101,7 @@ func benchVaultWith(b *testing.B, v *vault.Vault, vs vault.Store, auth vault.Aut
 
 // benchConsent is a registry with a consent-based marketing purpose
 // allowed every field, and the benchmark customer's consent given.
-func benchConsent(b *testing.B, store consent.Store, rec consent.Recorder) *consent.Registry {
+func benchConsent(b *testing.B, store consent.Store, rec consent.Recorder, vs vault.Store, kr *keys.Keyring) *consent.Registry {
 	b.Helper()
 	ctx := context.Background()
 	text := consent.Text{ZH: "营销", EN: "Marketing"}
@@ -111,6 +112,7 @@ func benchConsent(b *testing.B, store consent.Store, rec consent.Recorder) *cons
 			Methods: []string{"collection"}, Retention: text, AtExpiry: text, Rights: text, Withdrawal: text, Body: text,
 			StorageLocation: "CN", Jurisdiction: "CN"}},
 		Fields: benchSchema().Classes(), Store: store, Recorder: rec,
+		Subjects: storetest.VaultSubjects(vs, kr), Pseudonyms: kr,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -210,7 +212,7 @@ func BenchmarkGet(b *testing.B) {
 	b.Run("sqlite-consent", func(b *testing.B) {
 		db := openBenchSQLite(b)
 		v := benchVault(b, db.Keys(), db.Ledger(), db.Vault(), keys.CacheConfig{}, discard{})
-		reg := benchConsent(b, db.Consent(), discard{})
+		reg := benchConsent(b, db.Consent(), discard{}, db.Vault(), benchKeyrings[v])
 		readLoopAs(b, benchVaultWith(b, v, db.Vault(), reg.Checker(), discard{}), benchMarketer)
 	})
 	b.Run("sqlite-plaintext-logged", func(b *testing.B) {
@@ -241,7 +243,7 @@ func BenchmarkGet(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer log.Close()
-		reg := benchConsent(b, db.Consent(), log)
+		reg := benchConsent(b, db.Consent(), log, db.Vault(), benchKeyrings[v])
 		av := benchVaultWith(b, v, db.Vault(), reg.Checker(), log)
 		b.RunParallel(func(pb *testing.PB) {
 			ctx := context.Background()

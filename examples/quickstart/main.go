@@ -81,7 +81,7 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 	}
 	schema := Schema()
 	if err == nil {
-		a.consent, err = registry(ctx, a.db.Consent(), schema, a.audit)
+		a.consent, err = registry(ctx, a.db.Consent(), schema, a.audit, a.db.Vault(), a.keys)
 	}
 	if err == nil {
 		a.vault, err = vault.New(vault.Config{
@@ -251,8 +251,15 @@ func (a *app) consentFlow(ctx context.Context, target custos.SubjectID) error {
 	return nil
 }
 
-// forget erases target by crypto-shredding and prints the certificate.
+// forget erases target's consent records, keeping their pseudonymous
+// proof, then the customer by crypto-shredding, and prints the certificate.
 func (a *app) forget(ctx context.Context, target custos.SubjectID) error {
+	erased, err := a.consent.EraseSubject(ctx, dpo, target)
+	if err != nil {
+		return err
+	}
+	a.printf("erased %d consent records and history entries of %s, kept pseudonymous proof for %d purpose(s)\n",
+		erased.Removed, string(target), len(erased.Kept))
 	cert, err := a.vault.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
 	if err != nil {
 		return err

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/vault"
 )
@@ -49,7 +51,7 @@ func purposes(s vault.Schema) []consent.Purpose {
 			Actions: []custos.Action{custos.ActionGet, custos.ActionFind},
 			Fields:  map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract", "amount"}}},
 		{ID: erasure, Description: text("依法删除", "Erasure"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47", Notice: "privacy",
-			Actions: []custos.Action{custos.ActionForget}},
+			Actions: []custos.Action{custos.ActionForget, custos.ActionConsentPurge}},
 		{ID: marketing, Description: text("短信营销", "Offers by SMS"), Basis: custos.BasisConsent, Notice: "privacy",
 			Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}},
 			Validity: 365 * 24 * time.Hour},
@@ -80,8 +82,35 @@ func masking() *vault.Masking {
 }
 
 // registry builds the consent registry over the database's consent store.
-func registry(ctx context.Context, store consent.Store, s vault.Schema, rec consent.Recorder) (*consent.Registry, error) {
+// It names customers by the keyring's pseudonymous references and asks the
+// vault's store which customers exist.
+func registry(ctx context.Context, store consent.Store, s vault.Schema, rec consent.Recorder, vs vault.Store, kr *keys.Keyring) (*consent.Registry, error) {
 	return consent.New(ctx, consent.Config{
 		Purposes: purposes(s), Notices: notices(), Fields: s.Classes(), Store: store, Recorder: rec,
+		Subjects: subjects{store: vs, keys: kr}, Pseudonyms: kr,
 	})
+}
+
+// subjects tells the registry the state of each customer from the vault's
+// store and the shred ledger. The registry is built before the vault,
+// which takes the registry's Checker as its authorizer.
+type subjects struct {
+	store vault.Store
+	keys  *keys.Keyring
+}
+
+func (s subjects) SubjectState(ctx context.Context, subject custos.SubjectID) (custos.SubjectState, error) {
+	sub, err := s.store.GetSubject(ctx, subject)
+	switch {
+	case err == nil && sub.Restriction.Restricted:
+		return custos.SubjectRestricted, nil
+	case err == nil:
+		return custos.SubjectActive, nil
+	case !errors.Is(err, vault.ErrNotFound):
+		return custos.SubjectUnknown, err
+	}
+	if gone, err := s.keys.Shredded(ctx, subject); err != nil || !gone {
+		return custos.SubjectUnknown, err
+	}
+	return custos.SubjectForgotten, nil
 }

@@ -1,10 +1,12 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -18,6 +20,8 @@ type consentState struct {
 	history map[consentKey][]consent.Entry
 	// bySubject lists the purposes with a record, per customer.
 	bySubject map[custos.SubjectID][]custos.PurposeID
+	// erasures holds the erasures, with their proof, by reference.
+	erasures map[string]consent.Erasure
 }
 
 type consentKey struct {
@@ -29,6 +33,7 @@ func newConsentState() *consentState {
 	return &consentState{
 		notices: map[string]consent.PublishedNotice{}, records: map[consentKey]consent.Record{},
 		history: map[consentKey][]consent.Entry{}, bySubject: map[custos.SubjectID][]custos.PurposeID{},
+		erasures: map[string]consent.Erasure{},
 	}
 }
 
@@ -120,6 +125,11 @@ func (c *consentStore) Apply(_ context.Context, writes []consent.Write) error {
 	}
 	defer unlock()
 	st := s.consent
+	for _, w := range writes {
+		if _, gone := st.erasures[string(w.Ref)]; gone {
+			return consent.ErrForgotten
+		}
+	}
 	for i, w := range writes {
 		k := consentKey{w.Record.Subject, w.Record.Purpose}
 		if st.records[k].Version != w.Expect {
@@ -145,4 +155,92 @@ func (c *consentStore) Apply(_ context.Context, writes []consent.Write) error {
 		s.authBumps[k.subject]++
 	}
 	return nil
+}
+
+func (c *consentStore) Erase(_ context.Context, e consent.Erasure) error {
+	s := (*Store)(c)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := s.consent
+	held := st.bySubject[e.Subject]
+	want := make(map[custos.PurposeID]int64, len(e.Records))
+	for _, rv := range e.Records {
+		want[rv.Purpose] = rv.Version
+	}
+	if len(held) != len(want) {
+		return consent.ErrConflict
+	}
+	for _, p := range held {
+		if v, ok := want[p]; !ok || st.records[consentKey{e.Subject, p}].Version != v {
+			return consent.ErrConflict
+		}
+	}
+	for _, p := range held {
+		k := consentKey{e.Subject, p}
+		delete(st.records, k)
+		delete(st.history, k)
+	}
+	delete(st.bySubject, e.Subject)
+	s.authBumps[e.Subject]++
+
+	old, ok := st.erasures[string(e.Ref)]
+	if !ok {
+		old = consent.Erasure{Ref: slices.Clone(e.Ref), At: e.At, Until: e.Until}
+	}
+	old.Removed += e.Removed
+	proof := slices.Clone(old.Proof)
+	for _, p := range e.Proof {
+		if !slices.ContainsFunc(proof, func(q consent.ProofEntry) bool { return q.Purpose == p.Purpose && q.Seq == p.Seq }) {
+			proof = append(proof, p)
+		}
+	}
+	slices.SortFunc(proof, func(a, b consent.ProofEntry) int {
+		if c := strings.Compare(string(a.Purpose), string(b.Purpose)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seq, b.Seq)
+	})
+	old.Proof = proof
+	st.erasures[string(e.Ref)] = old
+	return nil
+}
+
+func (c *consentStore) GetErasure(_ context.Context, ref []byte) (consent.Erasure, error) {
+	s := (*Store)(c)
+	unlock, err := s.read()
+	if err != nil {
+		return consent.Erasure{}, err
+	}
+	defer unlock()
+	e, ok := s.consent.erasures[string(ref)]
+	if !ok {
+		return consent.Erasure{}, consent.ErrNotFound
+	}
+	e.Ref, e.Proof = slices.Clone(e.Ref), slices.Clone(e.Proof)
+	return e, nil
+}
+
+func (c *consentStore) PurgeProof(_ context.Context, t time.Time, limit int) (int, error) {
+	s := (*Store)(c)
+	unlock, err := s.write()
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	n := 0
+	for ref, e := range s.consent.erasures {
+		if n == limit {
+			break
+		}
+		if e.Until.IsZero() || e.Until.After(t) {
+			continue
+		}
+		e.Until, e.Proof = time.Time{}, nil
+		s.consent.erasures[ref] = e
+		n++
+	}
+	return n, nil
 }

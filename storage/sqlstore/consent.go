@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -224,6 +226,18 @@ func (c *consentStore) Apply(ctx context.Context, writes []consent.Write) error 
 		return err
 	}
 	return s.write(ctx, "write consent", func(ctx context.Context, q querier) error {
+		subjects := make([]custos.SubjectID, 0, len(writes))
+		for _, w := range writes {
+			subjects = append(subjects, w.Record.Subject)
+		}
+		if err := s.lockConsents(ctx, q, subjects...); err != nil {
+			return err
+		}
+		for _, w := range writes {
+			if err := checkErased(ctx, q, s, w.Ref); err != nil {
+				return err
+			}
+		}
 		for _, w := range writes {
 			if err := applyConsent(ctx, q, s, w); err != nil {
 				return err
@@ -266,4 +280,197 @@ func applyConsent(ctx context.Context, q querier, s *DB, w consent.Write) error 
 		e.Actor.ID, string(e.Actor.Role), e.Channel, e.Signal.String(), e.Notice, e.Language, e.Evidence,
 		e.Guardian.ID, e.Guardian.Relation, e.Reason, e.RequestID)
 	return s.wrap("write consent history", err)
+}
+
+// lockConsents takes, on PostgreSQL, a transaction lock per customer that
+// every consent write and erasure of the customer takes first, in subject
+// order: an act and an erasure of one customer are serialized, so that an
+// act either sees the erasure or is seen by it. SQLite serializes all writes
+// already.
+func (s *DB) lockConsents(ctx context.Context, q querier, subjects ...custos.SubjectID) error {
+	if s.dialect != postgres {
+		return nil
+	}
+	subjects = slices.Clone(subjects)
+	slices.Sort(subjects)
+	for _, subject := range slices.Compact(subjects) {
+		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/custos.consent/' || $1))`,
+			string(subject)); err != nil {
+			return s.wrap("lock consent", err)
+		}
+	}
+	return nil
+}
+
+// checkErased returns consent.ErrForgotten when an erasure of ref is stored.
+func checkErased(ctx context.Context, q querier, s *DB, ref []byte) error {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM custos_consent_erasures WHERE ref = $1`, ref).Scan(&n); err != nil {
+		return s.wrap("check consent erasure", err)
+	}
+	if n > 0 {
+		return consent.ErrForgotten
+	}
+	return nil
+}
+
+func (c *consentStore) Erase(ctx context.Context, e consent.Erasure) error {
+	s := c.db
+	if err := s.check(); err != nil {
+		return err
+	}
+	return s.write(ctx, "erase consent", func(ctx context.Context, q querier) error {
+		if err := s.lockConsents(ctx, q, e.Subject); err != nil {
+			return err
+		}
+		if err := sameRecords(ctx, q, s, e); err != nil {
+			return err
+		}
+		for _, del := range []string{
+			`DELETE FROM custos_consent_history WHERE subject = $1`,
+			`DELETE FROM custos_consents WHERE subject = $1`,
+		} {
+			if _, err := q.ExecContext(ctx, del, string(e.Subject)); err != nil {
+				return s.wrap("erase consent", err)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO custos_consent_erasures (ref, erased_at, keep_until, removed)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (ref) DO UPDATE SET removed = custos_consent_erasures.removed + excluded.removed`,
+			e.Ref, micros(e.At), micros(e.Until), e.Removed); err != nil {
+			return s.wrap("store consent erasure", err)
+		}
+		for _, p := range e.Proof {
+			if _, err := q.ExecContext(ctx, `INSERT INTO custos_consent_proof (ref, purpose, seq, at, action, state,
+				actor_role, channel, signal, notice_version, language, guardian, reason)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+				e.Ref, string(p.Purpose), p.Seq, micros(p.Time), string(p.Action), p.State.String(), string(p.Role),
+				p.Channel, p.Signal.String(), p.Notice, p.Language, p.Guardian, p.Reason); err != nil {
+				return s.wrap("store consent proof", err)
+			}
+		}
+		return s.bumpAuthVersion(ctx, q, e.Subject)
+	})
+}
+
+// sameRecords returns consent.ErrConflict unless the customer's records are
+// exactly e.Records.
+func sameRecords(ctx context.Context, q querier, s *DB, e consent.Erasure) error {
+	rows, err := q.QueryContext(ctx, `SELECT purpose, version FROM custos_consents WHERE subject = $1`, string(e.Subject))
+	if err != nil {
+		return s.wrap("read consents", err)
+	}
+	defer rows.Close()
+	want := make(map[custos.PurposeID]int64, len(e.Records))
+	for _, rv := range e.Records {
+		want[rv.Purpose] = rv.Version
+	}
+	n := 0
+	for rows.Next() {
+		var purpose string
+		var version int64
+		if err := rows.Scan(&purpose, &version); err != nil {
+			return s.wrap("read consents", err)
+		}
+		if v, ok := want[custos.PurposeID(purpose)]; !ok || v != version {
+			return consent.ErrConflict
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("read consents", err)
+	}
+	if n != len(want) {
+		return consent.ErrConflict
+	}
+	return nil
+}
+
+func (c *consentStore) GetErasure(ctx context.Context, ref []byte) (consent.Erasure, error) {
+	s := c.db
+	if err := s.check(); err != nil {
+		return consent.Erasure{}, err
+	}
+	// One statement, so that a purge running at the same time is seen
+	// whole or not at all.
+	rows, err := s.db.QueryContext(ctx, `SELECT e.erased_at, e.keep_until, e.removed, p.purpose, p.seq, p.at, p.action,
+		p.state, p.actor_role, p.channel, p.signal, p.notice_version, p.language, p.guardian, p.reason
+		FROM custos_consent_erasures e LEFT JOIN custos_consent_proof p ON p.ref = e.ref
+		WHERE e.ref = $1 ORDER BY p.purpose, p.seq`, ref)
+	if err != nil {
+		return consent.Erasure{}, s.wrap("read consent erasure", err)
+	}
+	defer rows.Close()
+	e := consent.Erasure{Ref: slices.Clone(ref)}
+	found := false
+	for rows.Next() {
+		found = true
+		var at, until int64
+		var purpose, action, state, role, channel, signal, notice, language, reason sql.NullString
+		var seq, pat sql.NullInt64
+		var guardian sql.NullBool
+		if err := rows.Scan(&at, &until, &e.Removed, &purpose, &seq, &pat, &action, &state, &role, &channel, &signal,
+			&notice, &language, &guardian, &reason); err != nil {
+			return consent.Erasure{}, s.wrap("read consent erasure", err)
+		}
+		e.At, e.Until = fromMicros(at), fromMicros(until)
+		if !purpose.Valid {
+			continue // no proof
+		}
+		st, err1 := consent.ParseState(state.String)
+		sig, err2 := consent.ParseSignal(signal.String)
+		if err := errors.Join(err1, err2); err != nil {
+			return consent.Erasure{}, s.wrap("read consent proof", err)
+		}
+		e.Proof = append(e.Proof, consent.ProofEntry{
+			Purpose: custos.PurposeID(purpose.String), Seq: seq.Int64, Time: fromMicros(pat.Int64), Action: custos.Action(action.String),
+			State: st, Role: custos.Role(role.String), Channel: channel.String, Signal: sig, Notice: notice.String,
+			Language: language.String, Guardian: guardian.Bool, Reason: reason.String,
+		})
+	}
+	if err := rows.Err(); err != nil {
+		return consent.Erasure{}, s.wrap("read consent erasure", err)
+	}
+	if !found {
+		return consent.Erasure{}, consent.ErrNotFound
+	}
+	return e, nil
+}
+
+func (c *consentStore) PurgeProof(ctx context.Context, t time.Time, limit int) (int, error) {
+	s := c.db
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	purged := 0
+	err := s.write(ctx, "purge consent proof", func(ctx context.Context, q querier) error {
+		purged = 0
+		rows, err := q.QueryContext(ctx, `SELECT ref FROM custos_consent_erasures WHERE keep_until > 0 AND keep_until <= $1
+			ORDER BY keep_until LIMIT $2`, micros(t), limit)
+		if err != nil {
+			return s.wrap("purge consent proof", err)
+		}
+		var refs [][]byte
+		for rows.Next() {
+			var ref []byte
+			if err := rows.Scan(&ref); err != nil {
+				rows.Close()
+				return s.wrap("purge consent proof", err)
+			}
+			refs = append(refs, ref)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return s.wrap("purge consent proof", err)
+		}
+		for _, ref := range refs {
+			if _, err := q.ExecContext(ctx, `DELETE FROM custos_consent_proof WHERE ref = $1`, ref); err != nil {
+				return s.wrap("purge consent proof", err)
+			}
+			if _, err := q.ExecContext(ctx, `UPDATE custos_consent_erasures SET keep_until = 0 WHERE ref = $1`, ref); err != nil {
+				return s.wrap("purge consent proof", err)
+			}
+		}
+		purged = len(refs)
+		return nil
+	})
+	return purged, err
 }

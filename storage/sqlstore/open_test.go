@@ -39,7 +39,9 @@ func TestMigrationsApplyOnceAndPersist(t *testing.T) {
 	defer db.Close()
 	var n, max int
 	require.NoError(t, db.SQL().QueryRow(`SELECT COUNT(*), MAX(version) FROM custos_migrations`).Scan(&n, &max))
-	assert.Equal(t, sqlstore.SchemaVersion(), n, "each migration recorded once")
+	files, err := os.ReadDir(filepath.Join("migrations", "sqlite"))
+	require.NoError(t, err)
+	assert.Equal(t, len(files), n, "each migration recorded once (numbers may have gaps)")
 	assert.Equal(t, sqlstore.SchemaVersion(), max)
 	k, err := db.Keys().GetKey(ctx, "k")
 	require.NoError(t, err)

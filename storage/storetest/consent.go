@@ -218,6 +218,9 @@ func runConsent(t *testing.T, open Opener) {
 		assert.ErrorIs(t, s.PutNotice(ctx, consent.PublishedNotice{Version: "v"}), custos.ErrClosed)
 	})
 
+	t.Run("erasure", func(t *testing.T) { runConsentErasureStore(t, open) })
+	t.Run("registry", func(t *testing.T) { runConsentRegistry(t, open) })
+
 	t.Run("concurrent-writers", func(t *testing.T) {
 		s := consentStoreOf(t, openT(t, open))
 		require.NoError(t, s.Apply(ctx, []consent.Write{grantWrite("S1", "marketing", 0, consent.StateGiven)}))

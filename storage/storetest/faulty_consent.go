@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -40,4 +41,16 @@ func (w *faultyConsent) History(ctx context.Context, subject custos.SubjectID, p
 
 func (w *faultyConsent) Apply(ctx context.Context, writes []consent.Write) error {
 	return w.f.Do("consent.Apply", func() error { return w.s.Apply(ctx, writes) })
+}
+
+func (w *faultyConsent) Erase(ctx context.Context, e consent.Erasure) error {
+	return w.f.Do("consent.Erase", func() error { return w.s.Erase(ctx, e) })
+}
+
+func (w *faultyConsent) GetErasure(ctx context.Context, ref []byte) (consent.Erasure, error) {
+	return call(w.f, "consent.GetErasure", func() (consent.Erasure, error) { return w.s.GetErasure(ctx, ref) })
+}
+
+func (w *faultyConsent) PurgeProof(ctx context.Context, t time.Time, limit int) (int, error) {
+	return call(w.f, "consent.PurgeProof", func() (int, error) { return w.s.PurgeProof(ctx, t, limit) })
 }
