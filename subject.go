@@ -2,6 +2,7 @@ package custos
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"unicode"
 	"unicode/utf8"
@@ -37,6 +38,20 @@ func (s SubjectID) String() string { return "subject(redacted)" }
 // GoString redacts the identifier in %#v output, which would otherwise
 // print it raw inside any struct that holds it.
 func (s SubjectID) GoString() string { return `custos.SubjectID("redacted")` }
+
+// Format redacts the identifier whatever the verb, so that %d, %t or %x,
+// which do not call String, cannot print it raw either; %#v prints
+// GoString.
+func (s SubjectID) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, s.GoString())
+		return
+	}
+	if verb != 'v' && verb != 's' && verb != 'q' && verb != 'x' && verb != 'X' {
+		verb = 's'
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), s.String())
+}
 
 // LogValue redacts the identifier in log/slog output.
 func (s SubjectID) LogValue() slog.Value { return slog.StringValue("subject(redacted)") }

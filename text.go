@@ -16,16 +16,28 @@ var ErrInvalidText = errors.New("custos: invalid text")
 // how the text around it is shown or compared: the Unicode format
 // characters (category Cf: bidirectional controls such as U+202E, zero-width
 // spaces and joiners, the byte-order mark U+FEFF, tag characters
-// U+E0000–U+E007F, the soft hyphen), the Hangul fillers that render as
-// blanks, and noncharacters. Identifiers and free text refuse them, so that
-// two strings that look the same are the same and a look-alike identifier
-// cannot pass for another.
+// U+E0000–U+E007F, the soft hyphen, the Mongolian vowel separator), the
+// variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF and the Mongolian
+// free variation selectors U+180B–U+180F), the other default-ignorable code
+// points (the combining grapheme joiner U+034F, the Hangul fillers that
+// render as blanks, the Khmer inherent vowels U+17B4 and U+17B5, and the
+// unassigned default-ignorable ranges), and noncharacters. Identifiers and
+// free text refuse them, so that two strings that look the same are the
+// same and a look-alike identifier cannot pass for another.
+//
+// Some values need a few of them: a variation selector choosing the glyph
+// of a rare Han character in a name, a Mongolian free variation selector, a
+// zero-width non-joiner in Persian. The field kinds of package kind accept
+// those in the places a real value has them, and say which in their
+// documentation; everything else refuses them all.
 func Invisible(r rune) bool {
 	switch {
+	case r < 0xAD:
+		return false // ASCII and Latin-1 up to the soft hyphen: none
 	case unicode.Is(unicode.Cf, r):
 		return true
-	case r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0:
-		return true // Hangul fillers
+	case unicode.Is(unicode.Variation_Selector, r), unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
+		return true // variation selectors, U+034F, Hangul fillers, U+17B4–U+17B5, reserved ranges
 	case r >= 0xFDD0 && r <= 0xFDEF, r&0xFFFE == 0xFFFE:
 		return true // noncharacters
 	}

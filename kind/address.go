@@ -12,8 +12,27 @@ import (
 //
 // Canonical accepts a string, folds width variants, applies NFKC, replaces
 // each run of white space (line breaks included) by one space and trims
-// both ends. The rules a [RuleError] names are "not valid UTF-8", "empty",
-// "contains a control character" and "longer than its maximum length".
+// both ends. It keeps U+202F NARROW NO-BREAK SPACE where it joins a
+// Mongolian word to its suffix, between two Mongolian letters ("ᠬᠥᠬᠡᠬᠣᠲᠠ\u202fᠶᠢᠨ",
+// as in the bilingual addresses of Inner Mongolia); anywhere else it is a
+// space.
+//
+// An address refuses the characters that are not shown but change how
+// text is shown or compared ([custos.Invisible]: bidirectional controls,
+// zero-width spaces, the byte-order mark, tag characters), so that two
+// addresses that look the same are the same. It accepts those that a real
+// address needs where its script has them: a variation selector VS1–VS4 or
+// VS17–VS256 directly after a Han character (rare characters of place
+// names); a Mongolian free variation selector directly after a Mongolian
+// letter, and U+180E MONGOLIAN VOWEL SEPARATOR before a final a or e; U+200C
+// ZERO WIDTH NON-JOINER after a virama or between two letters of a cursive
+// joining script (Persian, Urdu), and U+200D ZERO WIDTH JOINER after a
+// virama (RFC 5892 Appendix A.1 and A.2). Emoji sequences are not
+// addresses.
+//
+// The rules a [RuleError] names are "not valid UTF-8", "empty", "contains a
+// control character", "contains an invisible formatting character" and
+// "longer than its maximum length".
 type Address struct {
 	// MaxRunes limits the canonical length in characters; 0 means 200.
 	MaxRunes int
@@ -31,7 +50,7 @@ func (k Address) Canonical(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s, err = k.parse(s); err != nil {
+	if s, err = k.parse(s, false); err != nil {
 		return "", err
 	}
 	maxRunes := k.MaxRunes
@@ -46,9 +65,10 @@ func (k Address) Canonical(v any) (string, error) {
 
 // Value checks that canonical is a canonical address and returns it as a
 // string. It does not apply MaxRunes, so that lowering the limit never
-// makes stored addresses unreadable.
+// makes stored addresses unreadable, nor the invisible-character rule, so
+// that an address stored before that rule stays readable.
 func (k Address) Value(canonical string) (any, error) {
-	return storedText(k.Name(), canonical, k.parse)
+	return storedText(k.Name(), canonical, func(s string) (string, error) { return k.parse(s, true) })
 }
 
 // Mask shows the characters MaskReveal names with "****" between them,
@@ -63,8 +83,10 @@ func (k Address) Mask(canonical string) string {
 	return string(r[:first]) + "****" + string(r[len(r)-last:])
 }
 
-func (k Address) parse(s string) (string, error) {
-	s, err := folded(k.Name(), s)
+// parse applies every rule but MaxRunes; stored skips the rule on
+// invisible characters.
+func (k Address) parse(s string, stored bool) (string, error) {
+	s, err := foldedMongolian(k.Name(), s)
 	if err != nil {
 		return "", err
 	}
@@ -74,6 +96,9 @@ func (k Address) parse(s string) (string, error) {
 	}
 	if strings.ContainsFunc(s, unicode.IsControl) {
 		return "", invalid(k.Name(), "contains a control character")
+	}
+	if !stored && joiners.hasInvisible(s) {
+		return "", invalid(k.Name(), ruleInvisible)
 	}
 	return s, nil
 }

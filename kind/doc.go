@@ -24,8 +24,20 @@
 // [ErrInvalid] for stored text that is not canonical (rule "stored text is
 // not canonical", or the rule the text breaks); it does not apply
 // limits that depend on configuration or the clock (maximum lengths, Min
-// and Max, birth dates in the future), so that changing them never makes
-// stored values unreadable.
+// and Max, birth dates in the future), nor the rules added after values
+// were first stored (invisible characters in text, addresses and names;
+// the positions of a USCC), so that changing them never makes stored values
+// unreadable.
+//
+// # Invisible characters
+//
+// [Text], [Address] and [PersonName] refuse the characters that are not
+// shown but change how text is shown or compared ([custos.Invisible]:
+// bidirectional controls, zero-width spaces and joiners, the byte-order
+// mark, tag characters, variation selectors, ...), so that two values that
+// look the same have the same canonical form and the same blind-index
+// entry. Each accepts the few a real value of its kind needs, where it has
+// them, and lists them in its documentation.
 //
 // # Concurrency
 //

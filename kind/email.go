@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/custos-go/custos"
 )
 
 // Email is an e-mail address local@domain (RFC 5321 Sec. 4.1.2, RFC 5322
@@ -20,7 +22,7 @@ import (
 // Not supported: quoted local parts ("a b"@example.com), domain literals
 // (user@[192.0.2.1]) and internationalised domain names, which must be given
 // in their ASCII "xn--" form. The local part may hold non-ASCII letters (RFC
-// 6531).
+// 6531), but none of the invisible characters [custos.Invisible] reports.
 //
 // The rules a [RuleError] names are "not valid UTF-8", "empty", "longer than
 // 254 bytes", "not exactly one @", "invalid local part", "local part longer
@@ -33,13 +35,14 @@ func (Email) Name() string { return "email" }
 
 // Canonical validates v, a string, and returns its canonical form.
 func (k Email) Canonical(v any) (string, error) {
-	return parsed(k.Name(), v, k.parse)
+	return parsed(k.Name(), v, func(s string) (string, error) { return k.parse(s, false) })
 }
 
 // Value checks that canonical is a canonical address and returns it as a
-// string.
+// string. It accepts the invisible marks that Canonical refuses since
+// addresses with them were accepted, so that those stay readable.
 func (k Email) Value(canonical string) (any, error) {
-	return storedText(k.Name(), canonical, k.parse)
+	return storedText(k.Name(), canonical, func(s string) (string, error) { return k.parse(s, true) })
 }
 
 // Mask keeps the first character of the local part and the domain:
@@ -53,7 +56,9 @@ func (Email) Mask(canonical string) string {
 	return string(first) + "***@" + domain
 }
 
-func (k Email) parse(s string) (string, error) {
+// parse applies every rule; stored accepts invisible marks in the local
+// part.
+func (k Email) parse(s string, stored bool) (string, error) {
 	s, err := folded(k.Name(), s)
 	if err != nil {
 		return "", err
@@ -71,7 +76,7 @@ func (k Email) parse(s string) (string, error) {
 		return "", invalid(k.Name(), "not exactly one @")
 	}
 	local, domain, _ := strings.Cut(s, "@")
-	if !isDotAtom(local) {
+	if !isDotAtom(local, stored) {
 		return "", invalid(k.Name(), "invalid local part")
 	}
 	if len(local) > 64 {
@@ -96,8 +101,9 @@ func (k Email) parse(s string) (string, error) {
 
 // isDotAtom reports whether s is a dot-atom of RFC 5322 Sec. 3.2.3 whose
 // atoms may also hold non-ASCII letters, marks, digits and symbols (RFC
-// 6531 Sec. 3.3).
-func isDotAtom(s string) bool {
+// 6531 Sec. 3.3), none of them invisible (custos.Invisible) unless
+// marks are accepted.
+func isDotAtom(s string, marks bool) bool {
 	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
 		return false
 	}
@@ -109,6 +115,10 @@ func isDotAtom(s string) bool {
 				return false
 			}
 		case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.S):
+			return false
+		case custos.Invisible(r) && !(marks && unicode.Is(unicode.M, r)):
+			// Invisible marks (variation selectors, the combining grapheme
+			// joiner) would make two addresses that look the same differ.
 			return false
 		}
 	}

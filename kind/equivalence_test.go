@@ -38,6 +38,24 @@ func TestEquivalentInputs(t *testing.T) {
 			"阿依古丽\u2027买买提", "阿依古丽\u22c5买买提", "阿依古丽\u2219买买提", "阿依古丽\u0387买买提",
 			" 阿依古丽 · 买买提 ",
 		}, "阿依古丽·买买提"},
+		{"transliterated han name: every separator typed between its parts", PersonName{}, []any{
+			"阿卜杜·热合曼", "阿卜杜\u30fb热合曼", "阿卜杜\u2022热合曼", "阿卜杜\uff0e热合曼", "阿卜杜.热合曼", "阿卜杜。热合曼",
+			"阿卜杜\uff61热合曼", "阿卜杜\uff65热合曼", "阿卜杜 . 热合曼", "阿卜杜\u3000·\u3000热合曼",
+		}, "阿卜杜·热合曼"},
+		{"latin name: hyphens and apostrophes typed in several ways", PersonName{}, []any{
+			"Anne-Marie O'Brien", "Anne\u2010Marie O\u2019Brien", "Anne\u2011Marie O\u2018Brien", "Anne\u2013Marie O\u02bcBrien",
+			"Anne\uff0dMarie O\uff07Brien", "Anne\u2212Marie  O'Brien",
+		}, "Anne-Marie O'Brien"},
+		{"catalan name: ela geminada", PersonName{}, []any{"Gal·la", "Gaŀla", "Gal\u2022la", "Gal\u30fbla"}, "Gal·la"},
+		{"tibetan name: trailing tsheg, non-breaking tsheg, spaces", PersonName{}, []any{
+			"ཚེ་རིང བཀྲ་ཤིས", "ཚེ་རིང་ བཀྲ་ཤིས་", "ཚེ\u0f0cརིང  བཀྲ\u0f0cཤིས", " ཚེ་རིང་\u3000བཀྲ་ཤིས ",
+		}, "ཚེ་རིང བཀྲ་ཤིས"},
+		{"uyghur name: tatweel, presentation forms, spaces", PersonName{}, []any{
+			"ئابدۇللا ئىمىن", "ئابدۇلـلا ئىمىن", "ئابدۇل\ufefc ئىمىن", "ئابدۇللا  ئىمىن", "\ufe8bابدۇللا ئىمىن",
+		}, "ئابدۇللا ئىمىن"},
+		{"mongolian name: spaces, suffix space elsewhere", PersonName{}, []any{
+			"ᠪᠠᠲᠤ ᠰᠠᠷᠠᠨ", "ᠪᠠᠲᠤ  ᠰᠠᠷᠠᠨ", "ᠪᠠᠲᠤ\u3000ᠰᠠᠷᠠᠨ", "ᠪᠠᠲᠤ \u202fᠰᠠᠷᠠᠨ\u202f",
+		}, "ᠪᠠᠲᠤ ᠰᠠᠷᠠᠨ"},
 		{"latin name: spaces, full-width, apostrophes, accents", PersonName{}, []any{
 			"Zoë O'Brien", "  Zoë   O'Brien ", "Zoe\u0308 O\u2019Brien", "Ｚｏë　Ｏ'Ｂｒｉｅｎ", "Zoë O\u02bcBrien",
 		}, "Zoë O'Brien"},
@@ -48,6 +66,9 @@ func TestEquivalentInputs(t *testing.T) {
 		{"address: white space and full-width", Address{}, []any{
 			"北京市朝阳区某某路1号A座", "北京市朝阳区某某路１号Ａ座", "  北京市朝阳区某某路1号A座\n",
 		}, "北京市朝阳区某某路1号A座"},
+		{"address: Mongolian suffix space kept, full-width digits", Address{}, []any{
+			"ᠬᠣᠲᠠ\u202fᠶᠢᠨ 1", "ᠬᠣᠲᠠ\u202fᠶᠢᠨ　１", " ᠬᠣᠲᠠ\u202fᠶᠢᠨ  1 ",
+		}, "ᠬᠣᠲᠠ\u202fᠶᠢᠨ 1"},
 		{"address: runs of white space", Address{}, []any{
 			"1 Example Road Springfield", "1  Example\tRoad\nSpringfield", "1\u3000Example\u00a0Road Springfield",
 		}, "1 Example Road Springfield"},

@@ -89,3 +89,43 @@ func ExamplePersonName_Fold() {
 	// true zoë o'brien
 	// Z* O*
 }
+
+// The dots typed between the parts of a transliterated name are one
+// separator, names in the scripts of China's minorities are names, and a
+// name with an invisible character is refused.
+func ExamplePersonName() {
+	k := kind.PersonName{}
+	for _, in := range []string{"阿卜杜．热合曼", "阿卜杜。热合曼", "ཚེ་རིང་", "ئابدۇرېـھىم", "Jane\u200bDoe", "张Jane"} {
+		c, err := k.Canonical(in)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(c, k.Mask(c))
+	}
+	// Output:
+	// 阿卜杜·热合曼 阿**
+	// 阿卜杜·热合曼 阿**
+	// ཚེ་རིང ཚ*
+	// ئابدۇرېھىم ئ*
+	// kind: invalid value: person-name: contains an invisible formatting character
+	// kind: invalid value: person-name: mixed scripts
+}
+
+// A USCC's check character, registration authority, organisation type and
+// region are checked.
+func ExampleUSCC() {
+	k := kind.USCC{}
+	for _, in := range []string{"91110108ma01abcd1e", "99110108MA01ABCD1M", "91710000MA01ABCD1X"} {
+		c, err := k.Canonical(in)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(c, k.Mask(c))
+	}
+	// Output:
+	// 91110108MA01ABCD1E 91110108********1E
+	// kind: invalid value: cn-uscc: organisation type not valid for its authority
+	// kind: invalid value: cn-uscc: region code is not an administrative division
+}

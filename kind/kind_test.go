@@ -207,3 +207,56 @@ func FuzzFolded(f *testing.F) {
 		require.Equal(t, once, twice)
 	})
 }
+
+// TestIdeographicZeroIsNotADigit shows that U+3007 〇, which Chinese writes
+// in numbers spelled out in characters (二〇二四年), is not read as the
+// digit 0 by any kind whose values are numbers, while full-width digits are
+// read as ASCII.
+func TestIdeographicZeroIsNotADigit(t *testing.T) {
+	tests := []struct {
+		name      string
+		kind      Kind
+		withZero  string
+		rule      string
+		fullWidth string
+		want      string
+	}{
+		{"mobile", Mobile{}, "1381234567〇", "non-digit", "１３８１２３４５６７０", "13812345670"},
+		{"resident id", ResidentID{Now: fixedNow}, "11〇10519491231002X", "non-digit", "１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"},
+		{"bank card", BankCard{}, "4〇00000000000002", "non-digit", "４００００００００００００００２", "4000000000000002"},
+		{"uscc", USCC{}, "9111〇108MA01ABCD1E", "character outside the code set", "９１１１０１０８ＭＡ０１ＡＢＣＤ１Ｅ", "91110108MA01ABCD1E"},
+		{"money", Money{}, "1〇0.00 CNY", "not a decimal amount", "１００.００ CNY", "100.00 CNY"},
+		{"date", Date{}, "199〇-03-07", "not a date in a known format", "１９９０－０３－０７", "1990-03-07"},
+		{"date in characters", Date{}, "一九九〇年三月七日", "not a date in a known format", "１９９０年３月７日", "1990-03-07"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.kind.Canonical(tt.withZero)
+			assertRule(t, err, tt.kind, tt.rule)
+			assert.Empty(t, got)
+
+			stored, err := tt.kind.Value(tt.withZero)
+			require.ErrorIs(t, err, ErrInvalid, "nor is it read from stored text")
+			assert.Nil(t, stored)
+
+			got, err = tt.kind.Canonical(tt.fullWidth)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got, "full-width digits are digits")
+		})
+	}
+	t.Run("integer", func(t *testing.T) {
+		_, err := Integer{}.Canonical("1〇")
+		assert.ErrorIs(t, err, ErrWrongType, "an integer is a Go integer, never text")
+		got, err := Integer{}.Value("1〇")
+		assertRule(t, err, Integer{}, "stored text is not a decimal integer")
+		assert.Nil(t, got)
+		got, err = Integer{}.Value("１０")
+		assertRule(t, err, Integer{}, "stored text is not a decimal integer")
+		assert.Nil(t, got, "stored integers are ASCII, as Canonical wrote them")
+	})
+	t.Run("person name: a Han character", func(t *testing.T) {
+		got, err := PersonName{}.Canonical("张〇明")
+		require.NoError(t, err)
+		assert.Equal(t, "张〇明", got)
+	})
+}

@@ -1,6 +1,9 @@
 package kind
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Validator is implemented by kinds whose configuration can be wrong, so
 // that a vault schema rejects, at start-up, a kind that would reject every
@@ -72,5 +75,13 @@ func (k PersonName) Validate() error {
 	return nil
 }
 
-// Validate reports a negative mask count.
-func (k USCC) Validate() error { return k.MaskReveal.validate(k.Name()) }
+// Validate reports a negative mask count and an extra type that is not two
+// characters of the code set.
+func (k USCC) Validate() error {
+	for _, t := range k.ExtraTypes {
+		if len(t) != 2 || strings.IndexByte(usccChars, t[0]) < 0 || strings.IndexByte(usccChars, t[1]) < 0 {
+			return errConfig(k.Name(), "an extra type is not two characters of the code set")
+		}
+	}
+	return k.MaskReveal.validate(k.Name())
+}

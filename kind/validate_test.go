@@ -29,6 +29,9 @@ func TestValidateConfiguration(t *testing.T) {
 		{"person name negative length", PersonName{MaxRunes: -2}, false},
 		{"uscc negative reveal", USCC{MaskReveal: &Reveal{Last: -1}}, false},
 		{"uscc default", USCC{}, true},
+		{"uscc extra type", USCC{ExtraTypes: []string{"G1"}}, true},
+		{"uscc extra type of one character", USCC{ExtraTypes: []string{"G"}}, false},
+		{"uscc extra type outside the code set", USCC{ExtraTypes: []string{"S1"}}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/custos-go/custos"
 )
@@ -14,10 +13,14 @@ import (
 // Update are refused with ErrRestricted for every purpose except the
 // configured legal-hold purposes, and Forget is refused until Unrestrict.
 // ground says why, such as a retention duty still running; it must not hold
-// personal data. Restricting a restricted customer replaces the ground.
+// personal data, and follows custos.GroundRule (one line of at most 512
+// bytes, no control or invisible formatting characters): otherwise Restrict
+// fails with an error wrapping custos.ErrInvalidText (and ErrMissingField
+// for an empty ground) and changes nothing. Restricting a restricted
+// customer replaces the ground.
 func (v *Vault) Restrict(ctx context.Context, acc custos.Access, subject custos.SubjectID, ground string) error {
-	if strings.TrimSpace(ground) == "" {
-		return fmt.Errorf("%w: restriction names no ground", ErrMissingField)
+	if err := checkGround("restriction", ground); err != nil {
+		return err
 	}
 	return v.setRestriction(ctx, acc, subject, custos.ActionRestrict, Restriction{Restricted: true, Ground: ground})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -61,9 +62,19 @@ var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // OpenSQLite opens (creating if needed) the SQLite database file at path
 // and applies pending migrations.
+//
+// A database file it creates is readable and writable by its owner only
+// (mode 0600), whatever the process's umask, and SQLite gives its -wal and
+// -shm files the database file's mode: they hold wrapped keys and
+// ciphertexts. An existing file keeps the mode it has.
 func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: empty path", ErrConnect)
+	}
+	if opt == nil || !opt.ReadOnly {
+		if err := createPrivate(path); err != nil {
+			return nil, err
+		}
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "mmap_size(1073741824)"} {
@@ -88,6 +99,33 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	return open(ctx, db, sqlite, readOnly)
+}
+
+// createPrivate creates an empty database file at path with mode 0600
+// unless a file is there already, so that the SQLite driver, which would
+// create it 0644 less the umask, opens a private one.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err == nil {
+		err = f.Chmod(0o600) // exactly, whatever the umask took away
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the reason, without the path
+		}
+		return fmt.Errorf("%w: create the database file: %v", ErrConnect, err)
+	}
+	return nil
 }
 
 // OpenPostgres connects to the PostgreSQL database named by dsn (a URL or

@@ -103,6 +103,30 @@ func testBadInput(t *testing.T, open Opener) {
 			_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{})
 			return err
 		}, vault.ErrMissingField},
+		{"restriction ground of 5 MiB", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", strings.Repeat(secret, 5<<20/len(secret)))
+		}, custos.ErrInvalidText},
+		{"restriction ground one byte over the bound", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", secret+strings.Repeat("x", custos.GroundRule.MaxBytes+1-len(secret)))
+		}, custos.ErrInvalidText},
+		{"restriction ground with NUL", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34 "+secret+"\x00")
+		}, custos.ErrInvalidText},
+		{"restriction ground not UTF-8", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34 "+secret+"\xff\xfe")
+		}, custos.ErrInvalidText},
+		{"restriction ground with a right-to-left override", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34 \u202e"+secret)
+		}, custos.ErrInvalidText},
+		{"restriction ground with a zero-width space", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", "AML\u200bArt. 34 "+secret)
+		}, custos.ErrInvalidText},
+		{"restriction ground on two lines", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34\n"+secret)
+		}, custos.ErrInvalidText},
+		{"restriction without a ground", func() error {
+			return f.vault.Restrict(ctx, dpo, "C1", " \t ")
+		}, vault.ErrMissingField},
 		{"put refused for a new customer", func() error {
 			return f.vault.Put(ctx, market, "C2", "customer", vault.Values{"name": "Someone", "mobile": secret})
 		}, vault.ErrDenied},
