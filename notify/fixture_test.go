@@ -3,7 +3,6 @@ package notify_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/storage/storetest"
 )
 
 var (
@@ -21,36 +21,8 @@ var (
 	dpo    = custos.Access{Actor: custos.Actor{ID: "staff-004", Role: "dpo"}, Purpose: "erasure"}
 )
 
-// events is a Recorder keeping events in memory; fail makes it fail.
-type events struct {
-	mu   sync.Mutex
-	all  []custos.Event
-	fail error
-}
-
-func (e *events) Record(_ context.Context, ev custos.Event) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.fail != nil {
-		return e.fail
-	}
-	e.all = append(e.all, ev)
-	return nil
-}
-
-func (e *events) list() []custos.Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.all)
-}
-
-func (e *events) actions() []custos.Action {
-	var out []custos.Action
-	for _, ev := range e.list() {
-		out = append(out, ev.Action)
-	}
-	return out
-}
+// events is the tests' Recorder.
+type events = storetest.Recorder
 
 var errAuditDown = errors.New("audit down")
 

@@ -62,7 +62,7 @@ func TestEnqueueBadInput(t *testing.T) {
 				}
 			}
 			assert.Empty(t, counts(t, f.store), "nothing enqueued")
-			assert.Empty(t, f.events.list(), "nothing recorded")
+			assert.Empty(t, f.events.Events(), "nothing recorded")
 		})
 	}
 }
@@ -105,15 +105,15 @@ func TestEnqueueIdempotent(t *testing.T) {
 func TestEnqueueAuditFirst(t *testing.T) {
 	ctx := context.Background()
 	f := newOutbox(t, "C0000001")
-	f.events.fail = errAuditDown
+	f.events.Fail(errAuditDown)
 	_, err := f.outbox.Enqueue(ctx, transferNotice("C0000001", "k-1"))
 	require.ErrorIs(t, err, notify.ErrAudit)
 	assert.Empty(t, counts(t, f.store))
 
-	f.events.fail = nil
+	f.events.Fail(nil)
 	id, err := f.outbox.Enqueue(ctx, transferNotice("C0000001", "k-1"))
 	require.NoError(t, err)
-	evs := f.events.list()
+	evs := f.events.Events()
 	require.Len(t, evs, 1)
 	assert.Equal(t, notify.ActionEnqueue, evs[0].Action)
 	assert.Equal(t, custos.SubjectID("C0000001"), evs[0].Subject)
