@@ -102,7 +102,10 @@ func TestNewTemplatesRefuses(t *testing.T) {
 		{"repeated parameter", func(t *notify.Template) { t.Params = append(t.Params, t.Params[0]) }, "repeated"},
 		{"unknown kind", func(t *notify.Template) { t.Params[0].Kind = 0 }, "no known kind"},
 		{"missing language", func(t *notify.Template) { delete(t.Texts, language.English) }, "languages"},
-		{"other language", func(t *notify.Template) { delete(t.Texts, language.English); t.Texts[language.French] = notify.Text{Subject: "S", Body: "%[1]d"} }, "no text in en"},
+		{"other language", func(t *notify.Template) {
+			delete(t.Texts, language.English)
+			t.Texts[language.French] = notify.Text{Subject: "S", Body: "%[1]d"}
+		}, "no text in en"},
 		{"wrong verb", func(t *notify.Template) { t.Texts[language.English] = notify.Text{Subject: "S", Body: "%[1]s items"} }, "does not match"},
 		{"argument out of range", func(t *notify.Template) { t.Texts[language.English] = notify.Text{Subject: "S", Body: "%[1]d %[2]s"} }, "does not match"},
 		{"parameter unused", func(t *notify.Template) { t.Texts[language.English] = notify.Text{Subject: "%[1]d", Body: "items"} }, `does not use parameter "n"`},
