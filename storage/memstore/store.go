@@ -32,6 +32,7 @@ type Store struct {
 
 	consent *consentState
 	audit   *auditState
+	notify  *notifyState
 }
 
 type recordKey struct {
@@ -55,6 +56,7 @@ func New() *Store {
 		authBumps: map[custos.SubjectID]int64{},
 		consent:   newConsentState(),
 		audit:     newAuditState(),
+		notify:    newNotifyState(),
 	}
 }
 
