@@ -40,27 +40,20 @@ var eventNames = [...]string{
 }
 
 // String returns the event's stable name, as stored.
-func (k EventKind) String() string {
-	if int(k) < len(eventNames) {
-		return eventNames[k]
-	}
-	return fmt.Sprintf("event(%d)", uint8(k))
-}
+func (k EventKind) String() string { return nameOf(eventNames[:], uint8(k), "event") }
 
-// Validate reports whether k is one of the declared events.
+// Validate reports whether k is one of the declared values.
 func (k EventKind) Validate() error {
-	if k == eventNone || int(k) >= len(eventNames) {
+	if !declared(eventNames[:], uint8(k)) {
 		return fmt.Errorf("%w: clock-start event %d is not declared", ErrPolicy, uint8(k))
 	}
 	return nil
 }
 
-// ParseEventKind returns the event whose String is name.
+// ParseEventKind returns the value whose String is name.
 func ParseEventKind(name string) (EventKind, error) {
-	for i, n := range eventNames {
-		if i > 0 && n == name {
-			return EventKind(i), nil
-		}
+	if i, ok := parseName(eventNames[:], name); ok {
+		return EventKind(i), nil
 	}
 	return eventNone, fmt.Errorf("retention: unknown event name")
 }

@@ -31,27 +31,20 @@ var expiryNames = [...]string{
 }
 
 // String returns the expiry action's stable name, as stored.
-func (e Expiry) String() string {
-	if int(e) < len(expiryNames) {
-		return expiryNames[e]
-	}
-	return fmt.Sprintf("expiry(%d)", uint8(e))
-}
+func (e Expiry) String() string { return nameOf(expiryNames[:], uint8(e), "expiry") }
 
-// Validate reports whether e is one of the declared actions.
+// Validate reports whether e is one of the declared values.
 func (e Expiry) Validate() error {
-	if e == expiryNone || int(e) >= len(expiryNames) {
+	if !declared(expiryNames[:], uint8(e)) {
 		return fmt.Errorf("%w: expiry action %d is not declared", ErrPolicy, uint8(e))
 	}
 	return nil
 }
 
-// ParseExpiry returns the action whose String is name.
+// ParseExpiry returns the value whose String is name.
 func ParseExpiry(name string) (Expiry, error) {
-	for i, n := range expiryNames {
-		if i > 0 && n == name {
-			return Expiry(i), nil
-		}
+	if i, ok := parseName(expiryNames[:], name); ok {
+		return Expiry(i), nil
 	}
 	return expiryNone, fmt.Errorf("retention: unknown expiry action name")
 }
