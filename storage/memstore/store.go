@@ -30,6 +30,7 @@ type Store struct {
 
 	consent *consentState
 	audit   *auditState
+	notify  *notifyState
 }
 
 type recordKey struct {
@@ -53,6 +54,7 @@ func New() *Store {
 		authBumps: map[custos.SubjectID]int64{},
 		consent:   newConsentState(),
 		audit:     newAuditState(),
+		notify:    newNotifyState(),
 	}
 }
 
