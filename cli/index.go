@@ -54,15 +54,11 @@ func indexRotateCommand(c *Config) *cobra.Command {
 	}
 	f := addKeyringFlags(c, cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, err := f.start(c, cmd)
+		s, v, err := f.startVault(c, cmd)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		v, err := s.vault(cmd.Context())
-		if err != nil {
-			return err
-		}
 		next, err := v.RotateIndexKey(cmd.Context())
 		if errors.Is(err, vault.ErrConfig) {
 			return usagef("%v", err)
@@ -70,13 +66,9 @@ func indexRotateCommand(c *Config) *cobra.Command {
 		if err != nil {
 			return fmt.Errorf("index rotate: %w", err)
 		}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), struct {
-				Version int `json:"version"`
-			}{next})
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "index key version %d created; every vault instance indexes under it within its key refresh; next: %s index rebuild\n", next, cmd.Root().Name())
-		return nil
+		return f.print(cmd, result{struct {
+			Version int `json:"version"`
+		}{next}, fmt.Sprintf("index key version %d created; every vault instance indexes under it within its key refresh; next: %s index rebuild", next, cmd.Root().Name())})
 	}
 	return cmd
 }
@@ -99,43 +91,26 @@ the services run and to run again.`,
 	f := addSweepFlags(c, cmd, "index rebuild", true)
 	f.addBatch(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, state, err := f.start(c, cmd, nil)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		v, err := s.vault(cmd.Context())
-		if err != nil {
-			return err
-		}
-		vs, err := indexVersions(cmd.Context(), s.keys)
-		if err != nil {
-			return err
-		}
-		if len(vs) > 0 && state.Version != 0 && state.Version != vs[len(vs)-1] {
-			fmt.Fprintf(cmd.ErrOrStderr(), "note: the progress file is of index key version %d, the newest is %d: starting from the beginning\n", state.Version, vs[len(vs)-1])
-			state = resumeState{Command: state.Command}
-		}
-		p := newProgress(cmd.ErrOrStderr(), c.Clock, "indexing records", *f.every, -1)
-		save, saveErr := f.saver()
-		res, err := v.RebuildIndex(cmd.Context(), vault.RebuildOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
-			Progress: func(rp vault.RebuildProgress) {
-				p.report(rp.Records, -1)
-				state.Type, state.After, state.Version = rp.Type, string(rp.Checkpoint), rp.Version
-				save(state)
-			}})
-		p.finish()
-		if errors.Is(err, vault.ErrConfig) {
-			return usagef("%v", err)
-		}
-		if err := f.finish(cmd, err, saveErr); err != nil {
-			return fmt.Errorf("index rebuild: %w", err)
-		}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), rebuildJSON{Version: res.Version, Records: res.Records})
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "indexed %d records under index key version %d\n", res.Records, res.Version)
-		return nil
+		return f.run(c, cmd, "indexing records", nil, func(ctx context.Context, s *session, v *vault.Vault, state *resumeState, batchDone func(int64, int64)) (result, error) {
+			vs, err := indexVersions(ctx, s.keys)
+			if err != nil {
+				return result{}, err
+			}
+			if len(vs) > 0 && state.Version != 0 && state.Version != vs[len(vs)-1] {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: the progress file is of index key version %d, the newest is %d: starting from the beginning\n", state.Version, vs[len(vs)-1])
+				*state = resumeState{Command: state.Command}
+			}
+			res, err := v.RebuildIndex(ctx, vault.RebuildOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
+				Progress: func(rp vault.RebuildProgress) {
+					state.Type, state.After, state.Version = rp.Type, string(rp.Checkpoint), rp.Version
+					batchDone(rp.Records, -1)
+				}})
+			if errors.Is(err, vault.ErrConfig) {
+				err = usagef("%v", err)
+			}
+			return result{rebuildJSON{Version: res.Version, Records: res.Records},
+				fmt.Sprintf("indexed %d records under index key version %d", res.Records, res.Version)}, err
+		})
 	}
 	return cmd
 }
@@ -156,15 +131,11 @@ index rebuild to completion first.`,
 		if *version == 0 {
 			return usagef("give the index key version to retire: --version N")
 		}
-		s, err := f.start(c, cmd)
+		s, v, err := f.startVault(c, cmd)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		v, err := s.vault(cmd.Context())
-		if err != nil {
-			return err
-		}
 		err = v.RetireIndexKey(cmd.Context(), *version)
 		switch {
 		case errors.Is(err, vault.ErrConfig), errors.Is(err, vault.ErrNotFound):
@@ -174,13 +145,9 @@ index rebuild to completion first.`,
 		case err != nil:
 			return fmt.Errorf("index retire: %w", err)
 		}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), struct {
-				Retired int `json:"retired"`
-			}{*version})
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "index key version %d retired: its entries and its key are deleted\n", *version)
-		return nil
+		return f.print(cmd, result{struct {
+			Retired int `json:"retired"`
+		}{*version}, fmt.Sprintf("index key version %d retired: its entries and its key are deleted", *version)})
 	}
 	return cmd
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/vault"
 )
 
 // keysCommand holds the key-management commands.
@@ -41,29 +43,15 @@ completes, the previous KEKs can be removed from the configuration.`,
 	f := addSweepFlags(c, cmd, "keys rotate", false)
 	f.addBatch(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, state, err := f.start(c, cmd, nil)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		p := newProgress(cmd.ErrOrStderr(), c.Clock, "rewrapping DEKs", *f.every, -1)
-		save, saveErr := f.saver()
-		res, err := s.keys.Rewrap(cmd.Context(), keys.RewrapOptions{After: custos.SubjectID(state.After), BatchSize: *f.batch,
-			Progress: func(rp keys.RewrapProgress) {
-				p.report(rp.Seen, rp.Total)
-				state.After = string(rp.Checkpoint)
-				save(state)
-			}})
-		p.finish()
-		if err := f.finish(cmd, err, saveErr); err != nil {
-			return fmt.Errorf("keys rotate: %w", err)
-		}
-		out := rotateJSON{KEK: s.kekID, Total: res.Total, Seen: res.Seen, Rewrapped: res.Rewrapped}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), out)
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "rewrapped %d of the %d DEKs examined under KEK %s; the others already were\n", out.Rewrapped, out.Seen, out.KEK)
-		return nil
+		return f.run(c, cmd, "rewrapping DEKs", nil, func(ctx context.Context, s *session, _ *vault.Vault, state *resumeState, batchDone func(int64, int64)) (result, error) {
+			res, err := s.keys.Rewrap(ctx, keys.RewrapOptions{After: custos.SubjectID(state.After), BatchSize: *f.batch,
+				Progress: func(rp keys.RewrapProgress) {
+					state.After = string(rp.Checkpoint)
+					batchDone(rp.Seen, rp.Total)
+				}})
+			out := rotateJSON{KEK: s.kekID, Total: res.Total, Seen: res.Seen, Rewrapped: res.Rewrapped}
+			return result{out, fmt.Sprintf("rewrapped %d of the %d DEKs examined under KEK %s; the others already were", out.Rewrapped, out.Seen, out.KEK)}, err
+		})
 	}
 	return cmd
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/vault"
 )
 
 // reapplyJSON is what `reapply --json` prints.
@@ -28,32 +30,20 @@ database's backups. It is safe to run again.`,
 	f := addSweepFlags(c, cmd, "reapply", false)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		var after []byte
-		s, state, err := f.start(c, cmd, func(st resumeState) (err error) {
+		check := func(st resumeState) (err error) {
 			if after, err = base64.RawURLEncoding.DecodeString(st.After); err != nil {
 				return usagef("--resume %s holds no ledger position", quote(f.resume.path))
 			}
 			return nil
+		}
+		return f.run(c, cmd, "re-applying the shred ledger", check, func(ctx context.Context, s *session, _ *vault.Vault, state *resumeState, batchDone func(int64, int64)) (result, error) {
+			res, err := s.keys.Reapply(ctx, after, func(rp keys.ReapplyProgress) {
+				state.After = base64.RawURLEncoding.EncodeToString(rp.Checkpoint)
+				batchDone(rp.Seen, -1)
+			})
+			return result{reapplyJSON{Seen: res.Seen, Deleted: res.Deleted},
+				fmt.Sprintf("re-applied the shred ledger: %d entries, %d DEKs deleted again", res.Seen, res.Deleted)}, err
 		})
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		p := newProgress(cmd.ErrOrStderr(), c.Clock, "re-applying the shred ledger", *f.every, -1)
-		save, saveErr := f.saver()
-		res, err := s.keys.Reapply(cmd.Context(), after, func(rp keys.ReapplyProgress) {
-			p.report(rp.Seen, -1)
-			state.After = base64.RawURLEncoding.EncodeToString(rp.Checkpoint)
-			save(state)
-		})
-		p.finish()
-		if err := f.finish(cmd, err, saveErr); err != nil {
-			return fmt.Errorf("reapply: %w", err)
-		}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), reapplyJSON{Seen: res.Seen, Deleted: res.Deleted})
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "re-applied the shred ledger: %d entries, %d DEKs deleted again\n", res.Seen, res.Deleted)
-		return nil
 	}
 	return cmd
 }

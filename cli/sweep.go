@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/custos-go/custos/vault"
 )
 
 // keyringFlags are the flags of every command that builds a Keyring.
@@ -46,6 +49,34 @@ func (f *keyringFlags) start(c *Config, cmd *cobra.Command) (*session, error) {
 	return s, nil
 }
 
+// startVault is start, then the maintenance vault.
+func (f *keyringFlags) startVault(c *Config, cmd *cobra.Command) (*session, *vault.Vault, error) {
+	s, err := f.start(c, cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.vault(cmd.Context())
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, v, nil
+}
+
+// result is what a command prints: JSON with --json, text otherwise.
+type result struct {
+	json any
+	text string
+}
+
+func (f *keyringFlags) print(cmd *cobra.Command, r result) error {
+	if *f.json {
+		return printJSON(cmd.OutOrStdout(), r.json)
+	}
+	_, err := fmt.Fprintln(cmd.OutOrStdout(), r.text)
+	return err
+}
+
 // sweepFlags are the flags every resumable, long command shares.
 type sweepFlags struct {
 	*keyringFlags
@@ -84,6 +115,40 @@ func (f *sweepFlags) start(c *Config, cmd *cobra.Command, check func(resumeState
 	}
 	s, err := f.keyringFlags.start(c, cmd)
 	return s, state, err
+}
+
+// sweepBody runs a sweep's library call from state; it updates state
+// before each call of batchDone, which reports progress and keeps state in
+// the progress file.
+type sweepBody func(ctx context.Context, s *session, v *vault.Vault, state *resumeState, batchDone func(done, total int64)) (result, error)
+
+// run runs one resumable sweep: it checks the flags and the progress file
+// (with check, if not nil), opens what the sweep needs, runs body with
+// progress labelled label, and prints its result. On failure what was done
+// stays done, and the progress file says where a rerun starts.
+func (f *sweepFlags) run(c *Config, cmd *cobra.Command, label string, check func(resumeState) error, body sweepBody) error {
+	s, state, err := f.start(c, cmd, check)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var v *vault.Vault
+	if f.policies {
+		if v, err = s.vault(cmd.Context()); err != nil {
+			return err
+		}
+	}
+	p := newProgress(cmd.ErrOrStderr(), c.Clock, label, *f.every, -1)
+	save, saveErr := f.saver()
+	res, err := body(cmd.Context(), s, v, &state, func(done, total int64) {
+		p.report(done, total)
+		save(state)
+	})
+	p.finish()
+	if err := f.finish(cmd, err, saveErr); err != nil {
+		return fmt.Errorf("%s: %w", f.resume.command, err)
+	}
+	return f.print(cmd, res)
 }
 
 // saver returns the function a sweep's progress callback calls to keep its

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -39,32 +40,15 @@ the services run and to run again.`,
 	f := addSweepFlags(c, cmd, "vault reencrypt", true)
 	f.addBatch(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, state, err := f.start(c, cmd, nil)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		v, err := s.vault(cmd.Context())
-		if err != nil {
-			return err
-		}
-		p := newProgress(cmd.ErrOrStderr(), c.Clock, "re-encrypting records", *f.every, -1)
-		save, saveErr := f.saver()
-		res, err := v.Reencrypt(cmd.Context(), vault.ReencryptOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
-			Progress: func(rp vault.ReencryptProgress) {
-				p.report(rp.Seen, -1)
-				state.Type, state.After = rp.Type, string(rp.Checkpoint)
-				save(state)
-			}})
-		p.finish()
-		if err := f.finish(cmd, err, saveErr); err != nil {
-			return fmt.Errorf("vault reencrypt: %w", err)
-		}
-		if *f.json {
-			return printJSON(cmd.OutOrStdout(), reencryptJSON{Seen: res.Seen, Reencrypted: res.Reencrypted})
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "re-encrypted %d of the %d records examined; the others were current\n", res.Reencrypted, res.Seen)
-		return nil
+		return f.run(c, cmd, "re-encrypting records", nil, func(ctx context.Context, _ *session, v *vault.Vault, state *resumeState, batchDone func(int64, int64)) (result, error) {
+			res, err := v.Reencrypt(ctx, vault.ReencryptOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
+				Progress: func(rp vault.ReencryptProgress) {
+					state.Type, state.After = rp.Type, string(rp.Checkpoint)
+					batchDone(rp.Seen, -1)
+				}})
+			return result{reencryptJSON{Seen: res.Seen, Reencrypted: res.Reencrypted},
+				fmt.Sprintf("re-encrypted %d of the %d records examined; the others were current", res.Reencrypted, res.Seen)}, err
+		})
 	}
 	return cmd
 }
