@@ -31,6 +31,8 @@ type Store struct {
 	consent *consentState
 	audit   *auditState
 	notify  *notifyState
+
+	retention *retentionState
 }
 
 type recordKey struct {
@@ -55,6 +57,7 @@ func New() *Store {
 		consent:   newConsentState(),
 		audit:     newAuditState(),
 		notify:    newNotifyState(),
+		retention: newRetentionState(),
 	}
 }
 
