@@ -162,7 +162,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	a.printf("summary: %d customers, %d audit log entries, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
 		left, c.Size, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
-	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify -db %s -key @%s.audit.pub\n", *dbPath, *dbPath)
+	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify --db %s --key @%s.audit.pub\n", *dbPath, *dbPath)
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, `"method": "crypto-shredding`)
 	assert.Contains(t, s, "read after forgetting: vault: customer was forgotten")
 	assert.Contains(t, s, "summary: 39 customers")
-	assert.Contains(t, s, "go run ./cmd/custos audit verify -db "+path+" -key @"+path+".audit.pub")
+	assert.Contains(t, s, "go run ./cmd/custos audit verify --db "+path+" --key @"+path+".audit.pub")
 
 	// Run again on the same database: it opens what is there and forgets
 	// the next customer.
