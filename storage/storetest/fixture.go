@@ -161,14 +161,23 @@ func (f *fixture) keyring(kek keys.KEK, previous ...keys.KEK) *keys.Keyring {
 // newVault builds a second Vault over the fixture's stores.
 func (f *fixture) newVault(kr *keys.Keyring) *vault.Vault {
 	f.t.Helper()
+	return f.vaultWith(func(c *vault.Config) { c.Keys = kr })
+}
+
+// vaultWith builds a Vault over the fixture's keys and stores, configured
+// like the fixture's own and then changed by edit.
+func (f *fixture) vaultWith(edit func(*vault.Config)) *vault.Vault {
+	f.t.Helper()
 	s := testSchema()
 	al, err := vault.NewAllowList(s, testGrants(s))
 	require.NoError(f.t, err)
-	v, err := vault.New(vault.Config{
-		Schema: s, Keys: kr, Store: f.db.Vault(), Authorizer: al, Recorder: f.events,
+	cfg := vault.Config{
+		Schema: s, Keys: f.keys, Store: f.db.Vault(), Authorizer: al, Recorder: f.events,
 		LegalHoldPurposes: []custos.PurposeID{legalHold}, Clock: f.clock,
 		Search: vault.SearchConfig{ExpectedCustomers: f.population, KeyRefresh: time.Minute}, Masking: maskingRules(),
-	})
+	}
+	edit(&cfg)
+	v, err := vault.New(cfg)
 	require.NoError(f.t, err)
 	return v
 }
