@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("audit", func(t *testing.T) { runAudit(t, open) })
 	t.Run("notify-store", func(t *testing.T) { runNotifyStore(t, open) })
 	t.Run("notify-dispatch", func(t *testing.T) { runNotifyDispatch(t, open) })
+	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })
 }
 
 // openT opens an adapter and closes it when the test ends.
