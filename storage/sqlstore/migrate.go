@@ -163,3 +163,8 @@ func (s *DB) write(ctx context.Context, op string, fn func(ctx context.Context, 
 	}
 	return s.wrap(op, tx.Commit())
 }
+
+// inTx runs fn as one atomic write, like write, giving it the transaction.
+func (s *DB) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	return s.write(ctx, op, func(_ context.Context, q querier) error { return fn(q.(*sql.Tx)) })
+}
