@@ -3,16 +3,20 @@
 //
 //   - a lease ends and the 10-year AML clock starts (AML Art. 34): the
 //     customer's identity records are kept in storage-only state;
+//
 //   - a customer withdraws marketing consent and, holding nothing else,
 //     goes at the next sweep (PIPL Art. 47(1)(3));
+//
 //   - a customer asks to be erased during the AML period and is restricted
 //     until it ends (PIPL Art. 47 ¶2);
+//
 //   - a legal hold (a court case) blocks one destruction;
+//
 //   - the clock moves ten years on and the sweep destroys the rest,
 //     printing the certificates; the hold is released and the last
 //     customer goes.
 //
-//	go run ./examples/retention
+//     go run ./examples/retention
 package main
 
 import (
