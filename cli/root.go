@@ -20,6 +20,7 @@ func areas() []func(*Config) *cobra.Command {
 		keysCommand,
 		indexCommand,
 		reapplyCommand,
+		retentionCommand,
 		vaultCommand,
 	}
 }
