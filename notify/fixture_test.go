@@ -18,6 +18,7 @@ import (
 var (
 	t0     = time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
 	sender = custos.Access{Actor: custos.Actor{ID: "svc-transfer", Role: "workflow"}, Purpose: "transfer-notice", RequestID: "T-1"}
+	dpo    = custos.Access{Actor: custos.Actor{ID: "staff-004", Role: "dpo"}, Purpose: "erasure"}
 )
 
 // events is the tests' Recorder.
