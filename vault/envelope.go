@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -176,6 +177,62 @@ func lookup(b []byte, names []string, out [][]byte, declared []string) error {
 		if j < len(names) && names[j] == string(name) {
 			out[j] = ct
 		}
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%w: trailing bytes", errEnvelope)
+	}
+	return nil
+}
+
+// header is a record type's declared field names (sorted) as an envelope
+// encodes them, length prefix included, so that each stored name is checked
+// against the schema in one comparison.
+type header struct {
+	enc [][]byte
+}
+
+func compileHeader(declared []string) header {
+	h := header{enc: make([][]byte, len(declared))}
+	for i, n := range declared {
+		h.enc[i] = append(binary.AppendUvarint(nil, uint64(len(n))), n...)
+	}
+	return h
+}
+
+// walk finds in an encoded envelope the ciphertext of every declared field
+// d with want[d] >= 0 and puts it at out[want[d]]; out entries of fields
+// absent from the envelope are nil. It accepts exactly what lookup accepts:
+// a stored name matches a declared one only after the previous stored
+// name's, so names are sorted, distinct and declared, and a declared name's
+// encoding is minimal, so no other bytes spell it.
+func (h header) walk(b []byte, want []int, out [][]byte) error {
+	if len(b) == 0 || b[0] != envelopeV1 {
+		return fmt.Errorf("%w: unknown version", errEnvelope)
+	}
+	b = b[1:]
+	n, k := uvarint(b)
+	if k <= 0 || n > maxEnvelopeFields {
+		return fmt.Errorf("%w: bad field count", errEnvelope)
+	}
+	b = b[k:]
+	clear(out)
+	d := 0
+	for i := uint64(0); i < n; i++ {
+		for d < len(h.enc) && !bytes.HasPrefix(b, h.enc[d]) {
+			d++
+		}
+		if d == len(h.enc) {
+			return fmt.Errorf("%w: field names undeclared, unsorted, repeated or truncated", errEnvelope)
+		}
+		ct, rest, err := chunk(b[len(h.enc[d]):])
+		if err != nil {
+			return err
+		}
+		if w := want[d]; w >= 0 {
+			out[w] = ct
+		}
+		b = rest
+		d++
 	}
 	if len(b) != 0 {
 		return fmt.Errorf("%w: trailing bytes", errEnvelope)
