@@ -49,15 +49,10 @@ func encodeEnvelope(e envelope) []byte {
 // produced: another version, trailing bytes, unsorted or repeated names.
 // Ciphertexts alias b.
 func decodeEnvelope(b []byte) (envelope, error) {
-	if len(b) == 0 || b[0] != envelopeV1 {
-		return nil, fmt.Errorf("%w: unknown version", errEnvelope)
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return nil, err
 	}
-	b = b[1:]
-	n, k := uvarint(b)
-	if k <= 0 || n > maxEnvelopeFields {
-		return nil, fmt.Errorf("%w: bad field count", errEnvelope)
-	}
-	b = b[k:]
 	e := make(envelope, 0, n)
 	for i := uint64(0); i < n; i++ {
 		name, rest, err := chunk(b)
@@ -78,6 +73,20 @@ func decodeEnvelope(b []byte) (envelope, error) {
 		return nil, fmt.Errorf("%w: trailing bytes", errEnvelope)
 	}
 	return e, nil
+}
+
+// fieldCount checks an envelope's version and returns its field count and
+// the bytes after it.
+func fieldCount(b []byte) (uint64, []byte, error) {
+	if len(b) == 0 || b[0] != envelopeV1 {
+		return 0, nil, fmt.Errorf("%w: unknown version", errEnvelope)
+	}
+	b = b[1:]
+	n, k := uvarint(b)
+	if k <= 0 || n > maxEnvelopeFields {
+		return 0, nil, fmt.Errorf("%w: bad field count", errEnvelope)
+	}
+	return n, b[k:], nil
 }
 
 // uvarint reads a minimally encoded uvarint: the format has one encoding
@@ -134,15 +143,10 @@ func (e envelope) get(name string) ([]byte, bool) {
 // Every name in the envelope must be in declared, which is sorted: a field
 // the schema does not declare means the envelope was altered.
 func lookup(b []byte, names []string, out [][]byte, declared []string) error {
-	if len(b) == 0 || b[0] != envelopeV1 {
-		return fmt.Errorf("%w: unknown version", errEnvelope)
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return err
 	}
-	b = b[1:]
-	n, k := uvarint(b)
-	if k <= 0 || n > maxEnvelopeFields {
-		return fmt.Errorf("%w: bad field count", errEnvelope)
-	}
-	b = b[k:]
 	clear(out)
 	var prev []byte
 	j, d := 0, 0
@@ -206,15 +210,10 @@ func compileHeader(declared []string) header {
 // name's, so names are sorted, distinct and declared, and a declared name's
 // encoding is minimal, so no other bytes spell it.
 func (h header) walk(b []byte, want []int, out [][]byte) error {
-	if len(b) == 0 || b[0] != envelopeV1 {
-		return fmt.Errorf("%w: unknown version", errEnvelope)
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return err
 	}
-	b = b[1:]
-	n, k := uvarint(b)
-	if k <= 0 || n > maxEnvelopeFields {
-		return fmt.Errorf("%w: bad field count", errEnvelope)
-	}
-	b = b[k:]
 	clear(out)
 	d := 0
 	for i := uint64(0); i < n; i++ {

@@ -102,3 +102,15 @@ func (f *Field) masker() kind.Masker {
 
 // mask returns the masked form of a canonical value of f, which has a mask.
 func (f *Field) mask(canonical string) string { return f.masker().Mask(canonical) }
+
+// searchable refuses a search by a field the role does not see in full:
+// matching a masked or hidden field would reveal what the mask withholds,
+// one guess at a time.
+func (m *Masking) searchable(role custos.Role, t *recordType, query []string) error {
+	for _, name := range query {
+		if m.visibility(role, t, name) != Plain {
+			return &denial{reason: "search-field-masked", also: ErrMaskedSearch, detail: t.name + "." + name}
+		}
+	}
+	return nil
+}
