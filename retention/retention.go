@@ -95,13 +95,3 @@ func New(cfg Config) (*Retention, error) {
 }
 
 func (r *Retention) now() time.Time { return r.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// rule returns the named rule of the policy.
-func (c *clocks) rule(name string) (Rule, bool) {
-	for _, r := range c.rules {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
