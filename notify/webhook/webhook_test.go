@@ -103,7 +103,9 @@ func TestSendSigned(t *testing.T) {
 		Language: "en", Organisation: "acquirer", Subject: d.Subject, Body: d.Body}, got[0])
 
 	// A wrong secret fails the receiver's check: a 401, permanent.
-	other := newNotifier(t, srv, func(c *webhook.Config) { c.Secret = "whsec_" + base64.StdEncoding.EncodeToString([]byte("another-secret")) })
+	other := newNotifier(t, srv, func(c *webhook.Config) {
+		c.Secret = "whsec_" + base64.StdEncoding.EncodeToString([]byte("another-secret"))
+	})
 	_, err = other.Send(context.Background(), d)
 	var f *notify.Failure
 	require.ErrorAs(t, err, &f)
