@@ -71,8 +71,9 @@ func (v *Vault) forget(ctx context.Context, acc custos.Access, subject custos.Su
 		ID: newCertificateID(), SubjectRef: hex.EncodeToString(shred.Ref),
 		Actor: acc.Actor.ID, Role: acc.Actor.Role, Purpose: acc.Purpose, RequestID: acc.RequestID,
 		Ground: why.Ground, Policy: why.Policy, Categories: cats,
-		Records: del.Records, IndexEntries: del.IndexEntries, Method: shredMethod,
+		Records: del.Records, IndexEntries: del.IndexEntries, Method: certificateMethod(shred),
 		ShreddedAt: shred.At, IssuedAt: v.now(),
+		CompleteBy: shred.CompleteBy, KeyGroup: shred.Group, KeyEpoch: shred.Epoch,
 	}, nil
 }
 

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -81,23 +80,8 @@ func maskingRules() *vault.Masking {
 	}}
 }
 
-// eventLog is a Recorder that keeps events in memory and can be made to
-// fail.
-type eventLog struct {
-	mu     sync.Mutex
-	events []custos.Event
-	fail   error
-}
-
-func (l *eventLog) Record(_ context.Context, e custos.Event) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fail != nil {
-		return l.fail
-	}
-	l.events = append(l.events, e)
-	return nil
-}
+// eventLog is the Recorder of the fixtures.
+type eventLog = Recorder
 
 func (l *eventLog) all() []custos.Event {
 	l.mu.Lock()

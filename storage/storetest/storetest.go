@@ -24,6 +24,7 @@ type Opener func(t *testing.T) Adapter
 // Run runs the whole conformance suite against adapters made by open.
 func Run(t *testing.T, open Opener) {
 	t.Run("keys-store", func(t *testing.T) { runKeyStore(t, open) })
+	t.Run("key-groups", func(t *testing.T) { runGroups(t, open) })
 	t.Run("ledger", func(t *testing.T) { runLedger(t, open) })
 	t.Run("vault-store", func(t *testing.T) { runVaultStore(t, open) })
 	t.Run("vault", func(t *testing.T) { runVault(t, open) })

@@ -1,4 +1,4 @@
-package consent
+package personal
 
 import (
 	"testing"
@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestPersonalData: what the field kinds recognise as a resident ID,
+// TestFind: what the field kinds recognise as a resident ID,
 // mobile, card number or e-mail address, anywhere in a reference, however
 // typed. All numbers are synthetic.
-func TestPersonalData(t *testing.T) {
+func TestFind(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   string
@@ -48,7 +48,7 @@ func TestPersonalData(t *testing.T) {
 		{"ideographic zero is no digit", "〇〇〇", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, personalData(tc.in))
+			assert.Equal(t, tc.want, Find(tc.in))
 		})
 	}
 }
@@ -76,11 +76,11 @@ func TestDecimalDigitRangesStartAtZero(t *testing.T) {
 	assert.False(t, ok)
 }
 
-func FuzzPersonalData(f *testing.F) {
+func FuzzFind(f *testing.F) {
 	for _, s := range []string{"signed by 13912345678 id 11010519491231002X", "form-0001", "a@b.cn", "１３９", "4000 0000 0000 0002"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		personalData(s) // never panics, whatever the input
+		Find(s) // never panics, whatever the input
 	})
 }
