@@ -47,6 +47,11 @@ var (
 	// cannot be answered.
 	ErrReference = errors.New("audit: reference key unavailable")
 
+	// ErrUnknownPeriod reports a period that has no reference key to
+	// forget: none of its entries named a customer, or its key was
+	// forgotten already.
+	ErrUnknownPeriod = errors.New("audit: no reference key for the period")
+
 	// ErrUnsupported reports an operation the configured components cannot
 	// perform.
 	ErrUnsupported = errors.New("audit: not supported")

@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*Log, error) {
 	if err := l.reload(ctx); err != nil {
 		return nil, err
 	}
-	if l.rng.End() == 0 {
+	if l.rng.End() == 0 && len(l.latest) == 0 {
 		if err := l.initHead(ctx); err != nil {
 			return nil, err
 		}
@@ -315,8 +315,10 @@ func (l *Log) Reference(ctx context.Context, subject custos.SubjectID, t time.Ti
 // ForgetPeriod deletes the reference key of a past period, so that no one
 // can tell any more which customer that period's entries concern; the
 // entries themselves are untouched and still verify. It needs Keys that
-// implement KeyDeleter (ErrUnsupported otherwise) and refuses the current
-// period.
+// implement KeyDeleter (ErrUnsupported otherwise), refuses the current
+// period (ErrConfig), and fails with ErrUnknownPeriod, changing nothing,
+// for a period that has no reference key: none of its entries named a
+// customer, or it was forgotten already.
 func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
 	if !validPeriod(period) {
 		return fmt.Errorf("%w: not a period id", ErrConfig)
@@ -326,6 +328,13 @@ func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
 	}
 	if l.deleter == nil {
 		return fmt.Errorf("%w: the configured Keys cannot delete a keyset", ErrUnsupported)
+	}
+	has, err := l.deleter.HasNamedKeyset(ctx, ReferenceKeyPrefix+period)
+	if err != nil {
+		return fmt.Errorf("audit: read reference key: %w", err)
+	}
+	if !has {
+		return ErrUnknownPeriod
 	}
 	if err := l.deleter.DeleteNamedKeyset(ctx, ReferenceKeyPrefix+period); err != nil {
 		return fmt.Errorf("audit: delete reference key: %w", err)
