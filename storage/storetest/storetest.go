@@ -26,11 +26,13 @@ func Run(t *testing.T, open Opener) {
 	t.Run("keys-store", func(t *testing.T) { runKeyStore(t, open) })
 	t.Run("key-groups", func(t *testing.T) { runGroups(t, open) })
 	t.Run("ledger", func(t *testing.T) { runLedger(t, open) })
+	t.Run("epochs", func(t *testing.T) { runEpochs(t, open) })
 	t.Run("vault-store", func(t *testing.T) { runVaultStore(t, open) })
 	t.Run("vault", func(t *testing.T) { runVault(t, open) })
 	t.Run("search", func(t *testing.T) { runSearch(t, open) })
 	t.Run("consent", func(t *testing.T) { runConsent(t, open) })
 	t.Run("audit", func(t *testing.T) { runAudit(t, open) })
+	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })
 }
 
 // openT opens an adapter and closes it when the test ends.
