@@ -126,7 +126,7 @@ func TestAuditAppendsFromManyProcesses(t *testing.T) {
 }
 
 // appendLog opens the audit log on db with the KEK kept in dir.
-func appendLog(t *testing.T, db *sqlstore.DB, dir string) *audit.Log {
+func appendLog(t testing.TB, db *sqlstore.DB, dir string) *audit.Log {
 	t.Helper()
 	ctx := context.Background()
 	kek, err := insecuredevkek.Open(filepath.Join(dir, "dev-kek.json"))
@@ -182,7 +182,7 @@ func appendAsChild(t *testing.T) {
 }
 
 // waitFor waits until a file exists; the test's own deadline bounds it.
-func waitFor(t *testing.T, path string) {
+func waitFor(t testing.TB, path string) {
 	t.Helper()
 	for {
 		if _, err := os.Stat(path); err == nil {
