@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -54,31 +53,9 @@ func benchProcesses(b *testing.B, engine string, procs int) {
 		b.Fatal(err)
 	}
 	each := max(b.N/procs, 1)
-	cmds := make([]*exec.Cmd, procs)
-	outs := make([]*lockedBuffer, procs)
-	for p := range procs {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestAuditAppendsFromManyProcesses$", "-test.count=1")
-		cmd.Env = append(os.Environ(), appendChild+"="+strconv.Itoa(p), appendDir+"="+dir,
-			appendSchema+"="+schema, appendCount+"="+strconv.Itoa(each))
-		outs[p] = &lockedBuffer{}
-		cmd.Stdout, cmd.Stderr = outs[p], outs[p]
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		cmds[p] = cmd
-	}
-	for p := range procs {
-		waitFor(b, filepath.Join(dir, fmt.Sprintf("ready-%d", p)))
-	}
+	start := startAppenders(b, procs, each, dir, schema)
 	b.ResetTimer()
-	if err := os.WriteFile(filepath.Join(dir, "go"), nil, 0o600); err != nil {
-		b.Fatal(err)
-	}
-	for p, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			b.Fatalf("process %d: %v\n%s", p, err, outs[p].String())
-		}
-	}
+	start()
 	b.StopTimer()
 	b.ReportMetric(float64(each*procs)/b.Elapsed().Seconds(), "appends/s")
 }

@@ -78,26 +78,8 @@ func TestAuditAppendsFromManyProcesses(t *testing.T) {
 			verifier := l.Verifier()
 			require.NoError(t, l.Close())
 
-			cmds := make([]*exec.Cmd, procs)
-			outs := make([]*lockedBuffer, procs)
-			for p := range procs {
-				cmd := exec.Command(os.Args[0], "-test.run=^TestAuditAppendsFromManyProcesses$", "-test.count=1")
-				cmd.Env = append(os.Environ(), appendChild+"="+strconv.Itoa(p), appendDir+"="+dir,
-					appendSchema+"="+schema, appendCount+"="+strconv.Itoa(each))
-				outs[p] = &lockedBuffer{}
-				cmd.Stdout, cmd.Stderr = outs[p], outs[p]
-				require.NoError(t, cmd.Start())
-				cmds[p] = cmd
-			}
-			// Every child waits for this file, so that they append at once.
-			for p := range procs {
-				waitFor(t, filepath.Join(dir, fmt.Sprintf("ready-%d", p)))
-			}
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "go"), nil, 0o600))
-			for p, cmd := range cmds {
-				assert.NoError(t, cmd.Wait(), "process %d: every append succeeds:\n%s", p, outs[p].String())
-			}
-
+			start := startAppenders(t, procs, each, dir, schema)
+			start()
 			rep, err := audit.Verify(ctx, audit.StoreSource(db.Audit()), audit.VerifyOptions{Verifier: verifier})
 			require.NoError(t, err, "the log the processes wrote together verifies")
 			assert.Equal(t, uint64(procs*each), rep.Entries)
@@ -122,6 +104,35 @@ func TestAuditAppendsFromManyProcesses(t *testing.T) {
 			}
 			assert.Equal(t, want, perProc, "each process's appends are all in the log, once")
 		})
+	}
+}
+
+// startAppenders starts procs child processes appending each entries to
+// the log in dir (or schema) and waits until all are ready. The function
+// it returns lets them append at once and waits until every one has
+// exited, failing the test for any that failed.
+func startAppenders(t testing.TB, procs, each int, dir, schema string) func() {
+	t.Helper()
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]*lockedBuffer, procs)
+	for p := range procs {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestAuditAppendsFromManyProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), appendChild+"="+strconv.Itoa(p), appendDir+"="+dir,
+			appendSchema+"="+schema, appendCount+"="+strconv.Itoa(each))
+		outs[p] = &lockedBuffer{}
+		cmd.Stdout, cmd.Stderr = outs[p], outs[p]
+		require.NoError(t, cmd.Start())
+		cmds[p] = cmd
+	}
+	// Every child waits for the "go" file, so that they append at once.
+	for p := range procs {
+		waitFor(t, filepath.Join(dir, fmt.Sprintf("ready-%d", p)))
+	}
+	return func() {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go"), nil, 0o600))
+		for p, cmd := range cmds {
+			assert.NoError(t, cmd.Wait(), "process %d: every append succeeds:\n%s", p, outs[p].String())
+		}
 	}
 }
 
