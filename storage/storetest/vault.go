@@ -87,7 +87,7 @@ func testRestrict(t *testing.T, open Opener) {
 	require.ErrorIs(t, f.vault.Restrict(ctx, dpo, "C1", " "), vault.ErrMissingField, "a restriction needs a ground")
 	require.NoError(t, f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34: relationship ended, retention running"))
 
-	r, err := f.vault.Restriction(ctx, "C1")
+	r, err := f.vault.Restriction(ctx, dpo, "C1")
 	require.NoError(t, err)
 	assert.True(t, r.Restricted)
 	assert.Equal(t, t0, r.Since)
