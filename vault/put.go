@@ -96,26 +96,34 @@ func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.Subje
 	}
 	defer v.lock(subject)()
 	return v.change(ctx, &ev, func() (func() error, error) {
-		w, err := v.preparePut(ctx, acc, subject, t, names, canonical)
-		if err != nil {
-			return nil, err
+		s, err := v.store.GetSubject(ctx, subject)
+		switch {
+		case err == nil:
+			if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+				return nil, err
+			}
+		case !errors.Is(err, ErrNotFound):
+			return nil, fmt.Errorf("vault: read subject: %w", err)
+		default:
+			if err := v.notFound(ctx, subject); !errors.Is(err, ErrNotFound) {
+				return nil, err // forgotten, or the ledger unreadable
+			}
 		}
-		return func() error { return v.putRecord(ctx, w) }, nil
+		// The key of a new customer is created after the event is durable,
+		// so that a refused or unrecorded Put leaves nothing behind.
+		return func() error {
+			w, err := v.sealPut(ctx, subject, t, names, canonical)
+			if err != nil {
+				return err
+			}
+			return v.putRecord(ctx, w)
+		}, nil
 	})
 }
 
-// preparePut checks the customer's state and encrypts and indexes the new
-// record.
-func (v *Vault) preparePut(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) (Write, error) {
-	s, err := v.store.GetSubject(ctx, subject)
-	switch {
-	case err == nil:
-		if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-			return Write{}, err
-		}
-	case !errors.Is(err, ErrNotFound):
-		return Write{}, fmt.Errorf("vault: read subject: %w", err)
-	}
+// sealPut encrypts and indexes a new record under the customer's key,
+// creating it on the customer's first write.
+func (v *Vault) sealPut(ctx context.Context, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) (Write, error) {
 	a, err := v.keys.ForWrite(ctx, subject)
 	if err != nil {
 		return Write{}, keyErr(err)

@@ -29,6 +29,10 @@ func runVault(t *testing.T, open Opener) {
 	t.Run("dek-rotation", func(t *testing.T) { testDEKRotation(t, open) })
 	t.Run("concurrent", func(t *testing.T) { testConcurrent(t, open) })
 	t.Run("failing-store", func(t *testing.T) { testFailingPut(t, open) })
+	t.Run("writes-fail-closed", func(t *testing.T) { testWritesFailClosed(t, open) })
+	t.Run("write-events", func(t *testing.T) { testWriteEvents(t, open) })
+	t.Run("restriction-read", func(t *testing.T) { testRestrictionRead(t, open) })
+	t.Run("write-every-fault", func(t *testing.T) { testWriteFaults(t, open) })
 }
 
 func testPutGetUpdate(t *testing.T, open Opener) {
