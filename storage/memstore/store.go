@@ -33,6 +33,8 @@ type Store struct {
 	consent *consentState
 	audit   *auditState
 	notify  *notifyState
+
+	retention *retentionState
 }
 
 type recordKey struct {
@@ -57,6 +59,7 @@ func New() *Store {
 		consent:   newConsentState(),
 		audit:     newAuditState(),
 		notify:    newNotifyState(),
+		retention: newRetentionState(),
 	}
 }
 
