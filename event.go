@@ -20,8 +20,9 @@ const (
 	ActionRestrict   Action = "vault.restrict"
 	ActionUnrestrict Action = "vault.unrestrict"
 	ActionExport     Action = "vault.export"
-	// ActionRestriction is a read of a customer's restriction state.
-	ActionRestriction Action = "vault.restriction"
+	// ActionState is a read of a customer's state that reveals no field
+	// value: whether they are restricted, which record types are held.
+	ActionState Action = "vault.state"
 	// ActionReencrypt is the rewrite of a record under its customer's
 	// current key, and ActionReindex the rewrite of its blind-index entries
 	// under a new index key: sweeps that change stored bytes, never values.

@@ -70,7 +70,7 @@ func (r *Retention) checkEvent(ctx context.Context, e Event) error {
 	if e.RecordType != "" && !namePattern.MatchString(e.RecordType) {
 		return fmt.Errorf("%w: record type is not a valid name", ErrEvent)
 	}
-	_, err := r.vault.Restriction(ctx, e.Subject)
+	_, err := r.vault.Restriction(ctx, r.acc, e.Subject)
 	return subjectErr(err)
 }
 

@@ -61,7 +61,7 @@ func (v *Vault) setRestriction(ctx context.Context, acc custos.Access, subject c
 
 // Restriction returns the customer's restriction state: whether and why
 // the customer is restricted, which is no personal data but still a read of
-// the customer's state. The access must be allowed custos.ActionRestriction
+// the customer's state. The access must be allowed custos.ActionState
 // for the customer, and the read is recorded like any other: a refusal is
 // returned before anything is read, so a caller without the right learns
 // neither whether the customer exists nor whether they were forgotten;
@@ -73,7 +73,7 @@ func (v *Vault) Restriction(ctx context.Context, acc custos.Access, subject cust
 	if err := validate(acc, subject); err != nil {
 		return Restriction{}, err
 	}
-	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionRestriction, Subject: subject})
+	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionState, Subject: subject})
 	if err != nil {
 		return Restriction{}, err
 	}

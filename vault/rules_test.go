@@ -106,7 +106,7 @@ func newRig(t *testing.T) *rig {
 		"marketing":   {Basis: custos.BasisConsent, Actions: []custos.Action{custos.ActionGet, custos.ActionFind}, Fields: map[string][]string{"customer": {"mobile", "name"}}},
 		"court-order": {Basis: custos.BasisLegalDuty, Actions: rw, Fields: all},
 		"erasure": {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict,
-			custos.ActionUnrestrict, custos.ActionRestriction}},
+			custos.ActionUnrestrict, custos.ActionState}},
 	})
 	require.NoError(t, err)
 	db := memstore.New()

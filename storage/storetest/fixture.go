@@ -68,7 +68,7 @@ func testGrants(s vault.Schema) map[custos.PurposeID]vault.Grant {
 		servicing: {Basis: custos.BasisContract, Actions: rw, Fields: all},
 		marketing: {Basis: custos.BasisConsent, Actions: []custos.Action{custos.ActionGet, custos.ActionExport, custos.ActionFind}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 		legalHold: {Basis: custos.BasisLegalDuty, Actions: rw, Fields: all},
-		erasure:   {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionRestriction}},
+		erasure:   {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState}},
 		upkeep:    {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionReencrypt, custos.ActionReindex}},
 	}
 }

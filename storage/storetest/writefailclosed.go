@@ -166,10 +166,23 @@ func testRestrictionRead(t *testing.T, open Opener) {
 			evs := f.events.all()
 			require.Len(t, evs, n+1, "every read of state leaves one event")
 			e := evs[n]
-			assert.Equal(t, custos.ActionRestriction, e.Action)
+			assert.Equal(t, custos.ActionState, e.Action)
 			assert.Equal(t, tc.subject, e.Subject)
 			assert.Equal(t, tc.outcome, e.Outcome)
 			assert.Equal(t, tc.reason, e.Reason)
+
+			types, err := f.vault.RecordTypes(ctx, tc.acc, tc.subject)
+			if tc.err == nil {
+				require.NoError(t, err)
+				assert.Equal(t, []string{"customer", "lease"}, types)
+			} else {
+				require.ErrorIs(t, err, tc.err)
+				assert.Nil(t, types)
+			}
+			evs = f.events.all()
+			require.Len(t, evs, n+2, "so does a read of the record types")
+			assert.Equal(t, custos.ActionState, evs[n+1].Action)
+			assert.Equal(t, tc.outcome, evs[n+1].Outcome)
 		})
 	}
 	require.Len(t, denied, 3)
