@@ -3,7 +3,7 @@ package retention_test
 import (
 	"context"
 	"encoding/hex"
-	"testing"
+	"fmt"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -39,7 +39,7 @@ func fullSchema() vault.Schema {
 // fixture is a vault on memstore with a retention over it, under a clock
 // the test moves.
 type fixture struct {
-	t      *testing.T
+	t      tb
 	now    time.Time
 	db     *memstore.Store
 	keys   *keys.Keyring
@@ -48,7 +48,21 @@ type fixture struct {
 	store  retention.Store // the retention store, possibly wrapped
 }
 
-func newFixture(t *testing.T) *fixture {
+// tb is what the fixture needs of a test; panicking, for examples.
+type tb interface {
+	Helper()
+	Errorf(format string, args ...any)
+	FailNow()
+}
+
+// panicking is a tb for Example functions: a failed step panics.
+type panicking struct{}
+
+func (panicking) Helper()                           {}
+func (panicking) Errorf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
+func (panicking) FailNow()                          { panic("example setup failed") }
+
+func newFixture(t tb) *fixture {
 	t.Helper()
 	f := &fixture{t: t, now: t0, db: memstore.New(), events: &storetest.Recorder{}}
 	kek, err := insecuredevkek.New()
