@@ -115,19 +115,8 @@ func (v *Vault) reindex(ctx context.Context, sweep custos.Event, k indexKey, t *
 	for _, ix := range t.indexes {
 		need = union(need, ix.fields)
 	}
-	ev := sweep
-	ev.Subject, ev.RecordType, ev.Fields = s.Subject, t.name, need
-	first := true
-	return v.change(ctx, &ev, func() (func() error, error) {
-		if !first {
-			var err error
-			if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
-				return nil, nil
-			} else if err != nil {
-				return nil, fmt.Errorf("vault: read record: %w", err)
-			}
-		}
-		first = false
+	sweep.Fields = need
+	return v.sweepChange(ctx, sweep, t, s, func(_ *custos.Event, s Stored) (func() error, error) {
 		names, entries, err := v.prepareReindex(ctx, k, t, s, need)
 		if err != nil || names == nil {
 			return nil, err

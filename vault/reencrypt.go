@@ -80,19 +80,8 @@ func (v *Vault) Reencrypt(ctx context.Context, acc custos.Access, opt ReencryptO
 // field needs it, retrying when the record changes meanwhile.
 func (v *Vault) reencrypt(ctx context.Context, sweep custos.Event, t *recordType, s Stored) (bool, error) {
 	defer v.lock(s.Subject)()
-	ev := sweep
-	ev.Subject, ev.RecordType = s.Subject, t.name
-	done, first := false, true
-	err := v.change(ctx, &ev, func() (func() error, error) {
-		if !first {
-			var err error
-			if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
-				return nil, nil
-			} else if err != nil {
-				return nil, fmt.Errorf("vault: read record: %w", err)
-			}
-		}
-		first = false
+	done := false
+	err := v.sweepChange(ctx, sweep, t, s, func(ev *custos.Event, s Stored) (func() error, error) {
 		w, names, err := v.prepareReencrypt(ctx, t, s)
 		if err != nil || w == nil {
 			return nil, err
