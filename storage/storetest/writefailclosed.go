@@ -101,12 +101,19 @@ func testWriteEvents(t *testing.T, open Opener) {
 		assert.Equal(t, custos.BasisLegalDuty, e.Basis)
 		assert.NotEmpty(t, e.Fields)
 	}
+	require.NoError(t, f.keys.RotateDEK(ctx, "C1"))
+	before := f.snapshot("C1")
 	_, err = f.vault.Reencrypt(ctx, clerk, vault.ReencryptOptions{})
 	assert.ErrorIs(t, err, vault.ErrDenied, "the purpose may not run the sweep")
 	assert.Equal(t, custos.OutcomeDenied, f.events.last().Outcome, "and the refusal is recorded")
 	assert.Empty(t, f.events.last().Subject)
-	_, err = f.vault.RebuildIndex(ctx, noActor, vault.RebuildOptions{})
+	n = len(f.events.all())
+	_, err = f.vault.Reencrypt(ctx, noActor, vault.ReencryptOptions{})
 	assert.ErrorIs(t, err, custos.ErrNoActor)
+	_, err = f.vault.RebuildIndex(ctx, noWhy, vault.RebuildOptions{})
+	assert.ErrorIs(t, err, custos.ErrNoPurpose)
+	assert.Len(t, f.events.all(), n, "an invalid access is refused before anything")
+	assert.Equal(t, before, f.snapshot("C1"), "nothing changed")
 
 	// A commit that fails after its event was recorded leaves a second
 	// event saying so.
