@@ -121,7 +121,8 @@ func (d *deployment) open(t *testing.T, kekFile string, previous ...string) *hos
 	grants := map[custos.PurposeID]vault.Grant{
 		loader.Purpose: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionFind},
 			Fields: map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract"}}},
-		dpo.Purpose: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget}},
+		dpo.Purpose: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionState}},
+		"retention": {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionState}},
 	}
 	allow, err := vault.NewAllowList(schema(), grants)
 	require.NoError(t, err)
@@ -157,6 +158,25 @@ func (d *deployment) withCustomers(t *testing.T, n int) *deployment {
 	}
 	h.close()
 	return d
+}
+
+// clone copies d's files into a new directory: a scenario that runs many
+// times builds its deployment once.
+func (d *deployment) clone(t *testing.T) *deployment {
+	t.Helper()
+	c := newDeployment(t)
+	c.verifier = d.verifier
+	for from, to := range map[string]string{d.db: c.db, d.ledger: c.ledger, d.kek: c.kek} {
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(from + suffix)
+			if suffix != "" && os.IsNotExist(err) {
+				continue
+			}
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(to+suffix, b, 0o600))
+		}
+	}
+	return c
 }
 
 // config is the cli.Config of the host in these tests.

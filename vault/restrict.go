@@ -70,28 +70,11 @@ func (v *Vault) setRestriction(ctx context.Context, acc custos.Access, subject c
 // Components that only need to know whether a customer may be acted on, as
 // part of an operation they audit themselves, use custos.Subjects.
 func (v *Vault) Restriction(ctx context.Context, acc custos.Access, subject custos.SubjectID) (Restriction, error) {
-	if err := validate(acc, subject); err != nil {
-		return Restriction{}, err
-	}
-	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionState, Subject: subject})
-	if err != nil {
-		return Restriction{}, err
-	}
-	r, err := v.restriction(ctx, subject)
-	if err = v.event(ctx, ev, err); err != nil {
-		return Restriction{}, err
-	}
-	return r, nil
+	return readState(ctx, v, acc, subject, func() (Restriction, error) { return v.restriction(ctx, subject) })
 }
 
 // restriction reads the customer's restriction state.
 func (v *Vault) restriction(ctx context.Context, subject custos.SubjectID) (Restriction, error) {
-	s, err := v.store.GetSubject(ctx, subject)
-	if errors.Is(err, ErrNotFound) {
-		return Restriction{}, v.notFound(ctx, subject)
-	}
-	if err != nil {
-		return Restriction{}, fmt.Errorf("vault: read subject: %w", err)
-	}
-	return s.Restriction, nil
+	s, err := v.subject(ctx, subject)
+	return s.Restriction, err
 }

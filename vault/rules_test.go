@@ -28,14 +28,14 @@ var (
 	officer   = custos.Access{Actor: custos.Actor{ID: "dpo-1", Role: "dpo"}, Purpose: "erasure"}
 )
 
-// events is a Recorder that keeps events and can be made to fail.
-type events struct {
+// ruleEvents is a Recorder that keeps events and can be made to fail.
+type ruleEvents struct {
 	mu   sync.Mutex
 	list []custos.Event
 	fail bool
 }
 
-func (e *events) Record(_ context.Context, ev custos.Event) error {
+func (e *ruleEvents) Record(_ context.Context, ev custos.Event) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.fail {
@@ -45,7 +45,7 @@ func (e *events) Record(_ context.Context, ev custos.Event) error {
 	return nil
 }
 
-func (e *events) last() custos.Event {
+func (e *ruleEvents) last() custos.Event {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.list) == 0 {
@@ -54,7 +54,7 @@ func (e *events) last() custos.Event {
 	return e.list[len(e.list)-1]
 }
 
-func (e *events) count() int {
+func (e *ruleEvents) count() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return len(e.list)
@@ -83,7 +83,7 @@ func (a *asked) n() int {
 type rig struct {
 	v    *vault.Vault
 	db   *memstore.Store
-	ev   *events
+	ev   *ruleEvents
 	auth *asked
 }
 
@@ -110,7 +110,7 @@ func newRig(t *testing.T) *rig {
 	})
 	require.NoError(t, err)
 	db := memstore.New()
-	r := &rig{db: db, ev: &events{}, auth: &asked{Authorizer: al}}
+	r := &rig{db: db, ev: &ruleEvents{}, auth: &asked{Authorizer: al}}
 	r.v, err = vault.New(vault.Config{Schema: s, Keys: newKeyring(t, db), Store: db.Vault(), Authorizer: r.auth, Recorder: r.ev,
 		LegalHoldPurposes: []custos.PurposeID{"court-order"}, Search: vault.SearchConfig{ExpectedCustomers: 1000},
 		Masking: &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
