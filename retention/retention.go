@@ -18,6 +18,7 @@ type Vault interface {
 	Unrestrict(ctx context.Context, acc custos.Access, subject custos.SubjectID) error
 	Restriction(ctx context.Context, subject custos.SubjectID) (vault.Restriction, error)
 	RecordTypes(ctx context.Context, subject custos.SubjectID) ([]string, error)
+	Since(ctx context.Context, subject custos.SubjectID) (time.Time, error)
 }
 
 // Recorder durably records audit events: *audit.Log implements it.
