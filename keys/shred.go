@@ -2,7 +2,6 @@ package keys
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,7 +24,9 @@ func (r *Keyring) Shred(ctx context.Context, subject custos.SubjectID) (ShredEnt
 		return ShredEntry{}, fmt.Errorf("keys: append to shred ledger: %w", err)
 	}
 	r.cache.drop(subject)
-	if err := r.store.DeleteDEK(ctx, subject); err != nil && !errors.Is(err, ErrNotFound) {
+	// By reference: the store leaves a tombstone of it even when no DEK is
+	// stored, so that no Keyring of any process creates one again.
+	if _, err := r.store.DeleteDEKByRef(ctx, e.Ref); err != nil {
 		return ShredEntry{}, fmt.Errorf("keys: delete DEK: %w", err)
 	}
 	r.cache.drop(subject) // a concurrent read may have cached it again

@@ -43,14 +43,19 @@ type Certificate struct {
 	// Categories are the fields that held data, by record type, with their
 	// classes: what was destroyed.
 	Categories []Category `json:"categories"`
+	// Erased lists, for each of Config.Erasers, what the component
+	// erased and what it keeps as proof a named rule requires.
+	Erased []custos.Erased `json:"erased,omitempty"`
 	// Records and IndexEntries count what was deleted from the store.
 	Records      int `json:"records"`
 	IndexEntries int `json:"index_entries"`
 	// Method says how: the DEK keyset was destroyed, so every copy of the
 	// ciphertexts, including backups, is undecryptable.
 	Method string `json:"method"`
-	// ShreddedAt is when the key was destroyed (the ledger's time), and
-	// IssuedAt when the certificate was made.
+	// ShreddedAt is when the erasure began: the customer's tombstone
+	// holds this time, and from then on no write to the customer succeeds;
+	// the key is destroyed moments later. IssuedAt is when the certificate
+	// was made and recorded, before anything changed.
 	ShreddedAt time.Time `json:"shredded_at"`
 	IssuedAt   time.Time `json:"issued_at"`
 }

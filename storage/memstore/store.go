@@ -27,6 +27,8 @@ type Store struct {
 	index        map[indexKey]map[recordKey][]byte // (index, value) → records → check
 	recordIndex  map[recordKey]map[string][][]byte // record → index name → values
 	authBumps    map[custos.SubjectID]int64        // consent writes per subject
+	tombstones   map[string]vault.Tombstone        // by reference
+	keyTombs     map[string]bool                   // references whose DEK was shredded
 
 	consent *consentState
 	audit   *auditState
@@ -51,10 +53,11 @@ func New() *Store {
 		subjects: map[custos.SubjectID]vault.Subject{}, subjectByRef: map[string]custos.SubjectID{},
 		records: map[custos.SubjectID]map[string]vault.Stored{},
 		index:   map[indexKey]map[recordKey][]byte{}, recordIndex: map[recordKey]map[string][][]byte{},
-		authBumps: map[custos.SubjectID]int64{},
-		consent:   newConsentState(),
-		audit:     newAuditState(),
-		notify:    newNotifyState(),
+		authBumps:  map[custos.SubjectID]int64{},
+		tombstones: map[string]vault.Tombstone{}, keyTombs: map[string]bool{},
+		consent: newConsentState(),
+		audit:   newAuditState(),
+		notify:  newNotifyState(),
 	}
 }
 

@@ -101,6 +101,7 @@ func (l *eventLog) last() custos.Event {
 // fixture is a vault over an adapter, with its ledger in a second adapter.
 type fixture struct {
 	t      *testing.T
+	open   Opener
 	db     Adapter
 	ledger Adapter
 	kek    keys.KEK
@@ -117,7 +118,7 @@ func newFixture(t *testing.T, open Opener) *fixture {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
-	f := &fixture{t: t, db: openT(t, open), ledger: openT(t, open), kek: kek, events: &eventLog{}, now: t0, population: 1000}
+	f := &fixture{t: t, open: open, db: openT(t, open), ledger: openT(t, open), kek: kek, events: &eventLog{}, now: t0, population: 1000}
 	f.keys = f.keyring(kek)
 	f.vault = f.newVault(f.keys)
 	return f
