@@ -25,4 +25,3 @@ func (v *Vault) categories(records []Stored) ([]Category, error) {
 	}
 	return cats, nil
 }
-
