@@ -128,7 +128,7 @@ func (v *Vault) plan(ctx context.Context, acc custos.Access, subject custos.Subj
 		p.fence.Records = append(p.fence.Records, RecordVersion{Type: r.Type, Version: r.Version})
 		p.fence.IndexEntries += r.IndexEntries
 	}
-	erased, err := v.planErasers(ctx, acc, subject)
+	erased, err := v.planErasers(ctx, subject)
 	if err != nil {
 		return plan{}, err
 	}
@@ -192,7 +192,7 @@ func (v *Vault) finish(ctx context.Context, ev custos.Event, acc custos.Access, 
 // returns the certificate of what was done.
 func (v *Vault) erase(ctx context.Context, acc custos.Access, subject custos.SubjectID, planned Certificate) (Certificate, error) {
 	cert := planned
-	erased, err := v.runErasers(ctx, acc, subject)
+	erased, err := v.runErasers(ctx, acc, subject, planned.Erased)
 	if err != nil {
 		return Certificate{}, err
 	}
