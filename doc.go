@@ -23,7 +23,8 @@
 //   - storage/memstore, storage/sqlstore: the stores (memory; SQLite and
 //     PostgreSQL), and storage/storetest, the conformance suite every
 //     store passes;
-//   - cmd/custos: the operators' and auditors' command line.
+//   - cli, cmd/custos: the operators' and auditors' command line, as a
+//     package a host embeds in its own binary and as the stock binary.
 //
 // # Errors
 //

@@ -20,6 +20,11 @@ type Config struct {
 	// Ledger records shredded customers. Keep it apart from the Store's
 	// backups.
 	Ledger Ledger
+	// Epochs, if set, wraps customer DEKs under erasure-epoch keys from a
+	// Source, so that an erasure reaches every copy of the store (see
+	// EpochConfig). Without it DEKs are wrapped by KEK, and a copy of the
+	// store taken before an erasure stays decryptable with the KEK.
+	Epochs *EpochConfig
 	// Cache bounds the cache of unwrapped DEKs.
 	Cache CacheConfig
 	// Clock gives the time stamps of keys and ledger entries; nil means
@@ -72,6 +77,11 @@ func (c *Config) validate() error {
 	}
 	if c.Cache.MaxEntries < 0 || c.Cache.MaxAge < 0 {
 		return fmt.Errorf("%w: negative cache bound", ErrConfig)
+	}
+	if c.Epochs != nil {
+		if _, err := c.Epochs.withDefaults(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

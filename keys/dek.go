@@ -44,7 +44,7 @@ func (r *Keyring) ForWrite(ctx context.Context, subject custos.SubjectID) (tink.
 		if d, ok := r.cache.get(subject); ok && d.version == w.Version {
 			return d.aead, nil
 		}
-		d, err := r.open(subject, w)
+		d, err := r.open(ctx, subject, w)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func (r *Keyring) load(ctx context.Context, subject custos.SubjectID) (dek, erro
 		if err != nil {
 			return dek{}, fmt.Errorf("keys: read DEK: %w", err)
 		}
-		return r.open(subject, w)
+		return r.open(ctx, subject, w)
 	})
 	if err != nil {
 		return dek{}, err
@@ -108,9 +108,17 @@ func (r *Keyring) load(ctx context.Context, subject custos.SubjectID) (dek, erro
 	return v.(dek), nil
 }
 
-// open unwraps a stored DEK and caches it.
-func (r *Keyring) open(subject custos.SubjectID, w WrappedDEK) (dek, error) {
-	h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(subject))
+// open unwraps a stored DEK and caches it. If the DEK names an epoch key
+// destroyed meanwhile, an epoch close has just moved it: it reads it again
+// once.
+func (r *Keyring) open(ctx context.Context, subject custos.SubjectID, w WrappedDEK) (dek, error) {
+	h, err := r.unwrapDEK(ctx, w)
+	if errors.Is(err, ErrDestroyed) {
+		if w, err = r.store.GetDEK(ctx, subject); err != nil {
+			return dek{}, fmt.Errorf("keys: read DEK: %w", err)
+		}
+		h, err = r.unwrapDEK(ctx, w)
+	}
 	if err != nil {
 		return dek{}, err
 	}
@@ -135,27 +143,37 @@ func (r *Keyring) create(ctx context.Context, subject custos.SubjectID) (tink.AE
 	if err != nil {
 		return nil, fmt.Errorf("keys: new DEK: %w", err)
 	}
-	wrapped, err := r.wrap(h, dekAD(subject))
-	if err != nil {
-		return nil, err
-	}
-	now := r.now()
-	w := WrappedDEK{Subject: subject, Ref: r.Reference(subject), KEKID: r.kek.ID, Keyset: wrapped, Version: 1, Created: now, Updated: now}
-	switch err := r.store.CreateDEK(ctx, w); {
-	case err == nil:
-	case errors.Is(err, ErrExists):
-		// A concurrent writer created the customer's DEK first; use theirs.
-		d, err := r.load(ctx, subject)
-		return d.aead, err
-	default:
-		return nil, fmt.Errorf("keys: store DEK: %w", err)
-	}
 	a, prefix, err := primitive(h)
 	if err != nil {
 		return nil, err
 	}
-	r.cache.put(subject, dek{aead: a, prefix: prefix, version: 1, ref: w.Ref})
-	return a, nil
+	ref := r.Reference(subject)
+	for range 3 {
+		t, err := r.target(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		wrapped, err := r.encryptKeyset(t.aead, h, dekAD(subject))
+		if err != nil {
+			return nil, err
+		}
+		now := r.now()
+		w := WrappedDEK{Subject: subject, Ref: ref, Group: t.group, KEKID: t.id, Keyset: wrapped, Version: 1, Created: now, Updated: now}
+		switch err := r.store.CreateDEK(ctx, w); {
+		case err == nil:
+			r.cache.put(subject, dek{aead: a, prefix: prefix, version: 1, ref: w.Ref})
+			return a, nil
+		case errors.Is(err, ErrExists):
+			// A concurrent writer created the customer's DEK first; use theirs.
+			d, err := r.load(ctx, subject)
+			return d.aead, err
+		case errors.Is(err, ErrConflict):
+			r.dropGroup(t.group) // an epoch closed meanwhile: wrap under the new key
+		default:
+			return nil, fmt.Errorf("keys: store DEK: %w", err)
+		}
+	}
+	return nil, fmt.Errorf("keys: store DEK: %w", ErrConflict)
 }
 
 // Stats returns the cache and KEK counters.

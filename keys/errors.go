@@ -21,6 +21,10 @@ var (
 	// ErrUnknownKEK reports a keyset wrapped under a KEK id that the
 	// Keyring's configuration does not hold.
 	ErrUnknownKEK = errors.New("keys: keyset wrapped by a KEK that is not configured")
+	// ErrDestroyed reports a Source key that was destroyed: what it
+	// wrapped can no longer be unwrapped, and its name is never used
+	// again.
+	ErrDestroyed = errors.New("keys: key was destroyed")
 	// ErrConfig reports an invalid Config given to New.
 	ErrConfig = errors.New("keys: invalid configuration")
 )

@@ -28,6 +28,7 @@ type Keyring struct {
 	clock  custos.Clock
 	log    *slog.Logger
 	cache  *cache
+	epochs *epochs // nil without EpochConfig
 	flight singleflight.Group
 	ref    *prf.Set
 }
@@ -60,6 +61,10 @@ func New(ctx context.Context, cfg Config) (*Keyring, error) {
 	}
 	for _, k := range cfg.PreviousKEKs {
 		r.keks[k.ID] = k
+	}
+	if cfg.Epochs != nil {
+		ec, _ := cfg.Epochs.withDefaults() // validated above
+		r.epochs = newEpochs(ec, cfg.Cache.MaxAge)
 	}
 	h, err := r.NamedKeyset(ctx, ReferenceKeyName, prf.HMACSHA256PRFKeyTemplate())
 	if err != nil {
@@ -95,18 +100,32 @@ func namedAD(name string) []byte {
 	return adata.Build("custos.key.v1", name)
 }
 
-// unwrap decrypts a wrapped keyset with the KEK named by kekID.
+// unwrap decrypts a wrapped named keyset with the KEK named by kekID.
 func (r *Keyring) unwrap(kekID string, wrapped, ad []byte) (*keyset.Handle, error) {
 	kek, ok := r.keks[kekID]
 	if !ok {
 		return nil, ErrUnknownKEK
 	}
+	return r.decryptKeyset(kek.AEAD, kekID, wrapped, ad)
+}
+
+// unwrapDEK decrypts a stored DEK with the key it names: a KEK, or an epoch
+// key of its group.
+func (r *Keyring) unwrapDEK(ctx context.Context, w WrappedDEK) (*keyset.Handle, error) {
+	a, err := r.dekKey(ctx, w.Group, w.KEKID)
+	if err != nil {
+		return nil, err
+	}
+	return r.decryptKeyset(a, w.KEKID, w.Keyset, dekAD(w.Subject))
+}
+
+func (r *Keyring) decryptKeyset(a tink.AEAD, id string, wrapped, ad []byte) (*keyset.Handle, error) {
 	r.cache.kekCalls.Add(1)
-	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek.AEAD, ad)
+	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), a, ad)
 	if err != nil {
 		// Tink's message may describe the keyset; keep only the fact. A
 		// wrong KEK or an altered key is an operator's emergency.
-		r.log.Warn("keys: a wrapped keyset did not unwrap", slog.String("kek_id", kekID))
+		r.log.Warn("keys: a wrapped keyset did not unwrap", slog.String("kek_id", id))
 		return nil, ErrUnwrap
 	}
 	return h, nil
@@ -114,10 +133,14 @@ func (r *Keyring) unwrap(kekID string, wrapped, ad []byte) (*keyset.Handle, erro
 
 // wrap encrypts h under the current KEK.
 func (r *Keyring) wrap(h *keyset.Handle, ad []byte) ([]byte, error) {
+	return r.encryptKeyset(r.kek.AEAD, h, ad)
+}
+
+func (r *Keyring) encryptKeyset(a tink.AEAD, h *keyset.Handle, ad []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	r.cache.kekCalls.Add(1)
-	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), r.kek.AEAD, ad); err != nil {
-		return nil, fmt.Errorf("keys: wrap with KEK: %w", err)
+	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&buf), a, ad); err != nil {
+		return nil, fmt.Errorf("keys: wrap keyset: %w", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -31,7 +31,7 @@ func (r *Keyring) RotateDEK(ctx context.Context, subject custos.SubjectID) error
 		if err != nil {
 			return fmt.Errorf("keys: read DEK: %w", err)
 		}
-		h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(subject))
+		h, err := r.unwrapDEK(ctx, w)
 		if err != nil {
 			return err
 		}
@@ -46,16 +46,21 @@ func (r *Keyring) RotateDEK(ctx context.Context, subject custos.SubjectID) error
 		if h, err = m.Handle(); err != nil {
 			return fmt.Errorf("keys: DEK handle: %w", err)
 		}
-		if w.Keyset, err = r.wrap(h, dekAD(subject)); err != nil {
+		t, err := r.target(ctx, w.Ref)
+		if err != nil {
 			return err
 		}
-		w.KEKID, w.Version, w.Updated = r.kek.ID, w.Version+1, r.now()
+		if w.Keyset, err = r.encryptKeyset(t.aead, h, dekAD(subject)); err != nil {
+			return err
+		}
+		w.Group, w.KEKID, w.Version, w.Updated = t.group, t.id, w.Version+1, r.now()
 		switch err := r.store.UpdateDEK(ctx, w); {
 		case err == nil:
 			r.cache.drop(subject)
 			return nil
 		case errors.Is(err, ErrConflict):
-			continue // rewrapped or rotated meanwhile: start again from the new version
+			r.dropGroup(t.group)
+			continue // rewrapped, rotated or its epoch closed meanwhile: start again from the new version
 		default:
 			return fmt.Errorf("keys: store DEK: %w", err)
 		}
@@ -166,17 +171,21 @@ func (r *Keyring) rewrapBatch(ctx context.Context, page []WrappedDEK, workers in
 // meanwhile. It reports whether it rewrapped anything.
 func (r *Keyring) rewrapDEK(ctx context.Context, w WrappedDEK) (bool, error) {
 	for range 3 {
-		if w.KEKID == r.kek.ID {
+		t, err := r.target(ctx, w.Ref)
+		if err != nil {
+			return false, err
+		}
+		if w.Group == t.group && w.KEKID == t.id {
 			return false, nil
 		}
-		h, err := r.unwrap(w.KEKID, w.Keyset, dekAD(w.Subject))
+		h, err := r.unwrapDEK(ctx, w)
 		if err != nil {
 			return false, fmt.Errorf("keys: rewrap: %w", err)
 		}
-		if w.Keyset, err = r.wrap(h, dekAD(w.Subject)); err != nil {
+		if w.Keyset, err = r.encryptKeyset(t.aead, h, dekAD(w.Subject)); err != nil {
 			return false, err
 		}
-		w.KEKID, w.Version, w.Updated = r.kek.ID, w.Version+1, r.now()
+		w.Group, w.KEKID, w.Version, w.Updated = t.group, t.id, w.Version+1, r.now()
 		err = r.store.UpdateDEK(ctx, w)
 		switch {
 		case err == nil:
@@ -186,6 +195,7 @@ func (r *Keyring) rewrapDEK(ctx context.Context, w WrappedDEK) (bool, error) {
 		case !errors.Is(err, ErrConflict):
 			return false, fmt.Errorf("keys: store DEK: %w", err)
 		}
+		r.dropGroup(t.group)
 		if w, err = r.store.GetDEK(ctx, w.Subject); errors.Is(err, ErrNotFound) {
 			return false, nil
 		} else if err != nil {

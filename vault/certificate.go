@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
 )
 
 // Erasure says why a customer is forgotten, for the destruction
@@ -49,8 +50,8 @@ type Certificate struct {
 	// Records and IndexEntries count what was deleted from the store.
 	Records      int `json:"records"`
 	IndexEntries int `json:"index_entries"`
-	// Method says how: the DEK keyset was destroyed, so every copy of the
-	// ciphertexts, including backups, is undecryptable.
+	// Method says how the erasure reaches every copy and by when, in
+	// words that are true for this erasure (see keys.Shredded.Method).
 	Method string `json:"method"`
 	// ShreddedAt is when the erasure began: the customer's tombstone
 	// holds this time, and from then on no write to the customer succeeds;
@@ -58,6 +59,18 @@ type Certificate struct {
 	// was made and recorded, before anything changed.
 	ShreddedAt time.Time `json:"shredded_at"`
 	IssuedAt   time.Time `json:"issued_at"`
+	// CompleteBy is the deadline after which no copy of the store (live
+	// file, WAL, free pages, any backup) together with every key custos
+	// still holds can decrypt the customer: when the erasure epoch that
+	// held the customer's DEK is closed and its key destroyed, if the host
+	// runs the epoch closer (keys.Keyring.RunEpochs). It equals ShreddedAt
+	// only when no copy could exist. It is zero when the DEK was wrapped
+	// by the deployment KEK (no keys.EpochConfig): no deadline can be
+	// named. Vault.ErasureComplete tells whether it is reached.
+	CompleteBy time.Time `json:"complete_by,omitzero"`
+	// KeyGroup and KeyEpoch name that erasure epoch (0 when none).
+	KeyGroup int64 `json:"key_group,omitempty"`
+	KeyEpoch int64 `json:"key_epoch,omitempty"`
 }
 
 // Category is one destroyed field and its class.
@@ -68,8 +81,11 @@ type Category struct {
 	Sensitive  bool   `json:"sensitive"`
 }
 
-// shredMethod describes crypto-shredding in certificates.
-const shredMethod = "crypto-shredding: the customer's AES-256-GCM data-encryption keyset was deleted and its reference entered in the shred ledger; records and index entries were deleted"
+// certificateMethod describes the erasure: the keys part, then what the
+// vault deleted.
+func certificateMethod(s keys.Shredded) string {
+	return s.Method() + "; records and index entries were deleted"
+}
 
 // Digest returns the SHA-256 of the certificate's JSON encoding, hex, for
 // citing the certificate in other records.

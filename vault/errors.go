@@ -26,6 +26,9 @@ var (
 	// ErrDenied reports an access the authorizer refused: the purpose has
 	// no legal basis for this customer now, or may not touch these fields.
 	ErrDenied = errors.New("vault: access denied")
+	// ErrMaskedSearch reports a Find by a field the caller's role sees
+	// masked or hidden; it comes wrapped with ErrDenied.
+	ErrMaskedSearch = errors.New("vault: a role may search only by fields it sees in full")
 	// ErrRestricted reports an operation on a customer in restricted,
 	// storage-only state by a purpose that is not a legal hold.
 	ErrRestricted = errors.New("vault: customer is restricted to storage only")

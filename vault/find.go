@@ -28,6 +28,21 @@ import (
 // is durably recorded before anything is returned. A customer left out by a
 // rule is recorded as a denied read.
 //
+// A role may search only by fields it sees in full: a query field its
+// Masking shows masked or hidden is refused with an error wrapping
+// ErrDenied and ErrMaskedSearch, recorded as a denied find, so that trying
+// the hidden digits of 138****1234 one by one, or probing who holds an
+// identity number the role may not see, finds nothing (JR/T 0171-2020 access
+// control; PIPL Art. 51(3)).
+//
+// A Find records one audit event per customer holding the queried values,
+// returned or refused, and, when none does, one event naming the query
+// fields with Reason "no-match". A search that returns nothing therefore
+// makes the same store calls and records the same number of events whether
+// nobody holds the values or one holder is refused (by the authorizer or a
+// restriction): the vault reads one record's entry when no holder was read,
+// so the caller cannot tell the two apart by the work done.
+//
 // Find returns ErrNoIndex when no index covers exactly the query's fields.
 func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, query Values, fields ...string) ([]Record, error) {
 	if err := acc.Validate(); err != nil {
@@ -54,12 +69,16 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := v.masking.searchable(acc.Actor.Role, t, qnames); err != nil {
+		return nil, v.event(ctx, ev, err)
+	}
 	input := searchInput(t, ix, qcanon)
 	candidates, err := v.candidates(ctx, t, ix, input)
 	if err != nil {
 		return nil, v.event(ctx, ev, err)
 	}
 	var out []Record
+	holders := 0 // customers whose read or refusal was recorded
 	for _, c := range candidates {
 		ok, err := v.matches(ctx, t, ix, input, c)
 		if err != nil {
@@ -68,21 +87,38 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 		if !ok {
 			continue // a false positive of the truncated index
 		}
-		rec, ok, err := v.match(ctx, acc, t, names, sel, read, c.Subject)
+		rec, m, err := v.match(ctx, acc, t, names, sel, read, c.Subject)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
+		if m != matchGone {
+			holders++
+		}
+		if m == matchRead {
 			out = append(out, rec)
 		}
 	}
-	if len(out) == 0 {
+	if holders == 0 {
+		v.readAsHolder(ctx, t, candidates)
 		ev.Reason = "no-match"
 		if err := v.event(ctx, ev, nil); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// readAsHolder reads one record entry, as the read of a holder refused by a
+// rule would, so that a search nobody matches makes the same store calls as
+// one whose holder is refused. The result is discarded: nothing is
+// decrypted. It reads a candidate's record when the index found any, and
+// otherwise the entry of an empty subject, which no customer can have.
+func (v *Vault) readAsHolder(ctx context.Context, t *recordType, candidates []IndexCandidate) {
+	var subject custos.SubjectID
+	if len(candidates) > 0 {
+		subject = candidates[0].Subject
+	}
+	_, _ = v.store.GetRecord(ctx, subject, t.name)
 }
 
 // candidates looks the query up in the index under every live key and
@@ -126,35 +162,48 @@ func (v *Vault) matches(ctx context.Context, t *recordType, ix *index, input []b
 	return err == nil && bytes.Equal(got, input), err
 }
 
+// matchResult says how Find's look at one holder of the queried values
+// ended.
+type matchResult uint8
+
+const (
+	// matchGone: the customer was forgotten or replaced since the lookup;
+	// nothing was recorded.
+	matchGone matchResult = iota
+	// matchRefused: a rule left the customer out; the refusal was recorded.
+	matchRefused
+	// matchRead: the record is returned; its read was recorded.
+	matchRead
+)
+
 // match reads a matching customer's record, applies the rules of a read
-// and, if all hold, records the read and returns the record. ok is false
-// for a customer refused or gone since the lookup.
-func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names []string, sel []*Field, read []string, subject custos.SubjectID) (Record, bool, error) {
+// and, if all hold, records the read and returns the record.
+func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names []string, sel []*Field, read []string, subject custos.SubjectID) (Record, matchResult, error) {
 	s, err := v.store.GetRecord(ctx, subject, t.name)
 	if errors.Is(err, ErrNotFound) {
-		return Record{}, false, nil // forgotten or replaced since the lookup
+		return Record{}, matchGone, nil // forgotten or replaced since the lookup
 	}
 	if err != nil {
-		return Record{}, false, fmt.Errorf("vault: read record: %w", err)
+		return Record{}, matchGone, fmt.Errorf("vault: read record: %w", err)
 	}
 	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, Subject: subject, RecordType: t.name, Fields: read, AuthVersion: s.AuthVersion})
 	if err != nil {
-		return Record{}, false, ignoreRefusal(err)
+		return Record{}, matchRefused, ignoreRefusal(err)
 	}
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-		return Record{}, false, ignoreRefusal(v.event(ctx, ev, err))
+		return Record{}, matchRefused, ignoreRefusal(v.event(ctx, ev, err))
 	}
 	rec, err := v.readable(ctx, acc.Actor.Role, t, names, sel, s)
 	if errors.Is(err, ErrForgotten) {
-		return Record{}, false, nil
+		return Record{}, matchGone, nil
 	}
 	if err != nil {
-		return Record{}, false, v.event(ctx, ev, err)
+		return Record{}, matchRefused, v.event(ctx, ev, err)
 	}
 	if err := v.event(ctx, ev, nil); err != nil {
-		return Record{}, false, err
+		return Record{}, matchRefused, err
 	}
-	return rec, true, nil
+	return rec, matchRead, nil
 }
 
 // ignoreRefusal drops a refusal, which leaves the customer out of Find's

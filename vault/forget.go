@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/keys"
 )
 
 // Forget erases the customer (PIPL Art. 47; GDPR Art. 17) and returns the
@@ -132,13 +133,18 @@ func (v *Vault) plan(ctx context.Context, acc custos.Access, subject custos.Subj
 	if err != nil {
 		return plan{}, err
 	}
+	shred, err := v.keys.PlanShred(ctx, subject, now)
+	if err != nil {
+		return plan{}, fmt.Errorf("vault: %w", err)
+	}
 	p.cert = Certificate{
 		ID: newCertificateID(), SubjectRef: hex.EncodeToString(ref),
 		Actor: acc.Actor.ID, Role: acc.Actor.Role, Purpose: acc.Purpose, RequestID: acc.RequestID,
 		Ground: why.Ground, Policy: why.Policy, Categories: cats, Erased: erased,
-		Records: len(records), IndexEntries: p.fence.IndexEntries, Method: shredMethod,
+		Records: len(records), IndexEntries: p.fence.IndexEntries,
 		ShreddedAt: now, IssuedAt: now,
 	}
+	p.cert.setShred(shred)
 	return p, nil
 }
 
@@ -197,10 +203,18 @@ func (v *Vault) erase(ctx context.Context, acc custos.Access, subject custos.Sub
 		return Certificate{}, err
 	}
 	cert.Erased = erased
-	if _, err := v.keys.Shred(ctx, subject); err != nil {
+	shred, err := v.keys.ShredAt(ctx, subject, planned.ShreddedAt)
+	if err != nil {
 		return Certificate{}, fmt.Errorf("vault: %w", err)
 	}
+	cert.setShred(shred)
 	return cert, nil
+}
+
+// setShred writes on the certificate how and by when the key's
+// destruction reaches every copy.
+func (c *Certificate) setShred(s keys.Shredded) {
+	c.Method, c.CompleteBy, c.KeyGroup, c.KeyEpoch = certificateMethod(s), s.CompleteBy, s.Group, s.Epoch
 }
 
 // notCommitted records, best effort, that the change an allowed event

@@ -105,3 +105,15 @@ func (v *Vault) reveal(role custos.Role, t *recordType, f *Field, canonical stri
 	}
 	return val, Plain, nil
 }
+
+// searchable refuses a search by a field the role does not see in full:
+// matching a masked or hidden field would reveal what the mask withholds,
+// one guess at a time.
+func (m *Masking) searchable(role custos.Role, t *recordType, query []string) error {
+	for _, name := range query {
+		if m.visibility(role, t, name) != Plain {
+			return &denial{reason: "search-field-masked", also: ErrMaskedSearch, detail: t.name + "." + name}
+		}
+	}
+	return nil
+}

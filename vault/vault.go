@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,18 +212,34 @@ func (v *Vault) authorize(ctx context.Context, r Request) (Decision, error) {
 	return d, nil
 }
 
-// denial is the error of a refused access; it wraps ErrDenied and carries
-// the authorizer's reason code.
-type denial struct{ reason string }
-
-func (d *denial) Error() string {
-	if d.reason == "" {
-		return ErrDenied.Error()
-	}
-	return ErrDenied.Error() + ": " + d.reason
+// denial is the error of a refused access; it wraps ErrDenied, and also
+// when set, and carries the reason code and a detail naming fields (never
+// values).
+type denial struct {
+	reason, detail string
+	also           error
 }
 
-func (d *denial) Unwrap() error { return ErrDenied }
+func (d *denial) Error() string {
+	msg := ErrDenied.Error()
+	if d.reason != "" {
+		msg += ": " + d.reason
+	}
+	if d.also != nil {
+		msg += ": " + strings.TrimPrefix(d.also.Error(), "vault: ")
+	}
+	if d.detail != "" {
+		msg += " (" + d.detail + ")"
+	}
+	return msg
+}
+
+func (d *denial) Unwrap() []error {
+	if d.also != nil {
+		return []error{ErrDenied, d.also}
+	}
+	return []error{ErrDenied}
+}
 
 // checkRestriction refuses a restricted customer unless the purpose is a
 // legal hold.

@@ -3,20 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"sync"
+	"runtime"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // "pgx", to drop test schemas
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
@@ -25,358 +23,121 @@ import (
 	"github.com/custos-go/custos/storage/sqlstore"
 )
 
-const origin = "audit.cli-test.example/custos"
+// binary is the custos command, built once for every test of the process.
+var binary string
 
-var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-
-func event(i int) custos.Event {
-	return custos.Event{
-		Time: t0.Add(time.Duration(i) * time.Second), Action: custos.ActionGet, Basis: custos.BasisContract,
-		Access:  custos.Access{Actor: custos.Actor{ID: fmt.Sprintf("clerk-%d", i%3), Role: "clerk"}, Purpose: "servicing"},
-		Subject: custos.SubjectID(fmt.Sprintf("C%d", i%7)), RecordType: "customer", Fields: []string{"name"},
-		Outcome: custos.OutcomeAllowed,
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "custos-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-}
-
-// testDB is a SQLite database holding an audit log, written through the
-// SDK as a host would.
-type testDB struct {
-	path     string
-	kek      keys.KEK
-	verifier string
-}
-
-func newTestDB(t *testing.T) *testDB {
-	t.Helper()
-	kek, err := insecuredevkek.New()
-	require.NoError(t, err)
-	return &testDB{path: filepath.Join(t.TempDir(), "custos.db"), kek: kek}
-}
-
-// appendEvents opens the database, appends events from..to-1 from several
-// goroutines, and closes it again. It returns the latest checkpoint.
-func (d *testDB) appendEvents(t *testing.T, from, to int) []byte {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.OpenSQLite(ctx, d.path, nil)
-	require.NoError(t, err)
-	defer db.Close()
-	return appendTo(t, db, d.kek, from, to, &d.verifier)
-}
-
-func appendTo(t *testing.T, db *sqlstore.DB, kek keys.KEK, from, to int, verifier *string) []byte {
-	t.Helper()
-	ctx := context.Background()
-	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
-	require.NoError(t, err)
-	l, err := audit.New(ctx, audit.Config{Store: db.Audit(), Keys: kr, Origin: origin, CheckpointHistory: time.Nanosecond})
-	require.NoError(t, err)
-	*verifier = l.Verifier()
-	var wg sync.WaitGroup
-	const workers = 16
-	for w := range workers {
-		wg.Go(func() {
-			for i := from + w; i < to; i += workers {
-				_, err := l.Append(ctx, event(i))
-				assert.NoError(t, err)
-			}
-		})
+	binary = filepath.Join(dir, "custos")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the custos binary:", err)
+		os.Exit(1)
 	}
-	wg.Wait()
-	cp, err := l.Checkpoint(ctx)
-	require.NoError(t, err)
-	require.NoError(t, l.Close())
-	return cp
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
-// cli runs the command line in-process.
-func cli(t *testing.T, args ...string) (int, string, string) {
+// custosCmd runs the built binary and returns its exit status and output.
+func custosCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, out.String(), errb.String()
+	case errors.As(err, &exit):
+		return exit.ExitCode(), out.String(), errb.String()
+	}
+	require.NoError(t, err)
+	return -1, "", ""
 }
 
-func writeFile(t *testing.T, b []byte) string {
+// auditDB writes a SQLite database holding an audit log of n entries, as a
+// host would, and returns its path, the verifier key and the checkpoint.
+func auditDB(t *testing.T, n int) (string, string, []byte) {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "file")
-	require.NoError(t, os.WriteFile(p, b, 0o600))
-	return p
-}
-
-// tamper runs SQL on the database as an administrator would, after
-// dropping the triggers that keep the audit tables append-only.
-func tamper(t *testing.T, path string, fn func(db *sql.DB)) {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "custos.db")
+	db, err := sqlstore.OpenSQLite(ctx, path, nil)
 	require.NoError(t, err)
 	defer db.Close()
-	for _, trg := range []string{"entries_no_update", "entries_no_delete", "checkpoints_no_update", "checkpoints_no_delete"} {
-		_, err := db.Exec(`DROP TRIGGER custos_audit_` + trg)
+	kek, err := insecuredevkek.New()
+	require.NoError(t, err)
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
+	require.NoError(t, err)
+	l, err := audit.New(ctx, audit.Config{Store: db.Audit(), Keys: kr, Origin: "audit.bin-test.example/custos"})
+	require.NoError(t, err)
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	for i := range n {
+		_, err := l.Append(ctx, custos.Event{Time: t0.Add(time.Duration(i) * time.Second), Action: custos.ActionGet, Basis: custos.BasisContract,
+			Access:  custos.Access{Actor: custos.Actor{ID: "clerk-1", Role: "clerk"}, Purpose: "servicing"},
+			Subject: custos.SubjectID(fmt.Sprintf("C%07d", i%5)), RecordType: "customer", Fields: []string{"name"}, Outcome: custos.OutcomeAllowed})
 		require.NoError(t, err)
 	}
-	fn(db)
-}
-
-func entryBytes(t *testing.T, db *sql.DB, idx int) []byte {
-	t.Helper()
-	var b []byte
-	require.NoError(t, db.QueryRow(`SELECT entry FROM custos_audit_entries WHERE idx = ?`, idx).Scan(&b))
-	return b
-}
-
-func exec(t *testing.T, db *sql.DB, q string, args ...any) {
-	t.Helper()
-	_, err := db.Exec(q, args...)
+	cp, err := l.Checkpoint(ctx)
 	require.NoError(t, err)
+	vkey := l.Verifier()
+	require.NoError(t, l.Close())
+	return path, vkey, cp
 }
 
-func TestVerifyDatabase(t *testing.T) {
-	d := newTestDB(t)
-	cp := d.appendEvents(t, 0, 50)
-	keyFile := writeFile(t, []byte(d.verifier+"\n"))
-	cpFile := writeFile(t, cp)
+// TestExitStatus runs the binary as an operator's script would and checks
+// the exit status DESIGN.md promises: 0 ok, 1 failed check, 2 bad input.
+func TestExitStatus(t *testing.T) {
+	path, vkey, cp := auditDB(t, 20)
+	saved := filepath.Join(t.TempDir(), "saved.cp")
+	require.NoError(t, os.WriteFile(saved, cp, 0o600))
+	garbage := filepath.Join(t.TempDir(), "garbage.cp")
+	require.NoError(t, os.WriteFile(garbage, []byte("origin\nnot a size\n"), 0o600))
+	missing := filepath.Join(t.TempDir(), "missing.db")
 
-	code, out, errs := cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier)
-	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, out, "OK: audit log "+origin+" verified: 50 entries")
-
-	code, out, _ = cli(t, "audit", "verify", "-db", d.path, "-key", "@"+keyFile, "-checkpoint", cpFile)
-	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "50 entries")
-
-	code, out, _ = cli(t, "audit", "checkpoint", "-db", d.path, "-key", "@"+keyFile)
-	require.Equal(t, exitOK, code)
-	c, err := audit.OpenCheckpoint([]byte(out), d.verifier)
-	require.NoError(t, err, "the printed checkpoint is the signed note")
-	assert.Equal(t, uint64(50), c.Size)
-
-	code, out, _ = cli(t, "audit", "key", "-db", d.path)
-	require.Equal(t, exitOK, code)
-	assert.Equal(t, d.verifier+"\n", out)
-
-	dir := filepath.Join(t.TempDir(), "tiles")
-	code, out, errs = cli(t, "audit", "export", "-db", d.path, "-tiles", dir)
-	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, out, "exported 50 entries")
-	code, out, _ = cli(t, "audit", "verify", "-tiles", dir, "-key", d.verifier, "-checkpoint", cpFile)
-	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "verified: 50 entries")
-
-	// Resume from the saved checkpoint after more appends.
-	d.appendEvents(t, 50, 60)
-	code, out, _ = cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier, "-resume", cpFile)
-	require.Equal(t, exitOK, code)
-	assert.Contains(t, out, "60 entries (10 recomputed from index 50)")
-}
-
-func TestVerifyCatchesTampering(t *testing.T) {
 	cases := []struct {
-		name   string
-		tamper func(t *testing.T, db *sql.DB)
-		index  int
+		name string
+		args []string
+		code int
+		says string
 	}{
-		{"flip a byte of an entry", func(t *testing.T, db *sql.DB) {
-			b := entryBytes(t, db, 7)
-			b[len(b)/2] ^= 0x20
-			exec(t, db, `UPDATE custos_audit_entries SET entry = ? WHERE idx = 7`, b)
-		}, 7},
-		{"delete an entry", func(t *testing.T, db *sql.DB) {
-			exec(t, db, `DELETE FROM custos_audit_entries WHERE idx = 4`)
-		}, 4},
-		{"reorder two entries", func(t *testing.T, db *sql.DB) {
-			a, b := entryBytes(t, db, 2), entryBytes(t, db, 9)
-			exec(t, db, `UPDATE custos_audit_entries SET entry = ? WHERE idx = 2`, b)
-			exec(t, db, `UPDATE custos_audit_entries SET entry = ? WHERE idx = 9`, a)
-		}, 2},
-		{"truncate to an older signed head", func(t *testing.T, db *sql.DB) {
-			var old []byte
-			require.NoError(t, db.QueryRow(`SELECT checkpoint FROM custos_audit_checkpoints WHERE size <= 8 ORDER BY size DESC LIMIT 1`).Scan(&old))
-			c, err := audit.ParseCheckpoint(bytes.SplitAfter(old, []byte("\n\n"))[0][:len(bytes.SplitAfter(old, []byte("\n\n"))[0])-1])
-			require.NoError(t, err)
-			exec(t, db, `DELETE FROM custos_audit_entries WHERE idx >= ?`, int64(c.Size))
-			exec(t, db, `DELETE FROM custos_audit_checkpoints WHERE size > ?`, int64(c.Size))
-			exec(t, db, `UPDATE custos_audit_head SET size = ?, checkpoint = ?`, int64(c.Size), old)
-		}, -1}, // the truncated size, checked below
+		{"help of an area", []string{"audit", "--help"}, 0, "Available Commands"},
+		{"help of the root", []string{"--help"}, 0, "Available Commands"},
+		{"verified", []string{"audit", "verify", "--db", path, "--key", vkey, "--checkpoint", saved}, 0, "OK: audit log"},
+		{"no command", nil, 2, "needs a command"},
+		{"unknown flag", []string{"audit", "verify", "--frobnicate"}, 2, "unknown flag"},
+		{"missing key", []string{"audit", "export", "--db", path, "--tiles", t.TempDir()}, 2, "give the verifier key you hold"},
+		{"malformed checkpoint", []string{"audit", "verify", "--db", path, "--key", vkey, "--checkpoint", garbage}, 2, "is not a checkpoint"},
+		{"bad duration", []string{"audit", "verify", "--db", path, "--key", vkey, "--progress", "fast"}, 2, "invalid argument"},
+		{"bad size", []string{"keys", "rotate", "--batch", "0"}, 2, "want a whole number"},
+		{"missing database", []string{"audit", "verify", "--db", missing, "--key", vkey}, 2, "no such file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := newTestDB(t)
-			saved := writeFile(t, d.appendEvents(t, 0, 12))
-			tamper(t, d.path, func(db *sql.DB) { tc.tamper(t, db) })
-			code, out, _ := cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier, "-checkpoint", saved)
-			assert.Equal(t, exitTampered, code)
-			assert.Contains(t, out, "FAIL: the audit log does not verify: first bad index ")
-			if tc.index >= 0 {
-				assert.Contains(t, out, fmt.Sprintf("first bad index %d:", tc.index))
-			} else {
-				assert.Contains(t, out, "truncated")
-			}
-			// Without the auditor's checkpoint, a consistent truncation
-			// is still caught by the history only if it was kept: the
-			// other cases are caught by the entries alone.
-			if tc.index >= 0 {
-				code, _, _ = cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier)
-				assert.Equal(t, exitTampered, code)
-			}
+			code, out, errs := custosCmd(t, tc.args...)
+			assert.Equal(t, tc.code, code, errs)
+			assert.Contains(t, out+errs, tc.says)
 		})
 	}
-}
+	_, err := os.Stat(missing)
+	assert.ErrorIs(t, err, os.ErrNotExist, "a missing database is not created")
 
-func TestVerifyCatchesAnotherKey(t *testing.T) {
-	d := newTestDB(t)
-	d.appendEvents(t, 0, 5)
-	skey, otherVkey, err := note.GenerateKey(rand.Reader, origin)
-	require.NoError(t, err)
-	signer, err := note.NewSigner(skey)
-	require.NoError(t, err)
-	tamper(t, d.path, func(db *sql.DB) {
-		var cp []byte
-		require.NoError(t, db.QueryRow(`SELECT checkpoint FROM custos_audit_head`).Scan(&cp))
-		text := string(cp[:bytes.Index(cp, []byte("\n\n"))+1])
-		forged, err := note.Sign(&note.Note{Text: text}, signer)
+	t.Run("tampered", func(t *testing.T) {
+		db, err := sql.Open("sqlite", path)
 		require.NoError(t, err)
-		exec(t, db, `UPDATE custos_audit_head SET checkpoint = ?`, forged)
+		defer db.Close()
+		_, err = db.Exec(`DROP TRIGGER custos_audit_entries_no_update`)
+		require.NoError(t, err)
+		_, err = db.Exec(`UPDATE custos_audit_entries SET entry = CAST(entry || x'00' AS BLOB) WHERE idx = 3`)
+		require.NoError(t, err)
+		code, out, errs := custosCmd(t, "audit", "verify", "--db", path, "--key", vkey)
+		assert.Equal(t, 1, code, errs)
+		assert.Contains(t, out, "FAIL: the audit log does not verify: first bad index 3:")
 	})
-	code, out, _ := cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier)
-	assert.Equal(t, exitTampered, code)
-	assert.Contains(t, out, "not signed by the log's key")
-	code, _, _ = cli(t, "audit", "checkpoint", "-db", d.path, "-key", d.verifier)
-	assert.Equal(t, exitTampered, code)
-	code, _, _ = cli(t, "audit", "verify", "-db", d.path, "-key", otherVkey)
-	assert.Equal(t, exitTampered, code, "the forger's key does not verify the kept history")
-}
-
-func TestVerifyCatchesFork(t *testing.T) {
-	a := newTestDB(t)
-	a.appendEvents(t, 0, 5)
-	// B starts as a copy of A: same keys, same first five entries.
-	b := &testDB{path: filepath.Join(t.TempDir(), "fork.db"), kek: a.kek}
-	raw, err := os.ReadFile(a.path)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(b.path, raw, 0o600))
-
-	at5 := writeFile(t, a.appendEvents(t, 5, 5)) // the checkpoint of size 5
-	at10 := writeFile(t, a.appendEvents(t, 5, 10))
-	bt10 := b.appendEvents(t, 100, 105)
-	require.Equal(t, a.verifier, b.verifier)
-	a10, _ := os.ReadFile(at10)
-	require.NotEqual(t, a10, bt10, "two different checkpoints of size 10")
-
-	code, _, _ := cli(t, "audit", "verify", "-db", b.path, "-key", b.verifier)
-	require.Equal(t, exitOK, code, "B alone is self-consistent")
-	code, out, _ := cli(t, "audit", "verify", "-db", b.path, "-key", b.verifier, "-checkpoint", at5, "-checkpoint", at10)
-	assert.Equal(t, exitTampered, code)
-	assert.Contains(t, out, "first bad index 5:")
-	assert.Contains(t, out, "forked")
-}
-
-func TestVerifyTilesCatchesTampering(t *testing.T) {
-	d := newTestDB(t)
-	d.appendEvents(t, 0, 300)
-	dir := filepath.Join(t.TempDir(), "tiles")
-	code, _, errs := cli(t, "audit", "export", "-db", d.path, "-tiles", dir)
-	require.Equal(t, exitOK, code, errs)
-	p := filepath.Join(dir, "tile", "entries", "001.p", "44")
-	b, err := os.ReadFile(p)
-	require.NoError(t, err)
-	b[2+5] ^= 1 // inside the first entry of the bundle: index 256
-	require.NoError(t, os.WriteFile(p, b, 0o644))
-	code, out, _ := cli(t, "audit", "verify", "-tiles", dir, "-key", d.verifier)
-	assert.Equal(t, exitTampered, code)
-	assert.Contains(t, out, "first bad index 256:")
-}
-
-func TestProgress(t *testing.T) {
-	d := newTestDB(t)
-	d.appendEvents(t, 0, 9000)
-	code, _, errs := cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier, "-progress", "0s")
-	require.Equal(t, exitOK, code)
-	assert.Contains(t, errs, "verifying: 4096/9000 entries (45.5%)")
-	assert.Contains(t, errs, "verifying: 9000/9000 entries (100.0%)")
-	_, _, errs = cli(t, "audit", "verify", "-db", d.path, "-key", d.verifier, "-progress", "-1s")
-	assert.NotContains(t, errs, "verifying")
-}
-
-func TestUsageErrors(t *testing.T) {
-	d := newTestDB(t)
-	d.appendEvents(t, 0, 1)
-	missing := filepath.Join(t.TempDir(), "missing.db")
-	cases := map[string][]string{
-		"no command":            {},
-		"unknown command":       {"frobnicate"},
-		"unknown audit command": {"audit", "frobnicate"},
-		"no source":             {"audit", "verify", "-key", d.verifier},
-		"two sources":           {"audit", "verify", "-db", d.path, "-tiles", t.TempDir(), "-key", d.verifier},
-		"no key":                {"audit", "verify", "-db", d.path},
-		"bad key":               {"audit", "verify", "-db", d.path, "-key", "not-a-key"},
-		"unknown flag":          {"audit", "verify", "-frobnicate"},
-		"stray argument":        {"audit", "key", "-db", d.path, "extra"},
-		"empty DSN variable":    {"audit", "key", "-postgres", "CUSTOS_CLI_TEST_UNSET_VARIABLE"},
-		"tiles not a directory": {"audit", "verify", "-tiles", d.path, "-key", d.verifier},
-		"export without dir":    {"audit", "export", "-db", d.path},
-	}
-	for name, args := range cases {
-		t.Run(name, func(t *testing.T) {
-			code, _, errs := cli(t, args...)
-			assert.Equal(t, exitUsage, code, errs)
-			assert.NotEmpty(t, errs, "says what is wrong")
-		})
-	}
-	t.Run("missing database is not created", func(t *testing.T) {
-		code, _, _ := cli(t, "audit", "verify", "-db", missing, "-key", d.verifier)
-		assert.Equal(t, exitFailed, code)
-		_, err := os.Stat(missing)
-		assert.True(t, os.IsNotExist(err))
-	})
-	t.Run("help", func(t *testing.T) {
-		code, _, errs := cli(t, "audit", "verify", "-h")
-		assert.Equal(t, exitOK, code)
-		assert.Contains(t, errs, "-checkpoint file")
-	})
-}
-
-func TestPostgres(t *testing.T) {
-	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping PostgreSQL tests (see DEVELOPERS.md)")
-	}
-	var r [8]byte
-	_, err := rand.Read(r[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(r[:])
-	ctx := context.Background()
-	db, err := sqlstore.OpenPostgres(ctx, dsn, &sqlstore.Options{Schema: schema})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err == nil {
-			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			admin.Close()
-		}
-	})
-	kek, err := insecuredevkek.New()
-	require.NoError(t, err)
-	var verifier string
-	appendTo(t, db, kek, 0, 40, &verifier)
-	require.NoError(t, db.Close())
-
-	t.Setenv("CUSTOS_CLI_TEST_DSN", dsn)
-	code, out, errs := cli(t, "audit", "verify", "-postgres", "CUSTOS_CLI_TEST_DSN", "-schema", schema, "-key", verifier)
-	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, out, "verified: 40 entries")
-	assert.NotContains(t, out+errs, dsn, "the DSN is never printed")
-
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	defer admin.Close()
-	_, err = admin.Exec(`UPDATE ` + schema + `.custos_audit_entries SET entry = entry WHERE idx = 3`)
-	require.Error(t, err, "the append-only trigger refuses an update")
-	_, err = admin.Exec(`ALTER TABLE ` + schema + `.custos_audit_entries DISABLE TRIGGER USER`)
-	require.NoError(t, err)
-	_, err = admin.Exec(`UPDATE ` + schema + `.custos_audit_entries SET entry = set_byte(entry, 30, get_byte(entry, 30) # 1) WHERE idx = 3`)
-	require.NoError(t, err)
-	code, out, _ = cli(t, "audit", "verify", "-postgres", "CUSTOS_CLI_TEST_DSN", "-schema", schema, "-key", verifier)
-	assert.Equal(t, exitTampered, code)
-	assert.Contains(t, out, "first bad index 3:")
 }

@@ -2,7 +2,8 @@
 // it creates (or opens) a SQLite database, a development KEK, 1,000
 // synthetic customers of a leasing company; reads some of them for a
 // purpose and is refused a field the purpose may not see; finds one by a
-// mobile number typed in full-width digits, masked for customer service;
+// mobile number typed in full-width digits (customer service, which sees
+// mobile numbers masked, may not search by them; the back office may);
 // reads for marketing only while the customer's consent holds; forgets the
 // customer and prints the destruction certificate; then a short summary.
 //
@@ -112,6 +113,7 @@ func (a *app) printf(format string, args ...any) { fmt.Fprintf(a.out, format, ar
 var (
 	loader  = custos.Access{Actor: custos.Actor{ID: "onboarding-job", Role: "system"}, Purpose: onboarding}
 	agent   = custos.Access{Actor: custos.Actor{ID: "agent-042", Role: "customer-service"}, Purpose: servicing, RequestID: "ticket-7781"}
+	desk    = custos.Access{Actor: custos.Actor{ID: "desk-003", Role: "back-office"}, Purpose: servicing, RequestID: "ticket-7782"}
 	market  = custos.Access{Actor: custos.Actor{ID: "crm-007", Role: "marketer"}, Purpose: marketing}
 	dpo     = custos.Access{Actor: custos.Actor{ID: "dpo-01", Role: "data-protection-officer"}, Purpose: erasure}
 	channel = custos.Actor{ID: "mobile-app", Role: "channel"}
@@ -163,7 +165,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	a.printf("summary: %d customers, %d audit log entries, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
 		left, c.Size, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
-	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify -db %s -key @%s.audit.pub\n", *dbPath, *dbPath)
+	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify --db %s --key @%s.audit.pub\n", *dbPath, *dbPath)
 	return nil
 }
 
@@ -212,18 +214,22 @@ func (a *app) read(ctx context.Context, target custos.SubjectID) error {
 }
 
 // find looks target up by mobile number typed the way people type it, with
-// the country code, spaces and full-width digits. Customer service sees the
-// result masked.
+// the country code, spaces and full-width digits. Customer service, which
+// sees mobile numbers masked, may not search by them (trying the hidden
+// digits would reveal them); the back office sees them in full and finds
+// the customer, whose name it sees masked.
 func (a *app) find(ctx context.Context, target custos.SubjectID) error {
 	mobile := nth(target).Mobile
 	typed := "+86 " + toFullWidth(mobile[:3]) + " " + mobile[3:7] + " " + toFullWidth(mobile[7:])
-	found, err := a.vault.Find(ctx, agent, "customer", vault.Values{"mobile": typed}, "name", "mobile")
+	_, err := a.vault.Find(ctx, agent, "customer", vault.Values{"mobile": typed}, "name")
+	a.printf("customer service searching by a mobile it sees masked: %v\n", err)
+	found, err := a.vault.Find(ctx, desk, "customer", vault.Values{"mobile": typed}, "name", "mobile")
 	if err != nil {
 		return err
 	}
 	for _, f := range found {
 		a.printf("find by mobile %q: %s, name %v, mobile %v (masked for %s: %v)\n",
-			typed, string(f.Subject), f.Values["name"], f.Values["mobile"], agent.Actor.Role, f.Masked)
+			typed, string(f.Subject), f.Values["name"], f.Values["mobile"], desk.Actor.Role, f.Masked)
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, "read of a resident ID for lease-servicing: vault: access denied")
 	assert.Contains(t, s, `find by mobile "+86 `)
 	assert.Contains(t, s, ": C0000001, name ")
-	assert.Contains(t, s, "(masked for customer-service: [mobile name])")
+	assert.Contains(t, s, "customer service searching by a mobile it sees masked: vault: access denied: search-field-masked")
+	assert.Contains(t, s, "(masked for back-office: [name])")
 	assert.Contains(t, s, "marketing read before consent: vault: access denied: no-consent")
 	assert.Contains(t, s, "marketing read after consent (notice sha256:")
 	assert.Contains(t, s, "marketing read after withdrawal: vault: access denied: consent-withdrawn")
@@ -29,7 +30,7 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, `"method": "crypto-shredding`)
 	assert.Contains(t, s, "read after forgetting: vault: customer was forgotten")
 	assert.Contains(t, s, "summary: 39 customers")
-	assert.Contains(t, s, "go run ./cmd/custos audit verify -db "+path+" -key @"+path+".audit.pub")
+	assert.Contains(t, s, "go run ./cmd/custos audit verify --db "+path+" --key @"+path+".audit.pub")
 
 	// Run again on the same database: it opens what is there and forgets
 	// the next customer.

@@ -73,10 +73,12 @@ func notices() []consent.Notice {
 	}}
 }
 
-// masking shows customer service masked names and mobile numbers.
+// masking shows customer service masked names and mobile numbers, and the
+// back office masked names.
 func masking() *vault.Masking {
 	return &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
 		"customer-service": {"customer.name": vault.Masked, "customer.mobile": vault.Masked},
+		"back-office":      {"customer.name": vault.Masked},
 	}}
 }
 

@@ -26,9 +26,13 @@ func (k *keyStore) CreateDEK(_ context.Context, d keys.WrappedDEK) error {
 	if _, ok := s.deks[d.Subject]; ok {
 		return keys.ErrExists
 	}
+	if !s.groupKeyLocked(d) {
+		return keys.ErrConflict
+	}
 	s.deks[d.Subject] = d
 	s.dekByRef[string(d.Ref)] = d.Subject
 	s.dekOrder.add(d.Subject)
+	s.groupOrderLocked(d.Group).add(d.Subject)
 	return nil
 }
 
@@ -57,11 +61,15 @@ func (k *keyStore) UpdateDEK(_ context.Context, d keys.WrappedDEK) error {
 	switch {
 	case !ok:
 		return keys.ErrNotFound
-	case old.Version != d.Version-1:
+	case old.Version != d.Version-1, !s.groupKeyLocked(d):
 		return keys.ErrConflict
 	}
 	d.Ref, d.Created = old.Ref, old.Created
 	s.deks[d.Subject] = d
+	if old.Group != d.Group {
+		s.groupOrderLocked(old.Group).remove(d.Subject)
+		s.groupOrderLocked(d.Group).add(d.Subject)
+	}
 	return nil
 }
 
@@ -87,6 +95,7 @@ func (s *Store) deleteDEKLocked(subject custos.SubjectID) bool {
 	delete(s.deks, subject)
 	delete(s.dekByRef, string(d.Ref))
 	s.dekOrder.remove(subject)
+	s.groupOrderLocked(d.Group).remove(subject)
 	return true
 }
 

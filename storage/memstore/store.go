@@ -18,6 +18,8 @@ type Store struct {
 	dekByRef  map[string]custos.SubjectID
 	dekOrder  sorted[custos.SubjectID]
 	named     map[string]keys.WrappedKey
+	groups    map[int64]keys.Group
+	groupDEKs map[int64]*sorted[custos.SubjectID]
 	shreds    map[string]keys.ShredEntry
 	shredKeys sorted[string]
 
@@ -49,7 +51,7 @@ type indexKey struct {
 func New() *Store {
 	return &Store{
 		deks: map[custos.SubjectID]keys.WrappedDEK{}, dekByRef: map[string]custos.SubjectID{},
-		named: map[string]keys.WrappedKey{}, shreds: map[string]keys.ShredEntry{},
+		named: map[string]keys.WrappedKey{}, groups: map[int64]keys.Group{}, groupDEKs: map[int64]*sorted[custos.SubjectID]{}, shreds: map[string]keys.ShredEntry{},
 		subjects: map[custos.SubjectID]vault.Subject{}, subjectByRef: map[string]custos.SubjectID{},
 		records: map[custos.SubjectID]map[string]vault.Stored{},
 		index:   map[indexKey]map[recordKey][]byte{}, recordIndex: map[recordKey]map[string][][]byte{},

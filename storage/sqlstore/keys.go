@@ -24,9 +24,12 @@ func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 		if err := s.checkKeyTombstone(ctx, q, d.Ref); err != nil {
 			return err
 		}
-		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, kek_id, keyset, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			string(d.Subject), d.Ref, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
+		if err := s.holdGroupKey(ctx, q, "create DEK", d); err != nil {
+			return err
+		}
+		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, grp, kek_id, keyset, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			string(d.Subject), d.Ref, d.Group, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
 		if err != nil {
 			return s.wrap("create DEK", err)
 		}
@@ -44,7 +47,7 @@ func (k *keyStore) GetDEK(ctx context.Context, subject custos.SubjectID) (keys.W
 	}
 	d := keys.WrappedDEK{Subject: subject}
 	var created, updated int64
-	err := s.stmts.getDEK.QueryRowContext(ctx, string(subject)).Scan(&d.Ref, &d.KEKID, &d.Keyset, &d.Version, &created, &updated)
+	err := s.stmts.getDEK.QueryRowContext(ctx, string(subject)).Scan(&d.Ref, &d.Group, &d.KEKID, &d.Keyset, &d.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return keys.WrappedDEK{}, keys.ErrNotFound
 	}
@@ -61,9 +64,12 @@ func (k *keyStore) UpdateDEK(ctx context.Context, d keys.WrappedDEK) error {
 		return err
 	}
 	return s.write(ctx, "update DEK", func(ctx context.Context, q querier) error {
+		if err := s.holdGroupKey(ctx, q, "update DEK", d); err != nil {
+			return err
+		}
 		return conditional(ctx, q, s, "update DEK", keys.ErrNotFound, keys.ErrConflict,
-			`UPDATE custos_deks SET kek_id = $1, keyset = $2, version = $3, updated_at = $4 WHERE subject = $5 AND version = $6`,
-			[]any{d.KEKID, d.Keyset, d.Version, micros(d.Updated), string(d.Subject), d.Version - 1},
+			`UPDATE custos_deks SET grp = $1, kek_id = $2, keyset = $3, version = $4, updated_at = $5 WHERE subject = $6 AND version = $7`,
+			[]any{d.Group, d.KEKID, d.Keyset, d.Version, micros(d.Updated), string(d.Subject), d.Version - 1},
 			`SELECT COUNT(*) FROM custos_deks WHERE subject = $1`, string(d.Subject))
 	})
 }
@@ -117,8 +123,13 @@ func (k *keyStore) ScanDEKs(ctx context.Context, after custos.SubjectID, limit i
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT subject, ref, kek_id, keyset, version, created_at, updated_at
+	return s.scanDEKs(ctx, limit, `SELECT subject, ref, grp, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject > $1 ORDER BY subject LIMIT $2`, string(after), limit)
+}
+
+// scanDEKs runs a query selecting whole DEK rows.
+func (s *DB) scanDEKs(ctx context.Context, limit int, query string, args ...any) ([]keys.WrappedDEK, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap("scan DEKs", err)
 	}
@@ -128,7 +139,7 @@ func (k *keyStore) ScanDEKs(ctx context.Context, after custos.SubjectID, limit i
 		var d keys.WrappedDEK
 		var subject string
 		var created, updated int64
-		if err := rows.Scan(&subject, &d.Ref, &d.KEKID, &d.Keyset, &d.Version, &created, &updated); err != nil {
+		if err := rows.Scan(&subject, &d.Ref, &d.Group, &d.KEKID, &d.Keyset, &d.Version, &created, &updated); err != nil {
 			return nil, s.wrap("scan DEKs", err)
 		}
 		d.Subject, d.Created, d.Updated = custos.SubjectID(subject), fromMicros(created), fromMicros(updated)

@@ -18,7 +18,7 @@ const (
 	// A read selects only what it uses: each column costs.
 	sqlGetRecord = `SELECT envelope, version, updated_at, restricted, auth_version
 		FROM custos_records WHERE subject = $1 AND record_type = $2`
-	sqlGetDEK = `SELECT ref, kek_id, keyset, version, created_at, updated_at
+	sqlGetDEK = `SELECT ref, grp, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject = $1`
 	sqlIndexCandidates = `SELECT subject, check_ct FROM custos_index
 		WHERE index_name = $1 AND value = $2 AND record_type = $3 ORDER BY subject`

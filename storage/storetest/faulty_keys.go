@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/keys"
@@ -47,6 +48,37 @@ func (w *faultyKeys) ScanDEKs(ctx context.Context, after custos.SubjectID, limit
 
 func (w *faultyKeys) CountDEKs(ctx context.Context) (int64, error) {
 	return call(w.f, "keys.CountDEKs", func() (int64, error) { return w.s.CountDEKs(ctx) })
+}
+
+func (w *faultyKeys) ScanGroupDEKs(ctx context.Context, group int64, after custos.SubjectID, limit int) ([]keys.WrappedDEK, error) {
+	return call(w.f, "keys.ScanGroupDEKs", func() ([]keys.WrappedDEK, error) { return w.s.ScanGroupDEKs(ctx, group, after, limit) })
+}
+
+func (w *faultyKeys) CreateGroup(ctx context.Context, g keys.Group) error {
+	return w.f.Do("keys.CreateGroup", func() error { return w.s.CreateGroup(ctx, g) })
+}
+
+func (w *faultyKeys) GetGroup(ctx context.Context, id int64) (keys.Group, error) {
+	return call(w.f, "keys.GetGroup", func() (keys.Group, error) { return w.s.GetGroup(ctx, id) })
+}
+
+func (w *faultyKeys) UpdateGroup(ctx context.Context, g keys.Group) error {
+	return w.f.Do("keys.UpdateGroup", func() error { return w.s.UpdateGroup(ctx, g) })
+}
+
+func (w *faultyKeys) DueGroups(ctx context.Context, dirtyBefore time.Time, after int64, limit int) ([]keys.Group, error) {
+	return call(w.f, "keys.DueGroups", func() ([]keys.Group, error) { return w.s.DueGroups(ctx, dirtyBefore, after, limit) })
+}
+
+// Scrub passes on to the wrapped store's Scrub, if it has one, as one more
+// store call.
+func (w *faultyKeys) Scrub(ctx context.Context) error {
+	return w.f.Do("keys.Scrub", func() error {
+		if s, ok := w.s.(keys.Scrubber); ok {
+			return s.Scrub(ctx)
+		}
+		return nil
+	})
 }
 
 func (w *faultyKeys) CreateKey(ctx context.Context, k keys.WrappedKey) error {

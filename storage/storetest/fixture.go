@@ -112,13 +112,36 @@ type fixture struct {
 	// population is the expected number of customers the blind index is
 	// planned for; small populations make index values collide often.
 	population int
+	// epochs, if set, is the erasure-epoch configuration of every keyring
+	// the fixture builds.
+	epochs *keys.EpochConfig
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {
 	t.Helper()
+	return buildFixture(t, open, nil)
+}
+
+// fixtureOptions vary a fixture.
+type fixtureOptions struct {
+	cfg          *keys.EpochConfig // erasure epochs, if set
+	sharedLedger bool              // the ledger in the store's database
+}
+
+// buildFixture is newFixture with options, if set.
+func buildFixture(t *testing.T, open Opener, epochs *fixtureOptions) *fixture {
+	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
-	f := &fixture{t: t, open: open, db: openT(t, open), ledger: openT(t, open), kek: kek, events: &eventLog{}, now: t0, population: 1000}
+	db := openT(t, open)
+	ledger := db // the fault scenarios, run many times, keep both in one database
+	if epochs == nil || !epochs.sharedLedger {
+		ledger = openT(t, open)
+	}
+	f := &fixture{t: t, open: open, db: db, ledger: ledger, kek: kek, events: &eventLog{}, now: t0, population: 1000}
+	if epochs != nil {
+		f.epochs = epochs.cfg
+	}
 	f.keys = f.keyring(kek)
 	f.vault = f.newVault(f.keys)
 	return f
@@ -130,7 +153,7 @@ func (f *fixture) clock() time.Time { return f.now }
 func (f *fixture) keyring(kek keys.KEK, previous ...keys.KEK) *keys.Keyring {
 	f.t.Helper()
 	kr, err := keys.New(context.Background(), keys.Config{
-		KEK: kek, PreviousKEKs: previous, Store: f.db.Keys(), Ledger: f.ledger.Ledger(), Clock: f.clock,
+		KEK: kek, PreviousKEKs: previous, Store: f.db.Keys(), Ledger: f.ledger.Ledger(), Clock: f.clock, Epochs: f.epochs,
 	})
 	require.NoError(f.t, err)
 	return kr
@@ -139,14 +162,23 @@ func (f *fixture) keyring(kek keys.KEK, previous ...keys.KEK) *keys.Keyring {
 // newVault builds a second Vault over the fixture's stores.
 func (f *fixture) newVault(kr *keys.Keyring) *vault.Vault {
 	f.t.Helper()
+	return f.vaultWith(func(c *vault.Config) { c.Keys = kr })
+}
+
+// vaultWith builds a Vault over the fixture's keys and stores, configured
+// like the fixture's own and then changed by edit.
+func (f *fixture) vaultWith(edit func(*vault.Config)) *vault.Vault {
+	f.t.Helper()
 	s := testSchema()
 	al, err := vault.NewAllowList(s, testGrants(s))
 	require.NoError(f.t, err)
-	v, err := vault.New(vault.Config{
-		Schema: s, Keys: kr, Store: f.db.Vault(), Authorizer: al, Recorder: f.events,
+	cfg := vault.Config{
+		Schema: s, Keys: f.keys, Store: f.db.Vault(), Authorizer: al, Recorder: f.events,
 		LegalHoldPurposes: []custos.PurposeID{legalHold}, Clock: f.clock,
 		Search: vault.SearchConfig{ExpectedCustomers: f.population, KeyRefresh: time.Minute}, Masking: maskingRules(),
-	})
+	}
+	edit(&cfg)
+	v, err := vault.New(cfg)
 	require.NoError(f.t, err)
 	return v
 }

@@ -22,6 +22,9 @@ func runSearch(t *testing.T, open Opener) {
 	t.Run("find-after-update-and-forget", func(t *testing.T) { testFindAfterChanges(t, open) })
 	t.Run("index-key-rotation", func(t *testing.T) { testIndexRotation(t, open) })
 	t.Run("masking", func(t *testing.T) { testMasking(t, open) })
+	t.Run("find-by-masked-field-refused", func(t *testing.T) { testFindMaskedSearch(t, open) })
+	t.Run("find-no-match-audited", func(t *testing.T) { testFindNoMatchAudited(t, open) })
+	t.Run("find-cost-hides-refusals", func(t *testing.T) { testFindCost(t, open) })
 	t.Run("every-kind", func(t *testing.T) { testEveryKind(t, open) })
 }
 
@@ -209,7 +212,13 @@ func testMasking(t *testing.T, open Opener) {
 	assert.Equal(t, []string{"mobile", "name"}, r.Masked)
 	assert.Equal(t, []string{"resident_id"}, r.Hidden)
 
-	rs, err := f.vault.Find(ctx, agent, "customer", vault.Values{"mobile": "138 0000 0000"}, "mobile")
+	// A role that sees the resident id in full may search by it, and sees
+	// the mobile of what it finds masked.
+	collections := custos.Access{Actor: custos.Actor{ID: "agent-2", Role: "collections"}, Purpose: servicing}
+	v := f.vaultWith(func(c *vault.Config) {
+		c.Masking = &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{"collections": {"customer.mobile": vault.Masked}}}
+	})
+	rs, err := v.Find(ctx, collections, "customer", vault.Values{"resident_id": "11010519491231002X"}, "mobile")
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	assert.Equal(t, "138****0000", rs[0].Values["mobile"], "Find masks too")

@@ -24,7 +24,9 @@ type Opener func(t *testing.T) Adapter
 // Run runs the whole conformance suite against adapters made by open.
 func Run(t *testing.T, open Opener) {
 	t.Run("keys-store", func(t *testing.T) { runKeyStore(t, open) })
+	t.Run("key-groups", func(t *testing.T) { runGroups(t, open) })
 	t.Run("ledger", func(t *testing.T) { runLedger(t, open) })
+	t.Run("epochs", func(t *testing.T) { runEpochs(t, open) })
 	t.Run("vault-store", func(t *testing.T) { runVaultStore(t, open) })
 	t.Run("vault", func(t *testing.T) { runVault(t, open) })
 	t.Run("search", func(t *testing.T) { runSearch(t, open) })
