@@ -71,6 +71,17 @@ func (v *vaultStore) ForgetSubject(_ context.Context, ref []byte, at time.Time) 
 	return d, nil
 }
 
+// forgettingLocked reports whether the customer's subject entry has a
+// tombstone: reads and scans skip their records.
+func (s *Store) forgettingLocked(subject custos.SubjectID) bool {
+	sub, ok := s.subjects[subject]
+	if !ok {
+		return false
+	}
+	_, gone := s.tombstones[string(sub.Ref)]
+	return gone
+}
+
 // indexCountLocked counts a record's index entries.
 func (s *Store) indexCountLocked(rk recordKey) int {
 	n := 0

@@ -21,7 +21,7 @@ func (v *vaultStore) GetRecord(_ context.Context, subject custos.SubjectID, typ 
 	}
 	defer unlock()
 	r, ok := s.records[subject][typ]
-	if !ok {
+	if !ok || s.forgettingLocked(subject) {
 		return vault.Stored{}, vault.ErrNotFound
 	}
 	r.Restriction, r.AuthVersion = s.subjects[subject].Restriction, s.authVersionLocked(subject)
@@ -50,7 +50,7 @@ func (v *vaultStore) SubjectRecords(_ context.Context, subject custos.SubjectID)
 	}
 	defer unlock()
 	sub, ok := s.subjects[subject]
-	if !ok {
+	if !ok || s.forgettingLocked(subject) {
 		return nil, vault.ErrNotFound
 	}
 	out := make([]vault.Stored, 0, len(s.records[subject]))
@@ -170,7 +170,7 @@ func (v *vaultStore) ScanRecords(_ context.Context, typ string, after custos.Sub
 	// Records are few in a memory store: sort the matching ones each time.
 	var out []vault.Stored
 	for sub, recs := range s.records {
-		if r, ok := recs[typ]; ok && sub > after {
+		if r, ok := recs[typ]; ok && sub > after && !s.forgettingLocked(sub) {
 			r.Restriction, r.AuthVersion = s.subjects[sub].Restriction, s.authVersionLocked(sub)
 			out = append(out, r)
 		}

@@ -44,12 +44,18 @@ func (s *DB) refused(ctx context.Context, q querier, op, query string, args ...a
 // checkTombstone fails a vault write to a forgotten customer, by
 // reference, with vault.ErrForgotten.
 func (s *DB) checkTombstone(ctx context.Context, q querier, ref []byte) error {
+	return s.checkRef(ctx, q, `SELECT 1 FROM custos_tombstones WHERE ref = $1`, ref, vault.ErrForgotten)
+}
+
+// checkRef takes the reference's lock and fails with refusal if query,
+// given ref, finds a tombstone.
+func (s *DB) checkRef(ctx context.Context, q querier, query string, ref []byte, refusal error) error {
 	if err := s.lockRef(ctx, q, ref); err != nil {
 		return err
 	}
-	gone, err := s.refused(ctx, q, "read tombstone", `SELECT 1 FROM custos_tombstones WHERE ref = $1`, ref)
+	gone, err := s.refused(ctx, q, "read tombstone", query, ref)
 	if err == nil && gone {
-		return vault.ErrForgotten
+		return refusal
 	}
 	return err
 }
@@ -69,14 +75,7 @@ func (s *DB) checkSubjectTombstone(ctx context.Context, q querier, subject custo
 // checkKeyTombstone fails the creation of a DEK for a shredded reference
 // with keys.ErrShredded.
 func (s *DB) checkKeyTombstone(ctx context.Context, q querier, ref []byte) error {
-	if err := s.lockRef(ctx, q, ref); err != nil {
-		return err
-	}
-	gone, err := s.refused(ctx, q, "read key tombstone", `SELECT 1 FROM custos_key_tombstones WHERE ref = $1`, ref)
-	if err == nil && gone {
-		return keys.ErrShredded
-	}
-	return err
+	return s.checkRef(ctx, q, `SELECT 1 FROM custos_key_tombstones WHERE ref = $1`, ref, keys.ErrShredded)
 }
 
 // placeKeyTombstone leaves the tombstone of a shredded reference.
@@ -127,8 +126,11 @@ func (v *vaultStore) PlaceTombstone(ctx context.Context, f vault.Fence) error {
 		if cert == nil {
 			cert = []byte{}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO custos_tombstones (ref, certificate, created_at, done) VALUES ($1, $2, $3, $4)`,
-			f.Tombstone.Ref, cert, micros(f.Tombstone.Created), false)
+		if _, err = tx.ExecContext(ctx, `INSERT INTO custos_tombstones (ref, certificate, created_at, done) VALUES ($1, $2, $3, $4)`,
+			f.Tombstone.Ref, cert, micros(f.Tombstone.Created), false); err != nil {
+			return s.wrap("place tombstone", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE custos_records SET forgetting = $1 WHERE subject = $2`, true, string(f.Subject))
 		return s.wrap("place tombstone", err)
 	})
 }

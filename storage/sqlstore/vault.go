@@ -75,7 +75,8 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		r.record_type, r.envelope, r.version, r.created_at, r.updated_at,
 		(SELECT COUNT(*) FROM custos_index i WHERE i.subject = r.subject AND i.record_type = r.record_type)
 		FROM custos_subjects s LEFT JOIN custos_records r ON r.subject = s.subject
-		WHERE s.subject = $1 ORDER BY r.record_type`, string(subject))
+		WHERE s.subject = $1 AND NOT EXISTS (SELECT 1 FROM custos_tombstones t WHERE t.ref = s.ref)
+		ORDER BY r.record_type`, string(subject))
 	if err != nil {
 		return nil, s.wrap("read records", err)
 	}
@@ -271,7 +272,7 @@ func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.S
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, envelope, version, created_at, updated_at,
 		restricted, restriction_ground, restricted_at, auth_version
-		FROM custos_records WHERE record_type = $1 AND subject > $2 ORDER BY subject LIMIT $3`, typ, string(after), limit)
+		FROM custos_records WHERE record_type = $1 AND subject > $2 AND NOT forgetting ORDER BY subject LIMIT $3`, typ, string(after), limit)
 	if err != nil {
 		return nil, s.wrap("scan records", err)
 	}

@@ -170,6 +170,12 @@ func forgetUnderEveryFault(t *testing.T, open Opener, faults *Faults) {
 		assert.NotErrorIs(t, err, vault.ErrAudit)
 	}
 	faults.Disarm()
+	if _, err := f.db.Vault().GetTombstone(ctx, f.keys.Reference("C1")); err == nil {
+		// Fenced: every process reads the customer as forgotten, even with
+		// the DEK in its cache, before the rerun deletes anything.
+		_, err := f.vault.Get(ctx, clerk, "C1", "customer", "name")
+		require.ErrorIs(t, err, vault.ErrForgotten)
+	}
 	again, err := v.Forget(ctx, dpo, "C1", forgetWhy)
 	if first.ID != "" || errors.Is(err, vault.ErrForgotten) {
 		require.ErrorIs(t, err, vault.ErrForgotten, "the erasure was done")

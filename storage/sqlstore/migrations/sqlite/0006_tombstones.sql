@@ -15,3 +15,8 @@ CREATE TABLE custos_tombstones (
 CREATE TABLE custos_key_tombstones (
     ref BLOB NOT NULL PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- Set, with the tombstone, on every record of a customer being forgotten:
+-- reads and scans skip the record from then on, in every process, before
+-- its key is destroyed.
+ALTER TABLE custos_records ADD COLUMN forgetting INTEGER NOT NULL DEFAULT 0;
