@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/storage/memstore"
@@ -46,4 +48,43 @@ func Example() {
 	// Output:
 	// cache hits: 1000 KEK calls: 2
 	// true true
+}
+
+// With erasure epochs, a shred names its deadline, and closing the epoch
+// destroys the only key that could open copies of the forgotten DEK.
+func ExampleKeyring_CloseDueEpochs() {
+	ctx := context.Background()
+	kek, err := insecuredevkek.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	src := insecuredevkek.NewSource() // in production: a KMS adapter
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	db, ledger := memstore.New(), memstore.New()
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: ledger.Ledger(),
+		Clock: func() time.Time { return now }, Epochs: &keys.EpochConfig{Source: src, Groups: 1}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []custos.SubjectID{"C0000042", "C0000043"} {
+		if _, err := kr.ForWrite(ctx, s); err != nil {
+			log.Fatal(err)
+		}
+	}
+	sh, err := kr.Shred(ctx, "C0000042")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("complete by:", sh.CompleteBy.Format(time.RFC3339))
+
+	now = now.Add(24 * time.Hour) // a ticker calls this; RunEpochs does it for you
+	rep, err := kr.CloseDueEpochs(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	done, _ := kr.ErasureComplete(ctx, sh.Group, sh.Epoch)
+	fmt.Println("closed:", rep.Closed, "rewrapped:", rep.Rewrapped, "destroyed:", rep.Destroyed, "complete:", done)
+	// Output:
+	// complete by: 2026-03-02T10:00:00Z
+	// closed: 1 rewrapped: 1 destroyed: [custos-epoch-g1-e1] complete: true
 }

@@ -10,6 +10,22 @@
 // [Policy.Validate] checks the whole policy against the vault schema before
 // anything runs.
 //
+// The host reports the events that start clocks ([Retention.Report]: a
+// lease ended, a transaction); consent withdrawals arrive on their own when
+// the consent registry records through a [ConsentRecorder]. Retention keeps
+// one [Clock] per customer and rule in its [Store], indexed by due date.
+// [Retention.Sweep] finds what is due through that index, and destroys
+// (vault.Forget, keeping each certificate whole as a [Destruction]) or
+// restricts (vault.Restrict) each customer; [Retention.Due] lists what is
+// due; a [Hold] placed with [Retention.Place] keeps customers from
+// destruction until [Retention.Release]; [Retention.Erase] answers an
+// erasure request during a statutory period by restriction and a scheduled
+// destruction.
+//
+// The vault destroys whole customers (one key per customer): a record type
+// that may go waits, restricted if its rule says so, until every record
+// type the customer holds may go.
+//
 // Articles: PIPL Art. 19 and GDPR Art. 5(1)(e) (no longer than needed:
 // every record type has a maximum); PIPL Art. 47 and NDSR Art. 24
 // (proactive deletion when the period expires or consent is withdrawn;
@@ -20,11 +36,18 @@
 //
 // # Errors
 //
-// [ErrPolicy] wraps every policy validation error. Errors name rules,
-// record types and periods, never a customer.
+// [ErrPolicy] wraps every policy validation error and [ErrConfig] every
+// configuration error. [ErrEvent], [ErrUnknownSubject] and [ErrForgotten]
+// refuse reported events; [ErrHold], [ErrUnknownHold] and [ErrReleased]
+// refuse holds and releases; [ErrClockBehind] refuses a sweep dated before
+// the latest; [ErrAudit] wraps a Recorder failure. A refused call changes
+// nothing. Stores return [ErrNotFound] and [ErrConflict]. Errors name
+// rules, record types, periods and holds, never a customer or a value.
 //
 // # Concurrency
 //
-// Policy values are plain data: validate them once and do not change them
-// afterwards; reading them from several goroutines is safe.
+// A [Retention] is safe for concurrent use; several, in several processes,
+// may share one Store and sweep at the same time: each due customer is
+// destroyed once. Policy values are plain data: validate them once and do
+// not change them afterwards.
 package retention

@@ -1,7 +1,9 @@
 package retention_test
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
@@ -29,4 +31,26 @@ func ExamplePolicy_Validate() {
 	// Output:
 	// <nil>
 	// retention: invalid policy: rule "servicing" keeps record type "identity" at most 3y, below the statutory minimum 10y of rule "aml-identity"
+}
+
+// A lease ends and the 10-year AML clock starts; the marketing consent is
+// withdrawn; ten years and a day later the sweep destroys the customer and
+// keeps the certificate.
+func ExampleRetention_Sweep() {
+	ctx := context.Background()
+	f := newFixture(panicking{})
+	r := f.retention()
+	f.customer("c-1", "transaction", "marketing")
+	r.Report(ctx, retention.Event{Subject: "c-1", Kind: retention.EventTransaction, At: t0})
+	r.Report(ctx, retention.Event{Subject: "c-1", Kind: retention.EventConsentWithdrawn, Purpose: "marketing", At: t0})
+
+	for _, at := range []time.Time{t0.AddDate(0, 0, 2), t0.AddDate(10, 0, 1)} {
+		r.Sweep(ctx, retention.SweepOptions{At: at, Outcome: func(o retention.Outcome) error {
+			fmt.Println(at.Format(time.DateOnly), o.Kind, o.Rules, o.Certificate != nil)
+			return nil
+		}})
+	}
+	// Output:
+	// 2026-03-03 waiting [marketing-consent] false
+	// 2036-03-02 destroyed [aml-transaction marketing-consent] true
 }

@@ -35,6 +35,8 @@ type Store struct {
 	consent *consentState
 	audit   *auditState
 	notify  *notifyState
+
+	retention *retentionState
 }
 
 type recordKey struct {
@@ -56,10 +58,11 @@ func New() *Store {
 		records: map[custos.SubjectID]map[string]vault.Stored{},
 		index:   map[indexKey]map[recordKey][]byte{}, recordIndex: map[recordKey]map[string][][]byte{},
 		authBumps:  map[custos.SubjectID]int64{},
+		consent:    newConsentState(),
+		audit:      newAuditState(),
+		notify:     newNotifyState(),
+		retention:  newRetentionState(),
 		tombstones: map[string]vault.Tombstone{}, keyTombs: map[string]bool{},
-		consent: newConsentState(),
-		audit:   newAuditState(),
-		notify:  newNotifyState(),
 	}
 }
 

@@ -1,0 +1,391 @@
+package retention
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/vault"
+)
+
+// OutcomeKind is what a sweep did, or would do, to one customer.
+type OutcomeKind uint8
+
+const (
+	outcomeNone OutcomeKind = iota
+	// Destroyed: every record type the customer holds ran out, and the
+	// customer was crypto-shredded (vault.Forget); the certificate is kept.
+	Destroyed
+	// Restricted: a restrict-then-destroy or hand-over rule ran out, and
+	// the customer was put in storage-only state (vault.Restrict).
+	Restricted
+	// Held: a legal hold in force kept the customer from destruction.
+	Held
+	// Waiting: some record types ran out but another must stay; the vault
+	// destroys whole customers, so they wait for it.
+	Waiting
+	// Gone: the vault no longer holds the customer (forgotten elsewhere);
+	// their clocks were deleted.
+	Gone
+)
+
+var outcomeNames = [...]string{
+	outcomeNone: "none", Destroyed: "destroyed", Restricted: "restricted", Held: "held", Waiting: "waiting", Gone: "gone",
+}
+
+// String returns the outcome's stable name.
+func (k OutcomeKind) String() string { return nameOf(outcomeNames[:], uint8(k), "outcome") }
+
+// Outcome is one customer's outcome in a sweep.
+type Outcome struct {
+	Subject custos.SubjectID
+	Kind    OutcomeKind
+	// Rules are the rules whose clocks ran out, sorted.
+	Rules []string
+	// Holds are the holds that kept the customer, for Held.
+	Holds []string
+	// Why says in one line why, naming rules and laws, never data.
+	Why string
+	// Certificate is the destruction certificate, for Destroyed outside a
+	// dry run.
+	Certificate *vault.Certificate
+}
+
+// Progress counts a sweep's outcomes so far.
+type Progress struct {
+	// Clocks counts due clocks read; the others count customers.
+	Clocks, Destroyed, Restricted, Held, Waiting, Gone int64
+}
+
+func (p *Progress) add(k OutcomeKind) {
+	switch k {
+	case Destroyed:
+		p.Destroyed++
+	case Restricted:
+		p.Restricted++
+	case Held:
+		p.Held++
+	case Waiting:
+		p.Waiting++
+	case Gone:
+		p.Gone++
+	}
+}
+
+// SweepOptions configures one sweep. The zero value sweeps now.
+type SweepOptions struct {
+	// At is the time the sweep applies the policy at; zero means now.
+	At time.Time
+	// DryRun lists what would happen and why, and changes nothing.
+	DryRun bool
+	// ID identifies the sweep on the destructions it records; empty means
+	// "sweep-" and At.
+	ID string
+	// Batch is how many due clocks are read per store call; 0 means 256.
+	// Memory stays bounded by it, whatever the number of customers.
+	Batch int
+	// Outcome, if not nil, receives each customer's outcome as it is
+	// decided; an error stops the sweep.
+	Outcome func(Outcome) error
+	// Progress, if not nil, is called after each batch.
+	Progress func(Progress)
+}
+
+// Sweep applies the policy at opt.At to every customer with a clock due
+// then, found through the store's due-date index (never a scan of all
+// customers), and returns the counts of outcomes:
+//
+//   - a customer every record type of whom ran out (every rule of each type
+//     has a clock whose maximum passed, PIPL Art. 19, 47(1)) is destroyed
+//     with vault.Forget, unless a legal hold is in force over them, and the
+//     certificate is stored whole in the Store (Destruction) and passed to
+//     opt.Outcome; a restricted customer is unrestricted first, as Forget
+//     requires;
+//   - a customer with a hand-over rule that ran out, or a
+//     restrict-then-destroy rule past its RestrictAfter, is restricted
+//     (PIPL Art. 47 ¶2; AML Art. 34) and never destroyed by a hand-over
+//     rule;
+//   - a legal hold keeps a customer from destruction whatever the clocks
+//     say; restriction still applies.
+//
+// A sweep is idempotent and resumable: rerun after a crash, a cancel or a
+// store failure at any point, it gives every due customer one outcome,
+// destroys none twice and misses none. Two sweeps may run at once on one
+// store. A sweep dated before the latest sweep is refused with
+// ErrClockBehind and nothing changes.
+//
+// If storing a certificate keeps failing after the customer was
+// destroyed, Sweep returns the error after passing the outcome, with its
+// certificate, to opt.Outcome; the vault's audit event of the Forget
+// records the erasure too.
+func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, error) {
+	var p Progress
+	at := opt.At
+	if at.IsZero() {
+		at = r.now()
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	if opt.ID == "" {
+		opt.ID = "sweep-" + at.Format(time.RFC3339Nano)
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 256
+	}
+	mark, err := r.store.SweepMark(ctx)
+	if err != nil {
+		return p, fmt.Errorf("retention: read sweep mark: %w", err)
+	}
+	if at.Before(mark) {
+		return p, fmt.Errorf("%w: %s is before %s", ErrClockBehind, at.Format(time.RFC3339), mark.Format(time.RFC3339))
+	}
+	after := DueKey{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return p, err
+		}
+		page, err := r.store.DueClocks(ctx, at, after, opt.Batch)
+		if err != nil {
+			return p, fmt.Errorf("retention: read due clocks: %w", err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		p.Clocks += int64(len(page))
+		for i, c := range page {
+			if i > 0 && page[i-1].Subject == c.Subject {
+				continue
+			}
+			o, err := r.sweepOne(ctx, c.Subject, at, opt)
+			if o.Kind != outcomeNone {
+				p.add(o.Kind)
+				if opt.Outcome != nil {
+					if oerr := opt.Outcome(o); oerr != nil && err == nil {
+						err = oerr
+					}
+				}
+			}
+			if err != nil {
+				return p, err
+			}
+		}
+		last := page[len(page)-1]
+		after = DueKey{Next: last.Next, Subject: last.Subject, Rule: last.Rule}
+		if opt.Progress != nil {
+			opt.Progress(p)
+		}
+	}
+	if opt.DryRun {
+		return p, nil
+	}
+	if err := r.store.AdvanceSweep(ctx, at); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return p, nil // a later sweep finished meanwhile: its mark stands
+		}
+		return p, fmt.Errorf("retention: record sweep: %w", err)
+	}
+	return p, nil
+}
+
+// verdict is what the clocks of one customer say at a time.
+type verdict struct {
+	destroy  bool     // every record type ran out and none is handed over
+	restrict []string // rules that call for restriction now
+	expired  []string // rules whose maximum passed
+	laws     []string // "rule (law)" of expired and restricting rules
+}
+
+// judge applies the policy to a customer holding types with clocks.
+func (r *Retention) judge(types []string, clocks map[string]Clock, at time.Time) verdict {
+	var v verdict
+	v.destroy = len(types) > 0
+	for _, t := range types {
+		for _, rule := range r.rules {
+			if rule.RecordType != t {
+				continue
+			}
+			c, ok := clocks[rule.Name]
+			ran := ok && !c.Due.After(at)
+			if !ran {
+				v.destroy = false
+			}
+			if !ok {
+				continue
+			}
+			if ran {
+				v.expired = append(v.expired, rule.Name)
+			}
+			switch {
+			case rule.Expiry == HandOver:
+				v.destroy = false
+				if ran {
+					v.restrict = append(v.restrict, rule.Name)
+					v.laws = append(v.laws, fmt.Sprintf("%s (%s; hand over to %s)", rule.Name, rule.Law, rule.Body))
+				}
+			case rule.Expiry == RestrictThenDestroy && !rule.RestrictAfter.After(c.Started).After(at):
+				v.restrict = append(v.restrict, rule.Name)
+				v.laws = append(v.laws, fmt.Sprintf("%s (%s)", rule.Name, rule.Law))
+			case ran:
+				v.laws = append(v.laws, fmt.Sprintf("%s (%s)", rule.Name, rule.Law))
+			}
+		}
+	}
+	slices.Sort(v.expired)
+	v.expired = slices.Compact(v.expired)
+	return v
+}
+
+// sweepOne decides and applies the outcome of one customer.
+func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at time.Time, opt SweepOptions) (Outcome, error) {
+	o := Outcome{Subject: subject}
+	restr, err := r.vault.Restriction(ctx, subject)
+	var types []string
+	if err == nil {
+		types, err = r.vault.RecordTypes(ctx, subject)
+	}
+	if err := subjectErr(err); errors.Is(err, ErrForgotten) || errors.Is(err, ErrUnknownSubject) {
+		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
+		if !opt.DryRun {
+			if _, err := r.store.DeleteClocks(ctx, subject); err != nil {
+				return o, fmt.Errorf("retention: delete clocks: %w", err)
+			}
+		}
+		return o, nil
+	} else if err != nil {
+		return Outcome{}, err
+	}
+	list, err := r.store.Clocks(ctx, subject)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("retention: read clocks: %w", err)
+	}
+	clocks := map[string]Clock{}
+	for _, c := range list {
+		clocks[c.Rule] = c
+	}
+	v := r.judge(types, clocks, at)
+	o.Rules = v.expired
+	if v.destroy || len(v.restrict) > 0 {
+		if o.Holds, err = r.holding(ctx, subject, types, at); err != nil {
+			return Outcome{}, err
+		}
+	}
+	switch {
+	case v.destroy && len(o.Holds) > 0:
+		o.Kind, o.Why = Held, "destruction due ("+strings.Join(v.laws, "; ")+") but held by "+strings.Join(o.Holds, ", ")
+		return o, nil // a held customer's clocks stay due: the next sweep looks again
+	case v.destroy:
+		o.Kind, o.Why = Destroyed, "retention period expired: "+strings.Join(v.laws, "; ")
+		if opt.DryRun {
+			return o, nil
+		}
+		return r.destroy(ctx, o, restr.Restricted, opt.ID, v.laws)
+	case len(v.restrict) > 0 && !restr.Restricted:
+		o.Kind, o.Why = Restricted, "storage only: "+strings.Join(v.laws, "; ")
+		if opt.DryRun {
+			return o, nil
+		}
+		if err := r.vault.Restrict(ctx, r.acc, subject, ground("retention: storage only", v.laws)); err != nil {
+			return Outcome{}, fmt.Errorf("retention: restrict: %w", err)
+		}
+	case len(v.expired) > 0:
+		o.Kind, o.Why = Waiting, "ran out: "+strings.Join(v.laws, "; ")+"; other record types must stay"
+		if opt.DryRun {
+			return o, nil
+		}
+	}
+	return o, r.park(ctx, list, at)
+}
+
+// park moves every clock of a customer that a sweep has looked at past
+// the sweep: a restrict-then-destroy clock past its restriction to its
+// maximum, and a clock whose maximum passed to wait for the customer's
+// other clocks.
+func (r *Retention) park(ctx context.Context, list []Clock, at time.Time) error {
+	for _, c := range list {
+		if c.Next.After(at) {
+			continue
+		}
+		next := c.Due
+		if !c.Due.After(at) {
+			next = parked()
+		}
+		err := r.store.SetNext(ctx, c.Subject, c.Rule, c.Started, next)
+		if err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("retention: advance clock: %w", err)
+		}
+	}
+	return nil
+}
+
+// certificateAttempts bounds the tries to store a certificate.
+const certificateAttempts = 4
+
+// destroy forgets the customer and keeps the certificate.
+func (r *Retention) destroy(ctx context.Context, o Outcome, restricted bool, sweep string, laws []string) (Outcome, error) {
+	if restricted {
+		if err := r.vault.Unrestrict(ctx, r.acc, o.Subject); err != nil {
+			return Outcome{}, fmt.Errorf("retention: lift restriction before destruction: %w", err)
+		}
+	}
+	why := vault.Erasure{Ground: ground("retention period expired", laws), Policy: policyName(o.Rules)}
+	cert, err := r.vault.Forget(ctx, r.acc, o.Subject, why)
+	if errors.Is(err, vault.ErrForgotten) || errors.Is(err, vault.ErrNotFound) {
+		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
+		_, err := r.store.DeleteClocks(ctx, o.Subject)
+		return o, err
+	}
+	if err != nil {
+		return Outcome{}, fmt.Errorf("retention: forget: %w", err)
+	}
+	o.Certificate = &cert
+	return o, r.keep(ctx, o, cert, sweep)
+}
+
+// keep stores a certificate, retrying: the customer is already destroyed,
+// so giving up loses the certificate from the store.
+func (r *Retention) keep(ctx context.Context, o Outcome, cert vault.Certificate, sweep string) error {
+	b, err := json.Marshal(cert)
+	if err != nil {
+		return fmt.Errorf("retention: encode certificate: %w", err)
+	}
+	d := Destruction{Ref: cert.SubjectRef, Sweep: sweep, Rules: o.Rules, At: r.now(), Certificate: b}
+	for range certificateAttempts {
+		err = r.store.Destroyed(ctx, o.Subject, d)
+		if err == nil {
+			return nil
+		}
+		if errors.Is(err, ErrConflict) {
+			got, gerr := r.store.GetDestruction(ctx, d.Ref)
+			if gerr == nil && string(got.Certificate) == string(b) {
+				_, err = r.store.DeleteClocks(ctx, o.Subject) // stored by an attempt whose answer was lost
+				if err == nil {
+					return nil
+				}
+			}
+		}
+	}
+	return fmt.Errorf("retention: customer destroyed but its certificate was not stored: %w", err)
+}
+
+// ground builds a one-line legal ground within custos.GroundRule.
+func ground(head string, laws []string) string {
+	g := head + ": " + strings.Join(laws, "; ")
+	if len(g) > 512 {
+		g = head + " (rules of the retention policy)"
+	}
+	return g
+}
+
+// policyName names the rules on a certificate, within an identifier's
+// bounds.
+func policyName(rules []string) string {
+	p := strings.Join(rules, ",")
+	if len(p) > custos.MaxIdentifierBytes {
+		return "retention-policy"
+	}
+	return p
+}
