@@ -144,7 +144,7 @@ func testForgetErasesConsent(t *testing.T, open Opener) {
 // C2 untouched.
 func forgetUnderEveryFault(t *testing.T, open Opener, faults *Faults) {
 	ctx := context.Background()
-	f := newConsentFixture(t, open)
+	f := consentFixtureOn(t, buildFixture(t, open, &fixtureOptions{sharedLedger: true}))
 	f.customer("C1")
 	f.customer("C2")
 	require.NoError(t, f.reg.Grant(ctx, f.act("C1", marketing)))
