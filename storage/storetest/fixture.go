@@ -213,6 +213,9 @@ type snapshot struct {
 	DEK     keys.WrappedDEK
 	SubErr  string
 	DEKErr  string
+	// Tombstone is the customer's tombstone, or TombErr why there is none.
+	Tombstone vault.Tombstone
+	TombErr   string
 }
 
 func (f *fixture) snapshot(subject custos.SubjectID) snapshot {
@@ -225,6 +228,9 @@ func (f *fixture) snapshot(subject custos.SubjectID) snapshot {
 	s.Records, _ = f.db.Vault().SubjectRecords(ctx, subject)
 	if s.DEK, err = f.db.Keys().GetDEK(ctx, subject); err != nil {
 		s.DEKErr = err.Error()
+	}
+	if s.Tombstone, err = f.db.Vault().GetTombstone(ctx, f.keys.Reference(subject)); err != nil {
+		s.TombErr = err.Error()
 	}
 	return s
 }
