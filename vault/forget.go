@@ -88,6 +88,10 @@ func (v *Vault) Forget(ctx context.Context, acc custos.Access, subject custos.Su
 			// Another process wrote the customer, or began forgetting
 			// them, since the plan: this certificate was not issued.
 			v.notCommitted(ctx, ev, "not-committed")
+		case errors.Is(err, ErrRestricted):
+			// Restricted by another process since the plan.
+			v.notCommitted(ctx, ev, "not-committed")
+			return Certificate{}, ErrRestricted
 		default:
 			v.notCommitted(ctx, ev, "not-committed")
 			return Certificate{}, fmt.Errorf("vault: place tombstone: %w", err)

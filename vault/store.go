@@ -192,7 +192,10 @@ type Store interface {
 	// PlaceTombstone stores f.Tombstone (not Done) if the customer's
 	// records and index entries are still exactly those f names, checked
 	// in the same transaction; else it returns ErrConflict. It returns
-	// ErrForgotten if a tombstone for the reference exists already.
+	// ErrForgotten if a tombstone for the reference exists already, and
+	// ErrRestricted if the customer's subject entry is restricted. From
+	// the tombstone on, GetRecord, SubjectRecords and ScanRecords skip the
+	// customer's records, as if deleted.
 	PlaceTombstone(ctx context.Context, f Fence) error
 	// ForgetSubject deletes atomically the records, index entries and
 	// subject entry of the customer whose subject entry has reference ref,

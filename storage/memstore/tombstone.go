@@ -34,6 +34,9 @@ func (v *vaultStore) PlaceTombstone(_ context.Context, f vault.Fence) error {
 	if _, gone := s.tombstones[string(f.Tombstone.Ref)]; gone {
 		return vault.ErrForgotten
 	}
+	if s.subjects[f.Subject].Restriction.Restricted {
+		return vault.ErrRestricted
+	}
 	var held []vault.RecordVersion
 	entries := 0
 	for typ, r := range s.records[f.Subject] {

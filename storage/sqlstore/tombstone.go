@@ -115,6 +115,14 @@ func (v *vaultStore) PlaceTombstone(ctx context.Context, f vault.Fence) error {
 		if err := s.lockSubject(ctx, tx, f.Subject); err != nil {
 			return err
 		}
+		var restricted bool
+		err := tx.QueryRowContext(ctx, `SELECT restricted FROM custos_subjects WHERE subject = $1`, string(f.Subject)).Scan(&restricted)
+		switch {
+		case err == nil && restricted:
+			return vault.ErrRestricted
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return s.wrap("read subject", err)
+		}
 		held, entries, err := s.holding(ctx, tx, f.Subject)
 		if err != nil {
 			return err

@@ -48,6 +48,13 @@ func testTombstoneStore(t *testing.T, open Opener) {
 		_, err = s.GetTombstone(ctx, []byte("ref-S1"))
 		require.ErrorIs(t, err, vault.ErrNotFound, "a refused fence places nothing")
 	}
+	// Nor over a customer restricted since the plan (a retention duty).
+	require.NoError(t, s.SetRestriction(ctx, "S1", vault.Restriction{Restricted: true, Ground: "AML Art. 34", Since: t0}))
+	require.ErrorIs(t, s.PlaceTombstone(ctx, fence), vault.ErrRestricted)
+	_, err = s.GetTombstone(ctx, []byte("ref-S1"))
+	require.ErrorIs(t, err, vault.ErrNotFound, "a refused fence places nothing")
+	require.NoError(t, s.SetRestriction(ctx, "S1", vault.Restriction{}))
+
 	require.NoError(t, s.PlaceTombstone(ctx, fence))
 	require.ErrorIs(t, s.PlaceTombstone(ctx, fence), vault.ErrForgotten, "one tombstone per reference")
 	got, err := s.GetTombstone(ctx, []byte("ref-S1"))
