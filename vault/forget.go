@@ -60,6 +60,7 @@ func (v *Vault) Forget(ctx context.Context, acc custos.Access, subject custos.Su
 	ref := v.keys.Reference(subject)
 	const attempts = 5
 	for range attempts {
+		ev.Detail = ""
 		ts, err := v.store.GetTombstone(ctx, ref)
 		switch {
 		case err == nil:
