@@ -157,8 +157,9 @@ func (v *Vault) plan(ctx context.Context, acc custos.Access, subject custos.Subj
 func (v *Vault) resume(ctx context.Context, ev custos.Event, acc custos.Access, subject custos.SubjectID, ts Tombstone) (Certificate, error) {
 	var cert Certificate
 	if len(ts.Certificate) > 0 {
-		if err := json.Unmarshal(ts.Certificate, &cert); err != nil {
-			return Certificate{}, v.event(ctx, ev, fmt.Errorf("%w: stored certificate: %v", ErrCorrupt, err))
+		var err error
+		if cert, err = decodeCertificate(ts.Certificate); err != nil {
+			return Certificate{}, v.event(ctx, ev, err)
 		}
 		ev.Detail = string(ts.Certificate)
 	}
@@ -241,6 +242,19 @@ func (c Certificate) detail() (string, error) {
 		return "", fmt.Errorf("vault: certificate of %d bytes is over custos.MaxDetailBytes", len(b))
 	}
 	return string(b), nil
+}
+
+// decodeCertificate decodes a certificate a tombstone holds. Stored bytes
+// that are not one, or one naming no ID, are ErrCorrupt.
+func decodeCertificate(b []byte) (Certificate, error) {
+	var c Certificate
+	if err := json.Unmarshal(b, &c); err != nil {
+		return Certificate{}, fmt.Errorf("%w: stored certificate does not decode", ErrCorrupt)
+	}
+	if c.ID == "" || c.SubjectRef == "" {
+		return Certificate{}, fmt.Errorf("%w: stored certificate names no ID or reference", ErrCorrupt)
+	}
+	return c, nil
 }
 
 func sameCertificate(a, b Certificate) bool {
