@@ -251,7 +251,6 @@ type tileWriter struct {
 	dir     string
 	bundle  []byte
 	entries int
-	first   uint64 // index of the bundle being filled
 	levels  [][]byte
 	counts  []uint64 // hashes written so far per tile level
 	written int

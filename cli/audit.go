@@ -96,7 +96,7 @@ reordered, the log truncated or forked.`,
 		if err != nil {
 			return err
 		}
-		opt := audit.VerifyOptions{Verifier: vkey, ProgressEvery: 4096}
+		opt := audit.VerifyOptions{Verifier: vkey, ProgressEvery: 1024}
 		for _, name := range *saved {
 			b, err := readCheckpoint("--checkpoint", name, vkey)
 			if err != nil {

@@ -5,10 +5,13 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -292,12 +295,13 @@ func TestVerifyTilesCatchesTampering(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	d := newTestDB(t)
-	d.appendEvents(t, 0, 9000)
+	d.appendEvents(t, 0, 2500)
 	cfg := cli.Config{Clock: newClock().Now} // a second passes at every reading
 	code, _, errs := run(t, cfg, "audit", "verify", "--db", d.path, "--key", d.verifier, "--progress", "1s")
 	require.Equal(t, cli.ExitOK, code, errs)
-	assert.Contains(t, errs, "verifying entries: 4096/9000 (45.5%)")
-	assert.Contains(t, errs, "verifying entries: 9000/9000 (100.0%)")
+	assert.Contains(t, errs, "verifying entries: 1024/2500 (41.0%)")
+	assert.Contains(t, errs, "verifying entries: 2048/2500 (81.9%)")
+	assert.Contains(t, errs, "verifying entries: 2500/2500 (100.0%)")
 
 	code, _, errs = run(t, cfg, "audit", "verify", "--db", d.path, "--key", d.verifier, "--progress", "0")
 	require.Equal(t, cli.ExitOK, code, errs)
@@ -351,4 +355,99 @@ func TestPostgres(t *testing.T) {
 	code, out, _ = auditor(t, "audit", "verify", "--postgres", "CUSTOS_CLI_TEST_DSN", "--schema", schema, "--key", verifier)
 	assert.Equal(t, cli.ExitFailed, code)
 	assert.Contains(t, out, "first bad index 3:")
+}
+
+// TestJSON reads every audit command's --json output as a script would.
+func TestJSON(t *testing.T) {
+	d := newTestDB(t)
+	cp := d.appendEvents(t, 0, 20)
+	saved := writeFile(t, cp)
+
+	code, out, errs := auditor(t, "audit", "verify", "--db", d.path, "--key", d.verifier, "--checkpoint", saved, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	var v struct {
+		Verified    bool
+		Origin      string
+		Size        uint64
+		Root        string
+		Checkpoints int
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
+	c, err := audit.OpenCheckpoint(cp, d.verifier)
+	require.NoError(t, err)
+	assert.True(t, v.Verified)
+	assert.Equal(t, origin, v.Origin)
+	assert.Equal(t, uint64(20), v.Size)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(c.Root), v.Root)
+	assert.GreaterOrEqual(t, v.Checkpoints, 2, "the latest and the saved one")
+
+	code, out, errs = auditor(t, "audit", "checkpoint", "--db", d.path, "--key", d.verifier, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	var ck struct {
+		Size uint64
+		Note string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &ck), out)
+	assert.Equal(t, uint64(20), ck.Size)
+	assert.Equal(t, string(cp), ck.Note, "the signed note, as --checkpoint reads it")
+
+	code, out, errs = auditor(t, "audit", "key", "--db", d.path, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.JSONEq(t, `{"verifier":`+strconv.Quote(d.verifier)+`}`, out)
+
+	dir := filepath.Join(t.TempDir(), "tiles")
+	code, out, errs = auditor(t, "audit", "export", "--db", d.path, "--key", d.verifier, "--tiles", dir, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	var ex struct {
+		Size  uint64
+		Files int `json:"files_written"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &ex), out)
+	assert.Equal(t, uint64(20), ex.Size)
+	assert.Positive(t, ex.Files)
+
+	tamper(t, d.path, func(db *sql.DB) {
+		b := entryBytes(t, db, 5)
+		b[len(b)-1] ^= 1
+		exec(t, db, `UPDATE custos_audit_entries SET entry = ? WHERE idx = 5`, b)
+	})
+	code, out, _ = auditor(t, "audit", "verify", "--db", d.path, "--key", d.verifier, "--json")
+	require.Equal(t, cli.ExitFailed, code)
+	var bad struct {
+		Verified bool
+		Index    *uint64 `json:"first_bad_index"`
+		Reason   string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &bad), out)
+	assert.False(t, bad.Verified)
+	require.NotNil(t, bad.Index)
+	assert.Equal(t, uint64(5), *bad.Index)
+	assert.NotEmpty(t, bad.Reason)
+}
+
+// TestExportNeedsTheAuditorsKey: export does not fall back to the key
+// stored in the database it checks (issue 9); --stored-key says so
+// explicitly and warns.
+func TestExportNeedsTheAuditorsKey(t *testing.T) {
+	d := newTestDB(t)
+	d.appendEvents(t, 0, 5)
+	dir := filepath.Join(t.TempDir(), "tiles")
+	code, _, errs := auditor(t, "audit", "export", "--db", d.path, "--tiles", dir)
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errs, "--key")
+	_, err := os.Stat(dir)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing exported")
+
+	code, out, errs := auditor(t, "audit", "export", "--db", d.path, "--tiles", dir, "--stored-key")
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Contains(t, out, "exported 5 entries")
+	assert.Contains(t, errs, "proves only that the database agrees with itself")
+
+	// A forged log whose stored key was replaced too exports with
+	// --stored-key, but not with the auditor's key.
+	other := newTestDB(t)
+	other.appendEvents(t, 0, 5)
+	code, out, _ = auditor(t, "audit", "export", "--db", other.path, "--tiles", filepath.Join(t.TempDir(), "t"), "--key", d.verifier)
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, out, "FAIL: not exported")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -54,6 +55,9 @@ type Policies struct {
 	Schema vault.Schema
 	// Search configures blind indexes; required when Schema declares one.
 	Search vault.SearchConfig
+	// Retention is the retention policy the retention commands apply;
+	// nil makes `retention sweep` refuse to run.
+	Retention *retention.Policy
 }
 
 // KEKs are a deployment's key-encryption keys.
@@ -91,6 +95,8 @@ type Stores struct {
 	Keys   keys.Store
 	Ledger keys.Ledger
 	Vault  vault.Store
+	// Retention holds retention clocks, holds and destructions.
+	Retention retention.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }
@@ -101,6 +107,11 @@ func (c *Config) validate() error {
 		// else.
 		if _, err := vault.NewAllowList(c.Policies.Schema, nil); err != nil {
 			return fmt.Errorf("cli: Config.Policies: %w", err)
+		}
+		if r := c.Policies.Retention; r != nil {
+			if err := r.Validate(c.Policies.Schema); err != nil {
+				return fmt.Errorf("cli: Config.Policies.Retention: %w", err)
+			}
 		}
 	}
 	if c.Keys.KEK.AEAD != nil || c.Keys.Store != nil || c.Keys.Ledger != nil || len(c.Keys.PreviousKEKs) > 0 {

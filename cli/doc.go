@@ -35,8 +35,9 @@
 // passed; ExitFailed (1) when a check failed (the log does not verify) or
 // the work could not be completed; ExitUsage (2) for bad input: an unknown
 // command or flag, a missing or malformed argument, a named file that does
-// not exist or does not parse. Bad input is found before any store is
-// opened, so it changes nothing.
+// not exist or does not parse, an index key version that is not there.
+// What is wrong on the command line is found before any store is opened,
+// and no bad input changes anything.
 //
 // # Adding a command
 //

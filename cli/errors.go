@@ -19,7 +19,7 @@ const (
 	ExitFailed = 1
 	// ExitUsage: bad input — an unknown command or flag, a missing or
 	// malformed argument, a file that does not exist or cannot be parsed.
-	// Nothing was read from or written to any store.
+	// Nothing was written to any store.
 	ExitUsage = 2
 )
 

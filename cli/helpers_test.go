@@ -159,6 +159,25 @@ func (d *deployment) withCustomers(t *testing.T, n int) *deployment {
 	return d
 }
 
+// clone copies d's files into a new directory: a scenario that runs many
+// times builds its deployment once.
+func (d *deployment) clone(t *testing.T) *deployment {
+	t.Helper()
+	c := newDeployment(t)
+	c.verifier = d.verifier
+	for from, to := range map[string]string{d.db: c.db, d.ledger: c.ledger, d.kek: c.kek} {
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(from + suffix)
+			if suffix != "" && os.IsNotExist(err) {
+				continue
+			}
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(to+suffix, b, 0o600))
+		}
+	}
+	return c
+}
+
 // config is the cli.Config of the host in these tests.
 func (d *deployment) config() cli.Config {
 	return cli.Config{Policies: &cli.Policies{Schema: schema(), Search: vault.SearchConfig{ExpectedCustomers: vault.MinCustomers}},

@@ -15,7 +15,7 @@ import (
 	"github.com/custos-go/custos/storage/storetest"
 )
 
-// rotated makes a new development KEK file for d and returns its path.
+// newKEK makes a new development KEK file for d and returns its path.
 func (d *deployment) newKEK(t *testing.T) string {
 	t.Helper()
 	p := filepath.Join(d.dir, "kek-2.json")
@@ -66,8 +66,9 @@ func TestKeysRotate(t *testing.T) {
 // readable under the new KEK alone.
 func TestKeysRotateResumes(t *testing.T) {
 	const n = 7
+	template := newDeployment(t).withCustomers(t, n)
 	storetest.EveryFault(t, storetest.Before, 200, func(t *testing.T, f *storetest.Faults) {
-		d := newDeployment(t).withCustomers(t, n)
+		d := template.clone(t)
 		old, next := d.kek, d.newKEK(t)
 		resume := filepath.Join(t.TempDir(), "rotate.progress")
 		args := []string{"keys", "rotate", "--db", d.db, "--ledger", d.ledger, "--kek", next, "--previous-kek", old,

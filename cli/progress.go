@@ -31,16 +31,21 @@ type progress struct {
 func newProgress(w io.Writer, clock custos.Clock, label string, interval time.Duration, total int64) *progress {
 	p := &progress{w: w, label: label, interval: interval, clock: clock, last: clock.Now()}
 	if interval > 0 && isTerminal(w) {
-		p.bar = progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription(label),
-			progressbar.OptionShowCount(),
-			progressbar.OptionThrottle(interval),
-			progressbar.OptionSetPredictTime(total >= 0),
-			progressbar.OptionClearOnFinish(),
-		)
+		p.bar = newBar(w, label, interval, total)
 	}
 	return p
+}
+
+// newBar is the progress bar shown on a terminal.
+func newBar(w io.Writer, label string, interval time.Duration, total int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(interval),
+		progressbar.OptionSetPredictTime(total >= 0),
+		progressbar.OptionClearOnFinish(),
+	)
 }
 
 func isTerminal(w io.Writer) bool {

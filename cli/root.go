@@ -20,6 +20,7 @@ func areas() []func(*Config) *cobra.Command {
 		keysCommand,
 		indexCommand,
 		reapplyCommand,
+		retentionCommand,
 		vaultCommand,
 	}
 }
@@ -46,7 +47,7 @@ restore, and re-encrypts records after DEK rotations.
 
 Exit status: 0 when the command did what it was asked (for a check: it
 passed), 1 when a check failed or the work could not be completed, 2 for
-bad input (nothing was read or changed).`,
+bad input (nothing was changed).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	})

@@ -21,22 +21,39 @@
 // # Crypto-shredding
 //
 // [Keyring.Shred] first appends the customer's pseudonymous reference to
-// the [Ledger], then deletes the wrapped DEK: once it returns, every
-// ciphertext of the customer is undecryptable, wherever copies of it lie.
-// Keep the ledger apart from the backups of the store: after a restore,
-// [Keyring.Reapply] deletes again every DEK the ledger names, so a restored
-// backup cannot bring a forgotten customer back (PIPL Art. 47; GDPR Art. 17).
+// the [Ledger], then deletes the wrapped DEK: once it returns, no custos
+// process unwraps it again. Keep the ledger apart from the backups of the
+// store: after a restore, [Keyring.Reapply] deletes again every DEK the
+// ledger names, so a restored backup cannot bring a forgotten customer back
+// (PIPL Art. 47; GDPR Art. 17).
+//
+// Deleting a row does not remove its copies: backups, SQLite free pages and
+// WAL, PostgreSQL dead tuples and WAL keep the wrapped DEK. With erasure
+// epochs ([EpochConfig]) the DEKs of each group of customers are wrapped
+// under the group's current epoch key, held by a [Source] (a KMS); a shred
+// marks its group's epoch dirty, and closing the epoch
+// ([Keyring.CloseDueEpochs], [Keyring.RunEpochs]) rewraps the group's other
+// DEKs under a new key and destroys the old one through the Source. From
+// then on no copy of the wrapped DEK, wherever it lies, opens with any key
+// custos still holds; [Shredded.CompleteBy] names that deadline and
+// [Keyring.ErasureComplete] tells when it is reached. Without epochs, DEKs
+// are wrapped by the KEK, and copies taken before a shred stay decryptable
+// with it.
 //
 // # Errors
 //
 // Callers branch on [ErrNotFound] (no DEK yet), [ErrShredded] (the customer
 // was forgotten), [ErrUnwrap] (the KEK could not unwrap: wrong KEK or a
-// corrupted wrapped key), [ErrUnknownKEK] and [ErrConflict]. Store
+// corrupted wrapped key), [ErrUnknownKEK], [ErrConflict] and, from a
+// Source, [ErrDestroyed]; bad configuration or arguments give [ErrConfig]
+// and change nothing. Store
 // implementations return [ErrNotFound], [ErrExists] and [ErrConflict] as
 // documented on [Store]. No error carries key material or a subject.
 //
 // # Concurrency
 //
 // A Keyring is safe for concurrent use. Concurrent first uses of one
-// customer unwrap its DEK once.
+// customer unwrap its DEK once. Several processes may close epochs at once:
+// each step is a conditional write, and a DEK is never written under a
+// retiring epoch key (the store checks it in the write's transaction).
 package keys

@@ -97,7 +97,9 @@ type RewrapProgress struct {
 
 // Rewrap moves every stored keyset — the named deployment keys, then each
 // customer's DEK — under the current KEK, unwrapping with the previous KEK
-// named beside it. Field ciphertexts are not touched: only the wrapping of
+// named beside it. With erasure epochs, a DEK's target is its group's
+// current epoch key instead: DEKs wrapped by a KEK move into their groups,
+// and DEKs already in a group stay where they are. Field ciphertexts are not touched: only the wrapping of
 // keys changes. It is safe to run while the vault serves reads and writes,
 // and to run again: keysets already under the current KEK are skipped. When
 // it returns without error, the previous KEKs can be removed from the

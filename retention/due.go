@@ -14,13 +14,19 @@ import (
 // clocks of their customer are not listed. A store error ends the
 // sequence with that error.
 func (r *Retention) Due(ctx context.Context, before time.Time, batch int) iter.Seq2[Clock, error] {
+	return DueIn(ctx, r.store, before, batch)
+}
+
+// DueIn is Retention.Due on a Store alone, for tools that list what is due
+// without a vault, such as the operator command line.
+func DueIn(ctx context.Context, store Store, before time.Time, batch int) iter.Seq2[Clock, error] {
 	if batch <= 0 {
 		batch = 256
 	}
 	return func(yield func(Clock, error) bool) {
 		after := DueKey{}
 		for {
-			page, err := r.store.DueClocks(ctx, before, after, batch)
+			page, err := store.DueClocks(ctx, before, after, batch)
 			if err != nil {
 				yield(Clock{}, fmt.Errorf("retention: read due clocks: %w", err))
 				return

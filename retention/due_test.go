@@ -16,11 +16,16 @@ func TestDueListsWhatASweepWouldLookAt(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	r := f.retention()
+	f.now = t0.AddDate(-1, 0, 0) // the customers were collected a year ago
+	defer func() { f.now = t0 }()
 	for i := range 7 {
 		s := custos.SubjectID(fmt.Sprintf("c-%d", i))
 		f.customer(s, "transaction")
+		f.now = t0
 		require.NoError(t, r.Report(ctx, retention.Event{Subject: s, Kind: retention.EventTransaction, At: t0.AddDate(0, -i, 0)}))
+		f.now = t0.AddDate(-1, 0, 0)
 	}
+	f.now = t0
 	var got []custos.SubjectID
 	for c, err := range r.Due(ctx, t0.AddDate(9, 9, 0), 2) {
 		require.NoError(t, err)

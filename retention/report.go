@@ -34,7 +34,8 @@ type Event struct {
 // refuses, with an error wrapping ErrEvent and nothing changed, an event
 // of an undeclared kind, a consent withdrawal naming no purpose (or
 // another kind naming one), an event without a time, dated more than
-// Config.Tolerance in the future, or that no rule starts; and with
+// Config.Tolerance in the future or before the vault first stored the
+// customer, or that no rule starts; and with
 // ErrUnknownSubject or ErrForgotten an event of a customer the vault does
 // not hold or forgot.
 //
@@ -70,8 +71,14 @@ func (r *Retention) checkEvent(ctx context.Context, e Event) error {
 	if e.RecordType != "" && !namePattern.MatchString(e.RecordType) {
 		return fmt.Errorf("%w: record type is not a valid name", ErrEvent)
 	}
-	_, err := r.vault.Restriction(ctx, e.Subject)
-	return subjectErr(err)
+	since, err := r.vault.Since(ctx, e.Subject)
+	if err != nil {
+		return subjectErr(err)
+	}
+	if e.At.Before(since) {
+		return fmt.Errorf("%w: event dated before the customer's first record", ErrEvent)
+	}
+	return nil
 }
 
 // subjectErr maps the vault's answer about a customer to retention's.

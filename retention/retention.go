@@ -18,6 +18,7 @@ type Vault interface {
 	Unrestrict(ctx context.Context, acc custos.Access, subject custos.SubjectID) error
 	Restriction(ctx context.Context, subject custos.SubjectID) (vault.Restriction, error)
 	RecordTypes(ctx context.Context, subject custos.SubjectID) ([]string, error)
+	Since(ctx context.Context, subject custos.SubjectID) (time.Time, error)
 }
 
 // Recorder durably records audit events: *audit.Log implements it.
@@ -95,13 +96,3 @@ func New(cfg Config) (*Retention, error) {
 }
 
 func (r *Retention) now() time.Time { return r.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// rule returns the named rule of the policy.
-func (c *clocks) rule(name string) (Rule, bool) {
-	for _, r := range c.rules {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}

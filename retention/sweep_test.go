@@ -263,6 +263,7 @@ func TestReportRefusesBadEvents(t *testing.T) {
 		{"no time", retention.Event{Subject: "c-1", Kind: retention.EventTransaction}, retention.ErrEvent},
 		{"in the future beyond the tolerance", retention.Event{Subject: "c-1", Kind: retention.EventTransaction, At: t0.Add(time.Hour)}, retention.ErrEvent},
 		{"no rule starts on it", retention.Event{Subject: "c-1", Kind: retention.EventLastActivity, At: t0}, retention.ErrEvent},
+		{"before the customer existed", retention.Event{Subject: "c-1", Kind: retention.EventTransaction, At: t0.Add(-time.Second)}, retention.ErrEvent},
 		{"unknown customer", retention.Event{Subject: "c-none", Kind: retention.EventTransaction, At: t0}, retention.ErrUnknownSubject},
 		{"forgotten customer", retention.Event{Subject: "c-gone", Kind: retention.EventTransaction, At: t0}, retention.ErrForgotten},
 		{"invalid customer", retention.Event{Subject: "c 1", Kind: retention.EventTransaction, At: t0}, custos.ErrInvalidSubject},
@@ -285,7 +286,9 @@ func TestReportKeepsTheLatestStart(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	r := f.retention()
+	f.now = t0.AddDate(-1, 0, 0)
 	f.customer("c-1", "transaction")
+	f.now = t0
 	later := t0.AddDate(0, -1, 0)
 	require.NoError(t, r.Report(ctx, retention.Event{Subject: "c-1", Kind: retention.EventTransaction, At: later}))
 	require.NoError(t, r.Report(ctx, retention.Event{Subject: "c-1", Kind: retention.EventTransaction, At: later.AddDate(0, 0, -10)}))

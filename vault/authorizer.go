@@ -19,3 +19,16 @@ type Authorizer = custos.Authorizer
 // (audit.Log). The vault returns plaintext only after Record has returned
 // nil for the read's event; if Record fails, the read fails.
 type Recorder = custos.Recorder
+
+// StaticAuthorizer is an Authorizer that can tell when its answer depends
+// only on a request's purpose, action, record type and fields, never on
+// the customer, its authorization version or the time. A Selection then
+// asks once per purpose and action and reuses the answer for every read;
+// the answer must stay the same for the life of the authorizer.
+type StaticAuthorizer interface {
+	Authorizer
+	// AuthorizeStatic returns the decision for r and true when it depends
+	// on nothing but r.Access.Purpose, r.Action, r.RecordType and
+	// r.Fields; otherwise false, and the vault calls Authorize.
+	AuthorizeStatic(r Request) (Decision, bool)
+}

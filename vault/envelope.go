@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -48,15 +49,10 @@ func encodeEnvelope(e envelope) []byte {
 // produced: another version, trailing bytes, unsorted or repeated names.
 // Ciphertexts alias b.
 func decodeEnvelope(b []byte) (envelope, error) {
-	if len(b) == 0 || b[0] != envelopeV1 {
-		return nil, fmt.Errorf("%w: unknown version", errEnvelope)
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return nil, err
 	}
-	b = b[1:]
-	n, k := uvarint(b)
-	if k <= 0 || n > maxEnvelopeFields {
-		return nil, fmt.Errorf("%w: bad field count", errEnvelope)
-	}
-	b = b[k:]
 	e := make(envelope, 0, n)
 	for i := uint64(0); i < n; i++ {
 		name, rest, err := chunk(b)
@@ -77,6 +73,20 @@ func decodeEnvelope(b []byte) (envelope, error) {
 		return nil, fmt.Errorf("%w: trailing bytes", errEnvelope)
 	}
 	return e, nil
+}
+
+// fieldCount checks an envelope's version and returns its field count and
+// the bytes after it.
+func fieldCount(b []byte) (uint64, []byte, error) {
+	if len(b) == 0 || b[0] != envelopeV1 {
+		return 0, nil, fmt.Errorf("%w: unknown version", errEnvelope)
+	}
+	b = b[1:]
+	n, k := uvarint(b)
+	if k <= 0 || n > maxEnvelopeFields {
+		return 0, nil, fmt.Errorf("%w: bad field count", errEnvelope)
+	}
+	return n, b[k:], nil
 }
 
 // uvarint reads a minimally encoded uvarint: the format has one encoding
@@ -133,15 +143,10 @@ func (e envelope) get(name string) ([]byte, bool) {
 // Every name in the envelope must be in declared, which is sorted: a field
 // the schema does not declare means the envelope was altered.
 func lookup(b []byte, names []string, out [][]byte, declared []string) error {
-	if len(b) == 0 || b[0] != envelopeV1 {
-		return fmt.Errorf("%w: unknown version", errEnvelope)
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return err
 	}
-	b = b[1:]
-	n, k := uvarint(b)
-	if k <= 0 || n > maxEnvelopeFields {
-		return fmt.Errorf("%w: bad field count", errEnvelope)
-	}
-	b = b[k:]
 	clear(out)
 	var prev []byte
 	j, d := 0, 0
@@ -176,6 +181,57 @@ func lookup(b []byte, names []string, out [][]byte, declared []string) error {
 		if j < len(names) && names[j] == string(name) {
 			out[j] = ct
 		}
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%w: trailing bytes", errEnvelope)
+	}
+	return nil
+}
+
+// header is a record type's declared field names (sorted) as an envelope
+// encodes them, length prefix included, so that each stored name is checked
+// against the schema in one comparison.
+type header struct {
+	enc [][]byte
+}
+
+func compileHeader(declared []string) header {
+	h := header{enc: make([][]byte, len(declared))}
+	for i, n := range declared {
+		h.enc[i] = append(binary.AppendUvarint(nil, uint64(len(n))), n...)
+	}
+	return h
+}
+
+// walk finds in an encoded envelope the ciphertext of every declared field
+// d with want[d] >= 0 and puts it at out[want[d]]; out entries of fields
+// absent from the envelope are nil. It accepts exactly what lookup accepts:
+// a stored name matches a declared one only after the previous stored
+// name's, so names are sorted, distinct and declared, and a declared name's
+// encoding is minimal, so no other bytes spell it.
+func (h header) walk(b []byte, want []int, out [][]byte) error {
+	n, b, err := fieldCount(b)
+	if err != nil {
+		return err
+	}
+	clear(out)
+	d := 0
+	for i := uint64(0); i < n; i++ {
+		for d < len(h.enc) && !bytes.HasPrefix(b, h.enc[d]) {
+			d++
+		}
+		if d == len(h.enc) {
+			return fmt.Errorf("%w: field names undeclared, unsorted, repeated or truncated", errEnvelope)
+		}
+		ct, rest, err := chunk(b[len(h.enc[d]):])
+		if err != nil {
+			return err
+		}
+		if w := want[d]; w >= 0 {
+			out[w] = ct
+		}
+		b = rest
+		d++
 	}
 	if len(b) != 0 {
 		return fmt.Errorf("%w: trailing bytes", errEnvelope)

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,6 +63,30 @@ func FuzzEnvelope(f *testing.F) {
 		declared := names
 		out := make([][]byte, len(names))
 		lerr := lookup(b, names, out, declared)
+		// The compiled walk accepts and finds exactly what lookup does,
+		// against a schema declaring more fields than are stored.
+		wider := append(slices.Clone(declared), "zzz-undeclared-before")
+		slices.Sort(wider)
+		wider = slices.Compact(wider)
+		want := make([]int, len(wider))
+		for d, n := range wider {
+			want[d], _ = slices.BinarySearch(names, n)
+			if !slices.Contains(names, n) {
+				want[d] = -1
+			}
+		}
+		wout := make([][]byte, len(names))
+		werr := compileHeader(wider).walk(b, want, wout)
+		if (werr == nil) != (lookup(b, names, make([][]byte, len(names)), wider) == nil) {
+			t.Fatalf("walk and lookup disagree: %v", werr)
+		}
+		if werr == nil && lerr == nil {
+			for i := range out {
+				if !bytes.Equal(out[i], wout[i]) {
+					t.Fatalf("walk and lookup disagree on field %d", i)
+				}
+			}
+		}
 		if err != nil {
 			if lerr == nil && len(names) == 0 {
 				t.Fatalf("lookup accepted what decode rejected: %v", err)

@@ -60,11 +60,11 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 	if ix == nil {
 		return nil, fmt.Errorf("%w: %s has no index on exactly the fields queried", ErrNoIndex, t.name)
 	}
-	names, sel, err := t.checkFields(fields)
+	sel, err := v.selection(t, fields)
 	if err != nil {
 		return nil, err
 	}
-	read := union(qnames, names)
+	read := union(qnames, sel.names)
 	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionFind, RecordType: t.name, Fields: read})
 	if err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (v *Vault) Find(ctx context.Context, acc custos.Access, recordType string, 
 		if !ok {
 			continue // a false positive of the truncated index
 		}
-		rec, m, err := v.match(ctx, acc, t, names, sel, read, c.Subject)
+		rec, m, err := v.match(ctx, acc, sel, read, c.Subject)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +178,8 @@ const (
 
 // match reads a matching customer's record, applies the rules of a read
 // and, if all hold, records the read and returns the record.
-func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, names []string, sel []*Field, read []string, subject custos.SubjectID) (Record, matchResult, error) {
+func (v *Vault) match(ctx context.Context, acc custos.Access, sel *Selection, read []string, subject custos.SubjectID) (Record, matchResult, error) {
+	t := sel.t
 	s, err := v.store.GetRecord(ctx, subject, t.name)
 	if errors.Is(err, ErrNotFound) {
 		return Record{}, matchGone, nil // forgotten or replaced since the lookup
@@ -193,7 +194,7 @@ func (v *Vault) match(ctx context.Context, acc custos.Access, t *recordType, nam
 	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
 		return Record{}, matchRefused, ignoreRefusal(v.event(ctx, ev, err))
 	}
-	rec, err := v.readable(ctx, acc.Actor.Role, t, names, sel, s)
+	rec, err := v.readable(ctx, acc.Actor.Role, sel, s)
 	if errors.Is(err, ErrForgotten) {
 		return Record{}, matchGone, nil
 	}

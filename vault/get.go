@@ -25,6 +25,8 @@ import (
 // stored), ErrCorrupt (a ciphertext altered or moved), ErrAudit.
 //
 // A field named but absent from the stored record is left out of Values.
+// Get is Select followed by GetInto, with the row turned into a map; reads
+// that repeat save the validation and the map by calling those directly.
 func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, fields ...string) (Record, error) {
 	if err := validate(acc, subject); err != nil {
 		return Record{}, err
@@ -33,71 +35,173 @@ func (v *Vault) Get(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return Record{}, err
 	}
-	names, sel, err := t.checkFields(fields)
+	sel, err := v.remembered(t, fields)
 	if err != nil {
 		return Record{}, err
 	}
-	// The record is read first so that the authorizer can reuse answers
-	// for its authorization version; a refusal still wins over not-found, so
-	// a purpose that may not read a customer cannot learn whether it exists.
-	s, rerr := v.store.GetRecord(ctx, subject, t.name)
-	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: recordType, Fields: names, AuthVersion: s.AuthVersion})
+	var row Row
+	var rec Record
+	err = v.read(ctx, acc, subject, sel, &row, func() (err error) {
+		rec, err = row.Record()
+		return err
+	})
 	if err != nil {
-		return Record{}, err
-	}
-	rec, err := v.get(ctx, acc, subject, t, names, sel, s, rerr)
-	if err = v.event(ctx, ev, err); err != nil {
 		return Record{}, err
 	}
 	return rec, nil
 }
 
-func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, sel []*Field, s Stored, err error) (Record, error) {
-	if errors.Is(err, ErrNotFound) {
-		return Record{}, v.notFound(ctx, subject)
+// GetInto reads the fields of sel of one record of the customer into row,
+// under exactly the rules of Get: the same checks in the same order, the
+// same errors, and the read durably recorded before row holds any
+// plaintext. On error row holds none.
+//
+// It is the allocation-light read path: the fields were validated by
+// Select, the decisions of a StaticAuthorizer and the masking of each role
+// are remembered by sel, and values stay the text their AEAD authenticated
+// (Row.Text), not decoded again unless Row.Value asks.
+func (v *Vault) GetInto(ctx context.Context, acc custos.Access, subject custos.SubjectID, sel *Selection, row *Row) error {
+	if sel == nil || sel.v != v {
+		row.wipe()
+		return fmt.Errorf("%w: selection of another vault", ErrConfig)
 	}
-	if err != nil {
-		return Record{}, fmt.Errorf("vault: read record: %w", err)
+	row.reset(sel)
+	if err := validate(acc, subject); err != nil {
+		return err
 	}
-	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-		return Record{}, err
-	}
-	s.Subject = subject
-	return v.readable(ctx, acc.Actor.Role, t, names, sel, s)
+	return v.read(ctx, acc, subject, sel, row, nil)
 }
 
-// show adds a field to rec as the role may see it.
-func (v *Vault) show(rec *Record, role custos.Role, t *recordType, f *Field, canonical string) error {
-	name := f.Name
-	val, vis, err := v.reveal(role, t, f, canonical)
+// read is the one read path of Get and GetInto. check, if not nil, runs
+// after decryption and before the event, so that its failure is recorded
+// as the read's outcome.
+func (v *Vault) read(ctx context.Context, acc custos.Access, subject custos.SubjectID, sel *Selection, row *Row, check func() error) error {
+	t := sel.t
+	// The record is read first so that the authorizer can reuse answers
+	// for its authorization version; a refusal still wins over not-found, so
+	// a purpose that may not read a customer cannot learn whether it exists.
+	s, rerr := v.store.GetRecord(ctx, subject, t.name)
+	ev, err := v.decideSel(ctx, sel, Request{Access: acc, Action: custos.ActionGet, Subject: subject, RecordType: t.name, Fields: sel.names, AuthVersion: s.AuthVersion})
 	if err != nil {
 		return err
 	}
-	switch vis {
-	case Masked:
-		rec.Masked = append(rec.Masked, name)
-	case Hidden:
-		rec.Hidden = append(rec.Hidden, name)
-		return nil
+	err = v.get(ctx, acc, subject, sel, s, rerr, row)
+	if err == nil && check != nil {
+		err = check()
 	}
-	rec.Values[name] = val
+	if err = v.event(ctx, ev, err); err != nil {
+		row.reset(sel)
+		return err
+	}
+	return nil
+}
+
+func (v *Vault) get(ctx context.Context, acc custos.Access, subject custos.SubjectID, sel *Selection, s Stored, err error, row *Row) error {
+	if errors.Is(err, ErrNotFound) {
+		return v.notFound(ctx, subject)
+	}
+	if err != nil {
+		return fmt.Errorf("vault: read record: %w", err)
+	}
+	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+		return err
+	}
+	s.Subject = subject
+	return v.fill(ctx, acc.Actor.Role, sel, s, row)
+}
+
+// decideSel is decide, with the selection's remembered decision when the
+// authorizer's answer does not depend on the customer.
+func (v *Vault) decideSel(ctx context.Context, sel *Selection, r Request) (custos.Event, error) {
+	d, static := sel.decision(r)
+	if !static {
+		return v.decide(ctx, r)
+	}
+	ev := custos.Event{Action: r.Action, Access: r.Access, Subject: r.Subject, RecordType: r.RecordType, Fields: r.Fields, Basis: d.Basis}
+	if !d.Allowed {
+		return ev, v.event(ctx, ev, &denial{reason: d.Reason})
+	}
+	return ev, nil
+}
+
+// readable decrypts the fields of sel of a stored record into a Record, as
+// the role may see them.
+func (v *Vault) readable(ctx context.Context, role custos.Role, sel *Selection, s Stored) (Record, error) {
+	var row Row
+	if err := v.fill(ctx, role, sel, s, &row); err != nil {
+		return Record{}, err
+	}
+	return row.Record()
+}
+
+// fill decrypts the fields of sel of a stored record into row, as the role
+// may see them. On error row holds nothing.
+func (v *Vault) fill(ctx context.Context, role custos.Role, sel *Selection, s Stored, row *Row) error {
+	row.reset(sel)
+	vis := sel.visibility(role)
+	var small [16][]byte
+	cts := small[:0]
+	if len(sel.names) > len(small) {
+		cts = make([][]byte, len(sel.names))
+	}
+	cts = cts[:len(sel.names)]
+	if err := sel.t.header.walk(s.Envelope, sel.want, cts); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	err := v.decrypt(ctx, s.Subject, sel.t, sel.names, cts, &row.ad, func(i int, c string) error {
+		switch vis[i] {
+		case Plain:
+			row.text[i], row.shown[i] = c, plain
+		case Masked:
+			row.text[i], row.shown[i] = sel.fields[i].mask(c), masked
+		default:
+			row.shown[i] = hidden
+		}
+		return nil
+	})
+	if err != nil {
+		row.reset(sel)
+		return err
+	}
+	row.Subject, row.Type, row.Version, row.Updated = s.Subject, sel.t.name, s.Version, s.Updated
 	return nil
 }
 
 // open decrypts the named fields (sorted, distinct) of an envelope and
 // passes each field's position in names and canonical text to use; fields
-// absent from the envelope are skipped. If a value does not decrypt with the cached DEK, the DEK is
-// read again once (it may have been rotated elsewhere) before the data is
-// declared corrupt. Nothing is passed to use unless every named field
-// decrypts.
+// absent from the envelope are skipped. If a value does not decrypt with
+// the cached DEK, the DEK is read again once (it may have been rotated
+// elsewhere) before the data is declared corrupt. Nothing is passed to use
+// unless every named field decrypts.
 func (v *Vault) open(ctx context.Context, subject custos.SubjectID, t *recordType, raw []byte, names []string, use func(i int, canonical string) error) error {
-	bufs := make([][]byte, 2*len(names))
-	cts, plain := bufs[:len(names)], bufs[len(names):]
+	cts := make([][]byte, len(names))
 	if err := lookup(raw, names, cts, t.order); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	prefix := fieldADPrefix(t.name, subject)
+	return v.decrypt(ctx, subject, t, names, cts, nil, use)
+}
+
+// decrypt decrypts the ciphertexts cts of the named fields (nil: absent)
+// and passes each one's position and canonical text to use, only once all
+// have decrypted.
+// scratch, if not nil, is a buffer for the associated data, kept for the
+// next call.
+func (v *Vault) decrypt(ctx context.Context, subject custos.SubjectID, t *recordType, names []string, cts [][]byte, scratch *[]byte, use func(i int, canonical string) error) error {
+	var small [16][]byte
+	plain := small[:0]
+	if len(names) > len(small) {
+		plain = make([][]byte, len(names))
+	}
+	plain = plain[:len(names)]
+	var buf []byte
+	if scratch != nil {
+		buf = *scratch
+	}
+	prefix := appendFieldADPrefix(buf[:0], t.name, subject)
 	ad := prefix
+	if scratch != nil {
+		defer func() { *scratch = ad[:0] }()
+	}
 	err := v.withDEK(ctx, subject, "a field", func(a tink.AEAD) error {
 		for i, n := range names {
 			if cts[i] == nil {
@@ -144,15 +248,4 @@ func (v *Vault) withDEK(ctx context.Context, subject custos.SubjectID, what stri
 		}
 		v.keys.Refresh(subject)
 	}
-}
-
-// readable decrypts the named fields of a stored record into a Record, as
-// the role may see them.
-func (v *Vault) readable(ctx context.Context, role custos.Role, t *recordType, names []string, sel []*Field, s Stored) (Record, error) {
-	rec := Record{Subject: s.Subject, Type: t.name, Values: make(map[string]any, len(names)), Version: s.Version, Updated: s.Updated}
-	err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error { return v.show(&rec, role, t, sel[i], c) })
-	if err != nil {
-		return Record{}, err
-	}
-	return rec, nil
 }

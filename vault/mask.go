@@ -81,30 +81,27 @@ func (m *Masking) visibility(role custos.Role, t *recordType, field string) Visi
 	return m.Default
 }
 
-// reveal turns a field's canonical text into what the reader may see, and
-// says how it was shown.
-func (v *Vault) reveal(role custos.Role, t *recordType, f *Field, canonical string) (any, Visibility, error) {
-	name := f.Name
-	vis := v.masking.visibility(role, t, name)
-	if vis == Masked {
-		m := f.Mask
-		if m == nil {
-			m, _ = f.Kind.(kind.Masker)
-		}
-		if m == nil {
-			return nil, Hidden, nil
-		}
-		return m.Mask(canonical), Masked, nil
+// shows returns what role sees of field f of t: Masked only when the
+// field has a mask, else Hidden.
+func (m *Masking) shows(role custos.Role, t *recordType, f *Field) Visibility {
+	vis := m.visibility(role, t, f.Name)
+	if vis == Masked && f.masker() == nil {
+		return Hidden
 	}
-	if vis == Hidden {
-		return nil, Hidden, nil
-	}
-	val, err := f.Kind.Value(canonical)
-	if err != nil {
-		return nil, Plain, fmt.Errorf("%w: field %s.%s does not decode", ErrCorrupt, t.name, name)
-	}
-	return val, Plain, nil
+	return vis
 }
+
+// masker returns the field's mask: its own, else its kind's, else nil.
+func (f *Field) masker() kind.Masker {
+	if f.Mask != nil {
+		return f.Mask
+	}
+	m, _ := f.Kind.(kind.Masker)
+	return m
+}
+
+// mask returns the masked form of a canonical value of f, which has a mask.
+func (f *Field) mask(canonical string) string { return f.masker().Mask(canonical) }
 
 // searchable refuses a search by a field the role does not see in full:
 // matching a masked or hidden field would reveal what the mask withholds,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/custos-go/custos"
 )
@@ -30,4 +31,23 @@ func (v *Vault) RecordTypes(ctx context.Context, subject custos.SubjectID) ([]st
 		types = append(types, r.Type) // SubjectRecords sorts by type
 	}
 	return types, nil
+}
+
+// Since returns when the vault first stored a record of the customer.
+// Like Restriction it reveals no personal data and is not audited: a
+// retention clock refuses an event dated before it. It returns
+// ErrForgotten for a forgotten customer and ErrNotFound for one never
+// stored.
+func (v *Vault) Since(ctx context.Context, subject custos.SubjectID) (time.Time, error) {
+	if err := subject.Validate(); err != nil {
+		return time.Time{}, err
+	}
+	s, err := v.store.GetSubject(ctx, subject)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, v.notFound(ctx, subject)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("vault: read subject: %w", err)
+	}
+	return s.Created, nil
 }

@@ -74,6 +74,7 @@ type recordType struct {
 	fields  map[string]*Field
 	order   []string // field names, sorted
 	byOrder []*Field // the fields in the order of order
+	header  header   // the encoded names of order, for envelope walks
 	indexes map[string]*index
 }
 
@@ -129,6 +130,7 @@ func compileSchema(s Schema, maxValue int) (*schema, error) {
 		for _, n := range rt.order {
 			rt.byOrder = append(rt.byOrder, rt.fields[n])
 		}
+		rt.header = compileHeader(rt.order)
 		if err := rt.compileIndexes(t); err != nil {
 			return nil, err
 		}

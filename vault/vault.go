@@ -92,6 +92,7 @@ type Vault struct {
 
 	seed    maphash.Seed
 	stripes [64]sync.Mutex
+	sels    selections
 }
 
 // New validates cfg and returns a Vault.
@@ -119,6 +120,7 @@ func New(cfg Config) (*Vault, error) {
 	v := &Vault{
 		schema: sc, keys: cfg.Keys, store: cfg.Store, auth: cfg.Authorizer, rec: cfg.Recorder,
 		legalHold: map[custos.PurposeID]bool{}, clock: cfg.Clock, log: cfg.Logger, seed: maphash.MakeSeed(),
+		sels: selections{seed: maphash.MakeSeed()},
 	}
 	if err := compileMasking(cfg.Masking, sc); err != nil {
 		return nil, err
@@ -174,6 +176,12 @@ func fieldAD(recordType string, subject custos.SubjectID, field string) []byte {
 // name, with room for a name appended.
 func fieldADPrefix(recordType string, subject custos.SubjectID) []byte {
 	b := make([]byte, 0, len(fieldADLabel)+12+len(recordType)+len(subject)+64)
+	return appendFieldADPrefix(b, recordType, subject)
+}
+
+// appendFieldADPrefix appends the associated data of a record's fields up
+// to the field name to b.
+func appendFieldADPrefix(b []byte, recordType string, subject custos.SubjectID) []byte {
 	return adata.Append(b, fieldADLabel, recordType, string(subject))
 }
 
@@ -299,11 +307,12 @@ func (v *Vault) event(ctx context.Context, e custos.Event, err error) error {
 
 // outcome classifies err for the audit log.
 func outcome(err error) (custos.Outcome, string) {
-	var d *denial
-	switch {
-	case err == nil:
+	if err == nil {
 		return custos.OutcomeAllowed, ""
-	case errors.As(err, &d):
+	}
+	d, isDenial := errors.AsType[*denial](err)
+	switch {
+	case isDenial:
 		if d.reason == "" {
 			return custos.OutcomeDenied, "denied"
 		}

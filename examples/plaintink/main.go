@@ -6,14 +6,17 @@
 //	go run ./examples/quickstart -db /tmp/x.db
 //	go run ./examples/plaintink -db /tmp/x.db -subject C0000002
 //
-// It reads the development KEK file the quickstart writes (PATH.dev-kek.json).
-// With a KMS, pass the KMS client's AEAD instead.
+// It reads the development KEK file the quickstart writes (PATH.dev-kek.json)
+// and, for DEKs wrapped under erasure-epoch keys, its development key source
+// file (PATH.dev-epochs.json). With a KMS, pass the KMS client's AEADs
+// instead. For a forgotten customer it prints "forgotten".
 package main
 
 import (
 	"bytes"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +27,7 @@ import (
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/insecurecleartextkeyset"
 	"github.com/tink-crypto/tink-go/v2/keyset"
+	"github.com/tink-crypto/tink-go/v2/prf"
 	"github.com/tink-crypto/tink-go/v2/tink"
 	_ "modernc.org/sqlite"
 )
@@ -67,10 +71,24 @@ func run(args []string, out io.Writer) error {
 	defer db.Close()
 
 	// The customer's DEK: a Tink EncryptedKeyset wrapped under
-	// associated data "custos.dek.v1" || part(subject).
-	var wrapped []byte
-	if err := db.QueryRow(`SELECT keyset FROM custos_deks WHERE subject = ?`, *subject).Scan(&wrapped); err != nil {
+	// associated data "custos.dek.v1" || part(subject), by the KEK (grp 0)
+	// or by the erasure-epoch key kek_id names.
+	var (
+		grp     int64
+		kekID   string
+		wrapped []byte
+	)
+	err = db.QueryRow(`SELECT grp, kek_id, keyset FROM custos_deks WHERE subject = ?`, *subject).Scan(&grp, &kekID, &wrapped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return absent(out, db, kek, *path, *subject)
+	}
+	if err != nil {
 		return fmt.Errorf("read DEK: %w", err)
+	}
+	if grp != 0 {
+		if kek, err = epochKey(*path+".dev-epochs.json", kekID); err != nil {
+			return err
+		}
 	}
 	dh, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, ad("custos.dek.v1", *subject))
 	if err != nil {
@@ -97,6 +115,70 @@ func run(args []string, out io.Writer) error {
 		}
 	}
 	return rows.Err()
+}
+
+// epochKey reads an erasure-epoch key from the development key source file
+// the quickstart writes (PATH.dev-epochs.json): {"keys": {name: Tink JSON
+// keyset}}. With a KMS, the name is the KMS key's.
+func epochKey(path, name string) (tink.AEAD, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f struct {
+		Keys map[string]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("key source file: %w", err)
+	}
+	ks, ok := f.Keys[name]
+	if !ok {
+		return nil, fmt.Errorf("the erasure-epoch key %s was destroyed: this DEK cannot be unwrapped", name)
+	}
+	h, err := insecurecleartextkeyset.Read(keyset.NewJSONReader(bytes.NewReader(ks)))
+	if err != nil {
+		return nil, err
+	}
+	return aead.New(h)
+}
+
+// absent tells a forgotten customer from one never stored: it computes the
+// customer's pseudonymous reference, PRF_custos.reference("custos.ref.v1"
+// || part(subject)) truncated to 32 bytes, and looks it up in the shred
+// ledger (PATH.ledger, or the main database if that holds the ledger).
+func absent(out io.Writer, db *sql.DB, kek tink.AEAD, path, subject string) error {
+	var wrapped []byte
+	if err := db.QueryRow(`SELECT keyset FROM custos_named_keys WHERE name = 'custos.reference'`).Scan(&wrapped); err != nil {
+		return fmt.Errorf("read reference key: %w", err)
+	}
+	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(wrapped)), kek, ad("custos.key.v1", "custos.reference"))
+	if err != nil {
+		return fmt.Errorf("unwrap reference key: %w", err)
+	}
+	ps, err := prf.NewPRFSet(h)
+	if err != nil {
+		return err
+	}
+	ref, err := ps.ComputePrimaryPRF(ad("custos.ref.v1", subject), 32)
+	if err != nil {
+		return err
+	}
+	ledger := db
+	if _, err := os.Stat(path + ".ledger"); err == nil {
+		if ledger, err = sql.Open("sqlite", "file:"+path+".ledger?mode=ro"); err != nil {
+			return err
+		}
+		defer ledger.Close()
+	}
+	var n int
+	if err := ledger.QueryRow(`SELECT COUNT(*) FROM custos_shred_ledger WHERE ref = ?`, ref).Scan(&n); err != nil {
+		return fmt.Errorf("read shred ledger: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("no customer %s in this database", subject)
+	}
+	fmt.Fprintf(out, "%s: forgotten (in the shred ledger; no key to decrypt it is stored)\n", subject)
+	return nil
 }
 
 // printRecord decodes an envelope and decrypts each field under associated

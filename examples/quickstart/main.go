@@ -11,10 +11,11 @@
 //	go run ./examples/quickstart -db /tmp/x.db
 //
 // Beside the database it keeps the shred ledger (PATH.ledger), the
-// development key-encryption key (PATH.dev-kek.json) and the audit log's
-// verifier key (PATH.audit.pub). The KEK file is in
-// clear: it is for development only. In production the KEK is an AEAD from
-// your KMS (see keys.KEK).
+// development key-encryption key (PATH.dev-kek.json), the development
+// source of erasure-epoch keys (PATH.dev-epochs.json) and the audit log's
+// verifier key (PATH.audit.pub). The key files are in clear: they are for
+// development only. In production the KEK is an AEAD from your KMS (see
+// keys.KEK) and the epoch keys are KMS keys (see keys.Source).
 package main
 
 import (
@@ -55,6 +56,7 @@ type app struct {
 	vault      *vault.Vault
 	audit      *audit.Log
 	out        io.Writer
+	cert       vault.Certificate // the last destruction certificate
 }
 
 // open builds the app over the SQLite database at path.
@@ -69,8 +71,13 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 		return nil, err
 	}
 	kek, err := insecuredevkek.Open(path + ".dev-kek.json") // development only
+	var src *insecuredevkek.Source
 	if err == nil {
-		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger()})
+		src, err = insecuredevkek.OpenSource(path + ".dev-epochs.json") // development only: a KMS in production
+	}
+	if err == nil {
+		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger(),
+			Epochs: &keys.EpochConfig{Source: src, Groups: max(1, n/64)}}) // about 64 DEKs rewrapped per epoch close
 	}
 	if err == nil {
 		// Every vault and consent operation is recorded here before it
@@ -145,7 +152,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, step := range []func(context.Context, custos.SubjectID) error{a.read, a.find, a.consentFlow, a.forget} {
+	for _, step := range []func(context.Context, custos.SubjectID) error{a.read, a.find, a.consentFlow, a.forget, a.closeEpoch} {
 		if err := step(ctx, target); err != nil {
 			return err
 		}
@@ -273,6 +280,7 @@ func (a *app) forget(ctx context.Context, target custos.SubjectID) error {
 		a.printf("erased %d %s records and history entries of %s, kept %d pseudonymous proof entries for %d purpose(s)\n",
 			e.Removed, e.Component, string(target), kept, len(e.Kept))
 	}
+	a.cert = cert
 	doc, _ := json.MarshalIndent(cert, "", "  ")
 	a.printf("forgot %s; destruction certificate:\n%s\n", string(target), doc)
 	_, err = a.vault.Get(ctx, agent, target, "lease", "contract")

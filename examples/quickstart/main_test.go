@@ -29,6 +29,9 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, "forgot C0000001")
 	assert.Contains(t, s, `"method": "crypto-shredding`)
 	assert.Contains(t, s, "read after forgetting: vault: customer was forgotten")
+	assert.Contains(t, s, `"complete_by": "`)
+	assert.Contains(t, s, "erasure complete before the epoch close: false")
+	assert.Regexp(t, `closed erasure epoch 1 of group \d+: \d+ other customers' keys rewrapped, key \[custos-epoch-g\d+-e1\] destroyed; erasure complete: true`, s)
 	assert.Contains(t, s, "summary: 39 customers")
 	assert.Contains(t, s, "go run ./cmd/custos audit verify --db "+path+" --key @"+path+".audit.pub")
 
