@@ -74,6 +74,7 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 	for _, c := range run {
 		o.Rules = append(o.Rules, c.Rule)
 	}
+	slices.Sort(o.Rules)
 	holds, err := r.holding(ctx, subject, types, now)
 	if err != nil {
 		return Outcome{}, err
