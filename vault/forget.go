@@ -223,15 +223,6 @@ func (c *Certificate) setShred(s keys.Shredded) {
 	c.Method, c.CompleteBy, c.KeyGroup, c.KeyEpoch = certificateMethod(s), s.CompleteBy, s.Group, s.Epoch
 }
 
-// notCommitted records, best effort, that the change an allowed event
-// announced did not (wholly) happen.
-func (v *Vault) notCommitted(ctx context.Context, ev custos.Event, reason string) {
-	ev.Time, ev.Outcome, ev.Basis, ev.Reason = v.now(), custos.OutcomeError, custos.BasisUnknown, reason
-	if err := v.rec.Record(ctx, ev); err != nil {
-		v.log.Error("vault: audit event of a failed change not recorded", "action", string(ev.Action))
-	}
-}
-
 // detail is the certificate as Event.Detail holds it.
 func (c Certificate) detail() (string, error) {
 	b, err := json.Marshal(c)
