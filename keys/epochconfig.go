@@ -22,8 +22,10 @@ type EpochConfig struct {
 	// customer's group is fixed by their pseudonymous reference, so each
 	// group holds about customers/Groups DEKs, and closing an epoch
 	// rewraps that many: choose Groups from the expected number of
-	// customers and the rewrap rate (BENCHMARKS.md). Changing it later
-	// moves no stored DEK; new customers are spread over the new count.
+	// customers and the rewrap rate (BENCHMARKS.md). Changing it later is
+	// safe: each DEK stays in the group stored with it until an epoch
+	// close or a Rewrap rewraps it, which moves it to its group under the
+	// new count.
 	Groups int
 	// Period is how long after its first erasure an epoch is due to
 	// close; 0 means 24 hours.
