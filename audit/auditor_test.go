@@ -78,7 +78,7 @@ func TestOutsideAuditorRecomputesExport(t *testing.T) {
 	l := newLog(t, memstore.New().Audit(), newKeyring(t))
 	appendN(t, l, 0, 600)
 	dir := t.TempDir()
-	_, err := l.Export(ctx, auditor, dir)
+	_, err := l.Export(ctx, auditor, dir, nil)
 	require.NoError(t, err)
 
 	signed, err := os.ReadFile(filepath.Join(dir, "checkpoint"))

@@ -27,9 +27,9 @@ type countingStore struct {
 	writes atomic.Int64
 }
 
-func (c *countingStore) Append(ctx context.Context, b audit.Batch) error {
+func (c *countingStore) Append(ctx context.Context, extend audit.Extend) error {
 	c.writes.Add(1)
-	return c.Store.Append(ctx, b)
+	return c.Store.Append(ctx, extend)
 }
 
 // BenchmarkAppend measures a durable audit append on SQLite

@@ -1,13 +1,10 @@
 package audit
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/custos-go/custos"
 )
@@ -81,51 +78,50 @@ func (l *Log) run() {
 }
 
 // commit appends the batch's entries to the tree, signs the new head and
-// writes both in one store call. If another writer appended first, it
-// reloads the tree, checking that it extends the one it knew, and tries
-// again.
+// writes both in one store call, under the store's append lock. If another
+// writer (another process) appended since, the batch extends the stored
+// tree instead, once adopt has checked that it extends the one this Log
+// knew: appends take turns on the database's lock and never fail because
+// another writer appended first.
 func (l *Log) commit(batch []*request) (uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	defer cancel()
-	for attempt := 0; ; attempt++ {
-		rng := cloneRange(l.rng)
-		first := rng.End()
-		leaves := make([]Leaf, len(batch))
-		for i, r := range batch {
-			index := first + uint64(i)
-			setIndex(r.entry, index)
-			h, err := appendLeaf(rng, r.entry)
-			if err != nil {
-				return 0, fmt.Errorf("audit: append to tree: %w", err)
+	var next tree
+	var first uint64
+	err := l.store.Append(ctx, func(ctx context.Context, h Head, r HashReader) (Batch, error) {
+		base := l.tree
+		if h.Size != base.rng.End() || !bytes.Equal(h.Checkpoint, base.latest) {
+			l.log.Debug("audit log extended by another writer; adopting its tree", slog.Uint64("size", h.Size))
+			var err error
+			if base, err = l.adopt(ctx, h, r); err != nil {
+				return Batch{}, err
 			}
-			leaves[i] = Leaf{Index: index, Entry: r.entry, Hashes: h}
+		}
+		rng := cloneRange(base.rng)
+		first = rng.End()
+		leaves := make([]Leaf, len(batch))
+		for i, req := range batch {
+			index := first + uint64(i)
+			setIndex(req.entry, index)
+			hs, err := appendLeaf(rng, req.entry)
+			if err != nil {
+				return Batch{}, fmt.Errorf("audit: append to tree: %w", err)
+			}
+			leaves[i] = Leaf{Index: index, Entry: req.entry, Hashes: hs}
 		}
 		cp := Checkpoint{Origin: l.origin, Size: rng.End(), Root: rootOf(rng)}
 		signed, err := signCheckpoint(cp, l.keys.signer)
 		if err != nil {
-			return 0, fmt.Errorf("audit: sign checkpoint: %w", err)
+			return Batch{}, fmt.Errorf("audit: sign checkpoint: %w", err)
 		}
-		err = l.store.Append(ctx, Batch{First: first, Leaves: leaves, Head: Head{Size: cp.Size, Checkpoint: signed}})
-		if err == nil {
-			l.rng, l.root, l.latest = rng, cp.Root, signed
-			return first, nil
-		}
-		if !errors.Is(err, ErrConflict) || attempt == maxAppendRetries {
-			return 0, fmt.Errorf("audit: append: %w", err)
-		}
-		l.log.Debug("audit append lost a race; reloading the tree", slog.Int("attempt", attempt))
-		// Back off a random while, growing, so that a writer that keeps
-		// winning does not starve this one.
-		backoff := jitter(100 * time.Microsecond << min(attempt, 9))
-		select {
-		case <-time.After(backoff):
-		case <-ctx.Done():
-			return 0, fmt.Errorf("audit: append: %w", ctx.Err())
-		}
-		if err := l.reload(ctx); err != nil {
-			return 0, err
-		}
+		next = tree{rng: rng, root: cp.Root, latest: signed}
+		return Batch{First: first, Leaves: leaves, Head: Head{Size: cp.Size, Checkpoint: signed}}, nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("audit: append: %w", err)
 	}
+	l.tree = next
+	return first, nil
 }
 
 // saveHistory keeps the latest checkpoint in the history when the
@@ -145,11 +141,4 @@ func (l *Log) saveHistory(final bool) {
 		return
 	}
 	l.savedAt, l.savedSize = now, size
-}
-
-// jitter returns a random duration in [0, d), from crypto/rand.
-func jitter(d time.Duration) time.Duration {
-	var b [8]byte
-	rand.Read(b[:])
-	return time.Duration(binary.LittleEndian.Uint64(b[:]) % uint64(d))
 }

@@ -62,8 +62,10 @@
 // # Concurrency
 //
 // A Log is safe for concurrent use, and several processes may append to one
-// store: a writer that loses a race reloads the tree, checks that it extends
-// the one it knew, and retries. A Monitor is not safe for concurrent use.
+// store. Appends serialise on the store's append lock (the database's own
+// lock, see [Store]): a Log that finds the log extended by another writer
+// checks that the stored tree extends the one it knew and appends after it,
+// so no append fails because another process appended first. A Monitor is not safe for concurrent use.
 // Verify, ExportTiles and the checkpoint and proof functions are safe to call
 // concurrently with appends.
 package audit

@@ -32,9 +32,9 @@ var (
 	// ErrExists reports a create of an item that is already stored.
 	ErrExists = errors.New("audit: already exists")
 
-	// ErrConflict reports an append whose first index is not the stored
-	// log's size: another writer appended first. The Log reloads the tree
-	// and retries; stores return it.
+	// ErrConflict reports a batch whose first index is not the stored
+	// log's size. Stores return it; the Log never causes it, since it builds
+	// each batch from the head read under the store's append lock.
 	ErrConflict = errors.New("audit: concurrent append")
 
 	// ErrSigningKey reports a signing key that cannot be used: it does not
@@ -46,6 +46,11 @@ var (
 	// because the key store failed. A query by customer over that period
 	// cannot be answered.
 	ErrReference = errors.New("audit: reference key unavailable")
+
+	// ErrUnknownPeriod reports a period that has no reference key to
+	// forget: none of its entries named a customer, or its key was
+	// forgotten already.
+	ErrUnknownPeriod = errors.New("audit: no reference key for the period")
 
 	// ErrUnsupported reports an operation the configured components cannot
 	// perform.

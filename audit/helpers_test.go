@@ -120,19 +120,30 @@ func copyStore(t testing.TB, s audit.Store) *sliceStore {
 	return c
 }
 
-func (s *sliceStore) Append(_ context.Context, b audit.Batch) error {
+func (s *sliceStore) Append(ctx context.Context, extend audit.Extend) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.appends++
 	if s.failAppend != nil {
 		return s.failAppend
 	}
-	if b.First != s.head.Size {
-		return audit.ErrConflict
+	b, err := extend(ctx, s.head, lockedSlice{s})
+	if err != nil {
+		return err
+	}
+	if err := audit.CheckBatch(s.head.Size, b); err != nil {
+		return err
 	}
 	s.leaves = append(s.leaves, b.Leaves...)
 	s.head = b.Head
 	return nil
+}
+
+// lockedSlice reads a sliceStore's hashes while Append holds its lock.
+type lockedSlice struct{ s *sliceStore }
+
+func (r lockedSlice) ReadHashes(_ context.Context, indexes []uint64) ([][]byte, error) {
+	return r.s.hashes(indexes)
 }
 
 func (s *sliceStore) Head(context.Context) (audit.Head, error) {
@@ -156,6 +167,10 @@ func (s *sliceStore) ReadLeaves(_ context.Context, from uint64, limit int) ([]au
 func (s *sliceStore) ReadHashes(_ context.Context, indexes []uint64) ([][]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.hashes(indexes)
+}
+
+func (s *sliceStore) hashes(indexes []uint64) ([][]byte, error) {
 	out := make([][]byte, len(indexes))
 	for i, x := range indexes {
 		j := slices.IndexFunc(s.leaves, func(l audit.Leaf) bool { return l.Index == x })

@@ -52,7 +52,6 @@ const (
 	defaultMaxBatch     = 512
 	defaultHistory      = 10 * time.Minute
 	defaultWriteTimeout = 30 * time.Second
-	maxAppendRetries    = 16
 )
 
 func (c *Config) validate() error {
@@ -95,9 +94,7 @@ type Log struct {
 	stopped chan struct{}
 
 	// Owned by the committer goroutine (and New, before it starts).
-	rng       *compact.Range
-	root      []byte
-	latest    []byte // signed checkpoint of rng
+	tree
 	savedAt   time.Time
 	savedSize uint64
 }
@@ -134,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*Log, error) {
 	if err := l.reload(ctx); err != nil {
 		return nil, err
 	}
-	if l.rng.End() == 0 {
+	if l.rng.End() == 0 && len(l.latest) == 0 {
 		if err := l.initHead(ctx); err != nil {
 			return nil, err
 		}
@@ -147,14 +144,20 @@ func New(ctx context.Context, cfg Config) (*Log, error) {
 }
 
 // initHead signs and stores the checkpoint of the empty log, so that even
-// an empty log has a checkpoint to give an auditor.
+// an empty log has a checkpoint to give an auditor. If another Log stored
+// a head first, it loads that one.
 func (l *Log) initHead(ctx context.Context) error {
 	signed, err := signCheckpoint(Checkpoint{Origin: l.origin, Size: 0, Root: hasher.EmptyRoot()}, l.keys.signer)
 	if err != nil {
 		return fmt.Errorf("audit: sign checkpoint: %w", err)
 	}
-	err = l.store.Append(ctx, Batch{First: 0, Head: Head{Size: 0, Checkpoint: signed}})
-	if errors.Is(err, ErrConflict) {
+	err = l.store.Append(ctx, func(_ context.Context, h Head, _ HashReader) (Batch, error) {
+		if h.Size != 0 || len(h.Checkpoint) > 0 {
+			return Batch{}, errHeadExists
+		}
+		return Batch{First: 0, Head: Head{Size: 0, Checkpoint: signed}}, nil
+	})
+	if errors.Is(err, errHeadExists) {
 		return l.reload(ctx)
 	}
 	if err != nil {
@@ -164,50 +167,70 @@ func (l *Log) initHead(ctx context.Context) error {
 	return nil
 }
 
-// reload reads the stored head and the compact range behind it, checking
-// the head's signature, that the stored hashes give its root and, if the
-// Log knew an earlier tree, that the stored tree extends it.
+// errHeadExists stops initHead's append when another Log stored a head.
+var errHeadExists = errors.New("audit: head already stored")
+
+// reload reads the stored head and adopts the tree behind it (see adopt).
 func (l *Log) reload(ctx context.Context) error {
 	h, err := l.store.Head(ctx)
 	if err != nil {
 		return fmt.Errorf("audit: read head: %w", err)
 	}
-	root := hasher.EmptyRoot()
-	latest := h.Checkpoint
-	if len(h.Checkpoint) > 0 {
-		cp, err := openCheckpoint(h.Checkpoint, l.keys.verifier)
-		if err != nil {
-			return fmt.Errorf("audit: stored head: %w", err)
-		}
-		if cp.Size != h.Size {
-			return tampered("stored head size %d differs from its checkpoint's size %d", h.Size, cp.Size)
-		}
-		root = cp.Root
-	} else if h.Size != 0 {
-		return tampered("stored head of size %d has no checkpoint", h.Size)
-	}
-	rng, err := loadRange(ctx, l.store, h.Size)
+	t, err := l.adopt(ctx, h, l.store)
 	if err != nil {
 		return err
 	}
+	l.tree = t
+	return nil
+}
+
+// tree is the state of the log a Log knows: the compact range of its
+// leaves, its root and its signed checkpoint.
+type tree struct {
+	rng    *compact.Range
+	root   []byte
+	latest []byte // signed checkpoint of rng
+}
+
+// adopt checks the stored head h and returns the tree behind it: the
+// head's signature, that the hashes r reads give its root and, if the Log
+// knew an earlier tree, that h's tree extends it. Another writer's appends
+// are taken only after these checks.
+func (l *Log) adopt(ctx context.Context, h Head, r HashReader) (tree, error) {
+	root := hasher.EmptyRoot()
+	if len(h.Checkpoint) > 0 {
+		cp, err := openCheckpoint(h.Checkpoint, l.keys.verifier)
+		if err != nil {
+			return tree{}, fmt.Errorf("audit: stored head: %w", err)
+		}
+		if cp.Size != h.Size {
+			return tree{}, tampered("stored head size %d differs from its checkpoint's size %d", h.Size, cp.Size)
+		}
+		root = cp.Root
+	} else if h.Size != 0 {
+		return tree{}, tampered("stored head of size %d has no checkpoint", h.Size)
+	}
+	rng, err := loadRange(ctx, r, h.Size)
+	if err != nil {
+		return tree{}, err
+	}
 	if !sameHash(rootOf(rng), root) {
-		return tampered("stored tree hashes do not give the signed root of size %d", h.Size)
+		return tree{}, tampered("stored tree hashes do not give the signed root of size %d", h.Size)
 	}
 	if l.rng != nil && l.rng.End() > 0 {
 		old := l.rng.End()
 		if h.Size < old {
-			return tamperAt(h.Size, "stored log has %d entries, fewer than the %d this Log wrote or saw", h.Size, old)
+			return tree{}, tamperAt(h.Size, "stored log has %d entries, fewer than the %d this Log wrote or saw", h.Size, old)
 		}
-		p, err := consistency(ctx, l.store, old, h.Size)
+		p, err := consistency(ctx, r, old, h.Size)
 		if err != nil {
-			return err
+			return tree{}, err
 		}
 		if err := proof.VerifyConsistency(hasher, old, h.Size, p, l.root, root); err != nil {
-			return tampered("stored log of size %d does not extend the log of size %d this Log saw", h.Size, old)
+			return tree{}, tampered("stored log of size %d does not extend the log of size %d this Log saw", h.Size, old)
 		}
 	}
-	l.rng, l.root, l.latest = rng, root, latest
-	return nil
+	return tree{rng: rng, root: root, latest: h.Checkpoint}, nil
 }
 
 func (l *Log) now() time.Time { return l.clock.Now().UTC().Truncate(time.Microsecond) }
@@ -292,8 +315,10 @@ func (l *Log) Reference(ctx context.Context, subject custos.SubjectID, t time.Ti
 // ForgetPeriod deletes the reference key of a past period, so that no one
 // can tell any more which customer that period's entries concern; the
 // entries themselves are untouched and still verify. It needs Keys that
-// implement KeyDeleter (ErrUnsupported otherwise) and refuses the current
-// period.
+// implement KeyDeleter (ErrUnsupported otherwise), refuses the current
+// period (ErrConfig), and fails with ErrUnknownPeriod, changing nothing,
+// for a period that has no reference key: none of its entries named a
+// customer, or it was forgotten already.
 func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
 	if !validPeriod(period) {
 		return fmt.Errorf("%w: not a period id", ErrConfig)
@@ -303,6 +328,13 @@ func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
 	}
 	if l.deleter == nil {
 		return fmt.Errorf("%w: the configured Keys cannot delete a keyset", ErrUnsupported)
+	}
+	has, err := l.deleter.HasNamedKeyset(ctx, ReferenceKeyPrefix+period)
+	if err != nil {
+		return fmt.Errorf("audit: read reference key: %w", err)
+	}
+	if !has {
+		return ErrUnknownPeriod
 	}
 	if err := l.deleter.DeleteNamedKeyset(ctx, ReferenceKeyPrefix+period); err != nil {
 		return fmt.Errorf("audit: delete reference key: %w", err)

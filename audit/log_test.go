@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -116,37 +117,67 @@ func TestPeriods(t *testing.T) {
 	assert.Equal(t, "2026", audit.PeriodYear.ID(at))
 }
 
+// gatedStore holds its first Append until released, so that a test can
+// queue appends behind it.
+type gatedStore struct {
+	*sliceStore
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedStore) Append(ctx context.Context, extend audit.Extend) error {
+	g.once.Do(func() {
+		close(g.entered)
+		<-g.release
+	})
+	return g.sliceStore.Append(ctx, extend)
+}
+
+// TestGroupCommit builds the batch it checks: while the first append's
+// store write is held, n-1 appends queue up; released, they are written in
+// exactly one more store write.
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
 	s := &sliceStore{}
-	l := newLog(t, s, newKeyring(t))
+	kr := newKeyring(t)
+	newLog(t, s, kr) // stores the head and signing key
+	g := &gatedStore{sliceStore: s, entered: make(chan struct{}), release: make(chan struct{})}
+	l := newLog(t, g, kr)
 	s.mu.Lock()
 	before := s.appends
 	s.mu.Unlock()
 	const n = 400
 	var wg sync.WaitGroup
 	idx := make([]uint64, n)
-	start := make(chan struct{})
-	for i := range n {
+	wg.Go(func() {
+		var err error
+		idx[0], err = l.Append(ctx, event(0))
+		assert.NoError(t, err)
+	})
+	<-g.entered
+	for i := 1; i < n; i++ {
 		wg.Go(func() {
-			<-start
 			var err error
 			idx[i], err = l.Append(ctx, event(i))
 			assert.NoError(t, err)
 		})
 	}
-	close(start)
+	for audit.QueueLen(l) < n-1 {
+		runtime.Gosched() // wait for the state, not for a time
+	}
+	close(g.release)
 	wg.Wait()
 	seen := map[uint64]bool{}
 	for _, x := range idx {
 		seen[x] = true
 	}
 	assert.Len(t, seen, n, "every append got its own index")
+	assert.Equal(t, uint64(0), idx[0])
 	s.mu.Lock()
 	writes := s.appends - before
 	s.mu.Unlock()
-	assert.Less(t, writes, n, "concurrent appends shared store writes")
-	t.Logf("%d appends in %d store writes", n, writes)
+	assert.Equal(t, 2, writes, "the held write, then one write for the %d appends queued behind it", n-1)
 	_, err := audit.Verify(ctx, audit.StoreSource(s), audit.VerifyOptions{Verifier: l.Verifier()})
 	require.NoError(t, err)
 }
@@ -309,8 +340,42 @@ func TestForgetPeriod(t *testing.T) {
 	_, _, err = again.Reference(ctx, e.Subject, e.Time)
 	assert.ErrorIs(t, err, audit.ErrReference)
 
+	assert.ErrorIs(t, l.ForgetPeriod(ctx, "2026-02"), audit.ErrUnknownPeriod, "a period already forgotten")
+
 	only := newLog(t, memstore.New().Audit(), onlyNamed{kr})
 	assert.ErrorIs(t, only.ForgetPeriod(ctx, "2026-01"), audit.ErrUnsupported, "Keys that cannot delete")
+}
+
+// TestForgetUnknownPeriod: forgetting a period that never named a customer
+// fails with its own error and changes nothing: the other periods' keys
+// stay, and the log still verifies.
+func TestForgetUnknownPeriod(t *testing.T) {
+	ctx := context.Background()
+	kr := newKeyring(t)
+	s := memstore.New().Audit()
+	l := newLog(t, s, kr)
+	e := event(0)
+	e.Time = t0.AddDate(0, -1, 0) // 2026-02
+	_, err := l.Append(ctx, e)
+	require.NoError(t, err)
+	_, before, err := l.Reference(ctx, e.Subject, e.Time)
+	require.NoError(t, err)
+	h, err := s.Head(ctx)
+	require.NoError(t, err)
+
+	for _, period := range []string{"2025-12", "2026-01", "2019-07"} {
+		err := l.ForgetPeriod(ctx, period)
+		assert.ErrorIs(t, err, audit.ErrUnknownPeriod, period)
+		assert.NotErrorIs(t, err, audit.ErrConfig, "not a configuration error")
+	}
+	_, after, err := l.Reference(ctx, e.Subject, e.Time)
+	require.NoError(t, err, "the used period's key is still there")
+	assert.Equal(t, before, after)
+	h2, err := s.Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, h, h2, "nothing was appended")
+	_, err = audit.Verify(ctx, audit.StoreSource(s), audit.VerifyOptions{Verifier: l.Verifier()})
+	assert.NoError(t, err)
 }
 
 // onlyNamed hides every method of a key ring but NamedKeyset.

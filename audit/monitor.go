@@ -26,6 +26,29 @@ type MonitorConfig struct {
 	// AuditReads alerts on every read of the audit log itself (queries and
 	// exports record custos.ActionAuditRead).
 	AuditReads bool
+	// SearchEnumeration alerts when one actor searches many times and
+	// finds little: the pattern of trying values (the hidden digits of a
+	// masked number, identity numbers) to learn who holds them.
+	SearchEnumeration *SearchEnumeration
+}
+
+// SearchEnumeration configures the search-enumeration rule over the
+// vault's Find events: a Find records one custos.ActionFind entry per
+// customer holding the queried values (naming the customer, allowed or
+// denied) and, when none does, one entry naming no customer with Reason
+// "no-match"; a search refused before the index is read (a masked field)
+// is a denied entry naming no customer. An entry that names a customer and
+// was allowed is a match; every Find entry is a search.
+type SearchEnumeration struct {
+	// MinSearches is how many searches one actor makes within Window
+	// before the rule judges them; at least 1.
+	MinSearches int
+	// MaxMatchRatio is the share of searches that matched at or below
+	// which the rule alerts, in [0, 1): 0.1 alerts when at most one search
+	// in ten found a customer.
+	MaxMatchRatio float64
+	// Window is the sliding window; positive.
+	Window time.Duration
 }
 
 // BulkReads configures the bulk-read rule.
@@ -65,6 +88,7 @@ const (
 	RuleOffHours     = "off-hours"
 	RuleRefusedReads = "refused-reads"
 	RuleAuditRead    = "audit-read"
+	RuleSearchEnum   = "search-enumeration"
 )
 
 // Alert is what a rule raises. It names the entry that raised it and the
@@ -91,6 +115,7 @@ type Monitor struct {
 	cfg     MonitorConfig
 	days    map[time.Weekday]bool
 	bulk    map[string]*window // per actor
+	search  map[string]*window // per actor: keys "match" and "miss"
 	refused window
 	next    uint64
 }
@@ -107,7 +132,10 @@ type window struct {
 
 // NewMonitor validates cfg and returns a Monitor.
 func NewMonitor(cfg MonitorConfig) (*Monitor, error) {
-	m := &Monitor{cfg: cfg, bulk: map[string]*window{}, refused: window{armed: true}}
+	m := &Monitor{cfg: cfg, bulk: map[string]*window{}, search: map[string]*window{}, refused: window{armed: true}}
+	if e := cfg.SearchEnumeration; e != nil && (e.MinSearches < 1 || e.Window <= 0 || e.MaxMatchRatio < 0 || e.MaxMatchRatio >= 1) {
+		return nil, fmt.Errorf("%w: search enumeration needs MinSearches >= 1, 0 <= MaxMatchRatio < 1 and a positive Window", ErrConfig)
+	}
 	if b := cfg.BulkReads; b != nil && (b.Max < 1 || b.Window <= 0) {
 		return nil, fmt.Errorf("%w: bulk reads need Max >= 1 and a positive Window", ErrConfig)
 	}
@@ -149,6 +177,9 @@ func (m *Monitor) Observe(e Entry) []Alert {
 	if m.cfg.AuditReads && e.Action == custos.ActionAuditRead {
 		out = append(out, Alert{Rule: RuleAuditRead, Index: e.Index, Time: e.Time, Actor: e.Actor.ID,
 			Message: fmt.Sprintf("the audit log was read (%s) for purpose %q", joinFields(e.Fields), e.Purpose)})
+	}
+	if a, ok := m.searchEnumeration(e); ok {
+		out = append(out, a)
 	}
 	if !isRead(e.Action) {
 		return out
@@ -242,6 +273,35 @@ func (m *Monitor) refusedReads(e Entry) (Alert, bool) {
 	w.armed = false
 	return Alert{Rule: RuleRefusedReads, Index: e.Index, Time: e.Time, Count: n,
 		Message: fmt.Sprintf("%d reads refused within %s (threshold %d); the last by actor %q", n, r.Window, r.Max, e.Actor.ID)}, true
+}
+
+func (m *Monitor) searchEnumeration(e Entry) (Alert, bool) {
+	r := m.cfg.SearchEnumeration
+	if r == nil || e.Action != custos.ActionFind {
+		return Alert{}, false
+	}
+	w := m.search[e.Actor.ID]
+	if w == nil {
+		w = &window{count: map[string]int{}, armed: true}
+		m.search[e.Actor.ID] = w
+	}
+	key := "miss"
+	if e.Outcome == custos.OutcomeAllowed && len(e.Ref) > 0 {
+		key = "match"
+	}
+	w.add(e.Time, key, r.Window)
+	n, hits := len(w.times), w.count["match"]
+	if n < r.MinSearches || float64(hits) > r.MaxMatchRatio*float64(n) {
+		w.armed = true
+		return Alert{}, false
+	}
+	if !w.armed {
+		return Alert{}, false
+	}
+	w.armed = false
+	return Alert{Rule: RuleSearchEnum, Index: e.Index, Time: e.Time, Actor: e.Actor.ID, Count: n,
+		Message: fmt.Sprintf("actor searched %d times within %s and found a customer %d times (alert at or below %.0f%%)",
+			n, r.Window, hits, 100*r.MaxMatchRatio)}, true
 }
 
 // add records an event at t and drops those older than t-span.

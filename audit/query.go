@@ -246,18 +246,29 @@ func (l *Log) prove(ctx context.Context, ms []Match, cp Checkpoint) error {
 	return nil
 }
 
-// Export records a custos.ActionAuditRead event of acc, then exports the
-// log into dir as ExportTiles does, verified against the log's own key.
-func (l *Log) Export(ctx context.Context, acc custos.Access, dir string) (ExportReport, error) {
+// Export records a custos.ActionAuditRead event of acc (an export is a
+// read of the log: PIPL Art. 54, 55), durably, then exports the log into
+// dir as ExportTiles does. The export covers its own event. opt.Verifier,
+// if set, is the key the log is verified with (the one the operator holds);
+// empty means the Log's own key, which the KEK authenticates. If recording
+// fails, nothing is exported.
+func (l *Log) Export(ctx context.Context, acc custos.Access, dir string, opt *ExportOptions) (ExportReport, error) {
 	if err := acc.Validate(); err != nil {
 		return ExportReport{}, err
+	}
+	o := ExportOptions{}
+	if opt != nil {
+		o = *opt
+	}
+	if o.Verifier == "" {
+		o.Verifier = l.keys.vkey
 	}
 	ev := custos.Event{Action: custos.ActionAuditRead, Access: acc, RecordType: AuditRecordType,
 		Fields: []string{"export"}, Outcome: custos.OutcomeAllowed}
 	if err := l.Record(ctx, ev); err != nil {
 		return ExportReport{}, err
 	}
-	return ExportTiles(ctx, l.store, dir, &ExportOptions{Verifier: l.keys.vkey})
+	return ExportTiles(ctx, l.store, dir, &o)
 }
 
 // VerifyInclusion checks that signed is a checkpoint signed by verifierKey

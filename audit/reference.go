@@ -25,7 +25,11 @@ type Keys interface {
 
 // KeyDeleter is implemented by Keys that can destroy a named keyset. Only
 // with it can ForgetPeriod make a period's references unlinkable.
+// *keys.Keyring implements it.
 type KeyDeleter interface {
+	// HasNamedKeyset reports whether the keyset is stored.
+	HasNamedKeyset(ctx context.Context, name string) (bool, error)
+	// DeleteNamedKeyset destroys the keyset.
 	DeleteNamedKeyset(ctx context.Context, name string) error
 }
 

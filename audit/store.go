@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -64,6 +65,18 @@ type SigningKey struct {
 	Created time.Time
 }
 
+// HashReader reads the stored tree hashes of leaves (Leaf.Hashes), in the
+// order asked; ErrNotFound if one is not stored.
+type HashReader interface {
+	ReadHashes(ctx context.Context, indexes []uint64) ([][]byte, error)
+}
+
+// Extend builds the batch that extends the stored log whose head is head.
+// r reads the stored hashes as of that head, inside the store's append
+// lock. If Extend returns an error, the store writes nothing and returns
+// it. Extend must not call the Store.
+type Extend func(ctx context.Context, head Head, r HashReader) (Batch, error)
+
 // Store persists the audit log. It holds no rules: the Log computes every
 // hash and signature and the store keeps bytes. Implementations must be
 // safe for concurrent use, return the sentinel errors named below (wrapped
@@ -73,10 +86,18 @@ type SigningKey struct {
 //
 // storage/storetest checks these rules for any implementation.
 type Store interface {
-	// Append writes b atomically and durably: every leaf and the new head,
-	// or nothing. It returns ErrConflict, writing nothing, if the stored
-	// size is not b.First.
-	Append(ctx context.Context, b Batch) error
+	// Append takes the store's exclusive append lock — the database's
+	// own: a row lock on PostgreSQL, the write transaction (BEGIN
+	// IMMEDIATE) on SQLite — reads the stored head, calls extend with it,
+	// and writes the batch extend returns atomically and durably: every
+	// leaf and the new head, or nothing. The lock is held until the batch
+	// is written or abandoned, so appenders in any number of processes take
+	// turns and none fails because another appended first. It returns
+	// extend's error, writing nothing, if extend fails, and ErrConflict,
+	// writing nothing, if the batch does not start at the stored size.
+	// extend may be called more than once (a store retrying its
+	// transaction); only the batch of the last call is written.
+	Append(ctx context.Context, extend Extend) error
 	// Head returns the stored head; a zero Head for an empty log.
 	Head(ctx context.Context) (Head, error)
 	// ReadLeaves returns up to limit stored leaves with Index >= from, in
@@ -97,4 +118,22 @@ type Store interface {
 	CreateSigningKey(ctx context.Context, k SigningKey) error
 	// SigningKey returns the stored signing key, or ErrNotFound.
 	SigningKey(ctx context.Context) (SigningKey, error)
+}
+
+// CheckBatch returns an error if b does not extend a log of the given size
+// consistently: ErrConflict if it starts elsewhere, a plain error if its
+// leaves or head do not follow. Stores call it before writing.
+func CheckBatch(size uint64, b Batch) error {
+	if b.First != size {
+		return fmt.Errorf("%w: batch starts at %d, the log holds %d", ErrConflict, b.First, size)
+	}
+	if b.Head.Size != b.First+uint64(len(b.Leaves)) {
+		return fmt.Errorf("audit: head size %d does not follow the batch", b.Head.Size)
+	}
+	for i, l := range b.Leaves {
+		if l.Index != b.First+uint64(i) {
+			return fmt.Errorf("audit: batch leaf %d has index %d", i, l.Index)
+		}
+	}
+	return nil
 }

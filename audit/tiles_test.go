@@ -60,7 +60,7 @@ func TestExportTilesLayout(t *testing.T) {
 	l := newLog(t, s, newKeyring(t), func(c *audit.Config) { c.MaxBatch = 2048 })
 	appendParallel(t, l, 0, 69999)
 	dir := t.TempDir()
-	rep, err := l.Export(ctx, auditor, dir) // its own entry makes 70,000
+	rep, err := l.Export(ctx, auditor, dir, nil) // its own entry makes 70,000
 	require.NoError(t, err)
 	assert.Equal(t, uint64(70000), rep.Checkpoint.Size)
 
@@ -181,7 +181,7 @@ func TestVerifyTilesCatchesTampering(t *testing.T) {
 		d := t.TempDir()
 		require.NoError(t, os.CopyFS(d, os.DirFS(dir)))
 		other := newLog(t, memstore.New().Audit(), newKeyring(t))
-		_, err := other.Export(ctx, custos.Access{Actor: custos.Actor{ID: "a", Role: "b"}, Purpose: "c"}, filepath.Join(d, "other"))
+		_, err := other.Export(ctx, custos.Access{Actor: custos.Actor{ID: "a", Role: "b"}, Purpose: "c"}, filepath.Join(d, "other"), nil)
 		require.NoError(t, err)
 		b, err := os.ReadFile(filepath.Join(d, "other", "checkpoint"))
 		require.NoError(t, err)

@@ -69,7 +69,7 @@ func rootOf(rng *compact.Range) []byte {
 
 // readNodes returns the stored hashes of the nodes ids, reading each owner
 // leaf once.
-func readNodes(ctx context.Context, s Store, ids []compact.NodeID) ([][]byte, error) {
+func readNodes(ctx context.Context, s HashReader, ids []compact.NodeID) ([][]byte, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -103,7 +103,7 @@ func readNodes(ctx context.Context, s Store, ids []compact.NodeID) ([][]byte, er
 
 // loadRange rebuilds the compact range of the first size leaves from
 // stored hashes.
-func loadRange(ctx context.Context, s Store, size uint64) (*compact.Range, error) {
+func loadRange(ctx context.Context, s HashReader, size uint64) (*compact.Range, error) {
 	if size == 0 {
 		return factory.NewEmptyRange(0), nil
 	}
@@ -116,7 +116,7 @@ func loadRange(ctx context.Context, s Store, size uint64) (*compact.Range, error
 
 // inclusion returns the inclusion proof of leaf index in the tree of size
 // leaves, from stored hashes.
-func inclusion(ctx context.Context, s Store, index, size uint64) ([][]byte, error) {
+func inclusion(ctx context.Context, s HashReader, index, size uint64) ([][]byte, error) {
 	nodes, err := proof.Inclusion(index, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -130,7 +130,7 @@ func inclusion(ctx context.Context, s Store, index, size uint64) ([][]byte, erro
 
 // consistency returns the consistency proof between trees of size1 and
 // size2 leaves, from stored hashes.
-func consistency(ctx context.Context, s Store, size1, size2 uint64) ([][]byte, error) {
+func consistency(ctx context.Context, s HashReader, size1, size2 uint64) ([][]byte, error) {
 	nodes, err := proof.Consistency(size1, size2)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)

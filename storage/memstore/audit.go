@@ -46,26 +46,46 @@ func (a *auditStore) lock(write bool) (*auditState, func(), error) {
 	return st, st.mu.RUnlock, nil
 }
 
-func (a *auditStore) Append(_ context.Context, b audit.Batch) error {
+// Append holds the audit state's write lock while extend builds the batch,
+// so appends take turns.
+func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 	st, unlock, err := a.lock(true)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if b.First != uint64(len(st.leaves)) || b.First != st.head.Size {
-		return audit.ErrConflict
+	head := audit.Head{Size: st.head.Size, Checkpoint: bytes.Clone(st.head.Checkpoint)}
+	b, err := extend(ctx, head, lockedHashes{st})
+	if err != nil {
+		return err
 	}
-	if b.Head.Size != b.First+uint64(len(b.Leaves)) {
-		return fmt.Errorf("memstore: head size %d does not follow the batch", b.Head.Size)
+	if uint64(len(st.leaves)) != st.head.Size {
+		return fmt.Errorf("memstore: audit state holds %d leaves under a head of %d", len(st.leaves), st.head.Size)
 	}
-	for i, l := range b.Leaves {
-		if l.Index != b.First+uint64(i) {
-			return fmt.Errorf("memstore: batch leaf %d has index %d", i, l.Index)
-		}
+	if err := audit.CheckBatch(st.head.Size, b); err != nil {
+		return err
 	}
 	st.leaves = append(st.leaves, b.Leaves...)
 	st.head = b.Head
 	return nil
+}
+
+// lockedHashes reads hashes while Append holds the lock.
+type lockedHashes struct{ st *auditState }
+
+func (r lockedHashes) ReadHashes(_ context.Context, indexes []uint64) ([][]byte, error) {
+	return r.st.hashes(indexes)
+}
+
+func (st *auditState) hashes(indexes []uint64) ([][]byte, error) {
+	out := make([][]byte, len(indexes))
+	for i, x := range indexes {
+		if x >= uint64(len(st.leaves)) {
+			return nil, fmt.Errorf("memstore: leaf %d: %w", x, audit.ErrNotFound)
+		}
+		out[i] = bytes.Clone(st.leaves[x].Hashes)
+	}
+	return out, nil
 }
 
 func (a *auditStore) Head(context.Context) (audit.Head, error) {
@@ -100,14 +120,7 @@ func (a *auditStore) ReadHashes(_ context.Context, indexes []uint64) ([][]byte, 
 		return nil, err
 	}
 	defer unlock()
-	out := make([][]byte, len(indexes))
-	for i, x := range indexes {
-		if x >= uint64(len(st.leaves)) {
-			return nil, fmt.Errorf("memstore: leaf %d: %w", x, audit.ErrNotFound)
-		}
-		out[i] = bytes.Clone(st.leaves[x].Hashes)
-	}
-	return out, nil
+	return st.hashes(indexes)
 }
 
 func (a *auditStore) SaveCheckpoint(_ context.Context, c audit.SavedCheckpoint) error {

@@ -26,9 +26,15 @@ type auditStore struct {
 var _ audit.Store = (*auditStore)(nil)
 
 // Audit returns the DB as an audit.Store. Call it once and keep the
-// result: each value prepares its own statements on first use. Appends are
-// one transaction each: the Log already groups concurrent appends into one
-// batch.
+// result: each value prepares its own statements on first use.
+//
+// Appends serialise on the database's own lock: on SQLite they run in the
+// DB's group writer, whose transactions begin IMMEDIATE (the database's
+// write lock), sharing a commit with the other writes waiting; on
+// PostgreSQL each is a transaction that first locks the head row (SELECT
+// ... FOR UPDATE). Appenders in other processes wait for the lock; none
+// fails because another appended first. The Log already groups its
+// concurrent appends into one batch.
 func (s *DB) Audit() audit.Store { return &auditStore{db: s} }
 
 func (a *auditStore) base() *DB { return a.db }
@@ -49,6 +55,7 @@ func (a *auditStore) stmts(ctx context.Context) (insert, head *sql.Stmt, err err
 const (
 	sqlInsertLeaf = `INSERT INTO custos_audit_entries (idx, entry, hashes) VALUES ($1, $2, $3)`
 	sqlUpdateHead = `UPDATE custos_audit_head SET size = $1, checkpoint = $2 WHERE id = 1 AND size = $3`
+	sqlReadHead   = `SELECT size, checkpoint FROM custos_audit_head WHERE id = 1`
 )
 
 // auditChunk is how many rows one INSERT or SELECT ... IN carries.
@@ -63,61 +70,70 @@ func auditInt(n uint64) int64 {
 	return int64(n)
 }
 
-func (a *auditStore) Append(ctx context.Context, b audit.Batch) error {
+func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 	s := a.base()
 	if err := s.check(); err != nil {
 		return err
-	}
-	if b.Head.Size != b.First+uint64(len(b.Leaves)) {
-		return fmt.Errorf("sqlstore: audit head size %d does not follow the batch", b.Head.Size)
-	}
-	for i, l := range b.Leaves {
-		if l.Index != b.First+uint64(i) {
-			return fmt.Errorf("sqlstore: audit batch leaf %d has index %d", i, l.Index)
-		}
 	}
 	insert, head, err := a.stmts(ctx)
 	if err != nil {
 		return s.wrap("prepare audit statements", err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return s.wrap("append audit entries", err)
-	}
-	// Updating the head first takes its row lock (PostgreSQL) and checks
-	// that no other writer appended since the caller read the size.
-	n, err := affected(tx.StmtContext(ctx, head).ExecContext(ctx, auditInt(b.Head.Size), b.Head.Checkpoint, auditInt(b.First)))
-	if err != nil {
-		tx.Rollback()
-		return s.wrap("append audit entries", err)
-	}
-	if n == 0 {
-		tx.Rollback()
-		return audit.ErrConflict
-	}
-	ins := tx.StmtContext(ctx, insert)
-	for _, l := range b.Leaves {
-		if _, err := ins.ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes); err != nil {
-			tx.Rollback()
+	return s.inTx(ctx, "append audit entries", func(tx *sql.Tx) error {
+		// The head row is the append lock: on PostgreSQL FOR UPDATE takes
+		// its row lock until commit; on SQLite the transaction already
+		// holds the database's write lock.
+		q := sqlReadHead
+		if s.dialect == postgres {
+			q += ` FOR UPDATE`
+		}
+		cur, err := scanHead(tx.QueryRowContext(ctx, q))
+		if err != nil {
 			return s.wrap("append audit entries", err)
 		}
-	}
-	return s.wrap("append audit entries", tx.Commit())
+		b, err := extend(ctx, cur, txHashes{a: a, q: tx})
+		if err != nil {
+			return err
+		}
+		if err := audit.CheckBatch(cur.Size, b); err != nil {
+			return err
+		}
+		n, err := affected(tx.StmtContext(ctx, head).ExecContext(ctx, auditInt(b.Head.Size), b.Head.Checkpoint, auditInt(b.First)))
+		if err != nil {
+			return s.wrap("append audit entries", err)
+		}
+		if n == 0 {
+			return audit.ErrConflict
+		}
+		ins := tx.StmtContext(ctx, insert)
+		for _, l := range b.Leaves {
+			if _, err := ins.ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes); err != nil {
+				return s.wrap("append audit entries", err)
+			}
+		}
+		return nil
+	})
 }
 
-func (a *auditStore) Head(ctx context.Context) (audit.Head, error) {
-	s := a.base()
-	if err := s.check(); err != nil {
-		return audit.Head{}, err
-	}
+// txHashes reads hashes inside an append's transaction.
+type txHashes struct {
+	a *auditStore
+	q querier
+}
+
+func (r txHashes) ReadHashes(ctx context.Context, indexes []uint64) ([][]byte, error) {
+	return r.a.readHashes(ctx, r.q, indexes)
+}
+
+func scanHead(row *sql.Row) (audit.Head, error) {
 	var h audit.Head
 	var size int64
-	err := s.db.QueryRowContext(ctx, `SELECT size, checkpoint FROM custos_audit_head WHERE id = 1`).Scan(&size, &h.Checkpoint)
+	err := row.Scan(&size, &h.Checkpoint)
 	if errors.Is(err, sql.ErrNoRows) {
 		return audit.Head{}, nil
 	}
 	if err != nil {
-		return audit.Head{}, s.wrap("read audit head", err)
+		return audit.Head{}, err
 	}
 	if size < 0 {
 		return audit.Head{}, fmt.Errorf("sqlstore: audit head size is negative")
@@ -125,6 +141,18 @@ func (a *auditStore) Head(ctx context.Context) (audit.Head, error) {
 	h.Size = uint64(size)
 	if len(h.Checkpoint) == 0 {
 		h.Checkpoint = nil
+	}
+	return h, nil
+}
+
+func (a *auditStore) Head(ctx context.Context) (audit.Head, error) {
+	s := a.base()
+	if err := s.check(); err != nil {
+		return audit.Head{}, err
+	}
+	h, err := scanHead(s.db.QueryRowContext(ctx, sqlReadHead))
+	if err != nil {
+		return audit.Head{}, s.wrap("read audit head", err)
 	}
 	return h, nil
 }
@@ -160,10 +188,13 @@ func (a *auditStore) ReadLeaves(ctx context.Context, from uint64, limit int) ([]
 }
 
 func (a *auditStore) ReadHashes(ctx context.Context, indexes []uint64) ([][]byte, error) {
-	s := a.base()
-	if err := s.check(); err != nil {
+	if err := a.base().check(); err != nil {
 		return nil, err
 	}
+	return a.readHashes(ctx, a.db.db, indexes)
+}
+
+func (a *auditStore) readHashes(ctx context.Context, db querier, indexes []uint64) ([][]byte, error) {
 	out := make([][]byte, len(indexes))
 	pos := make(map[int64][]int, len(indexes))
 	for i, x := range indexes {
@@ -187,7 +218,7 @@ func (a *auditStore) ReadHashes(ctx context.Context, indexes []uint64) ([][]byte
 			args[i] = k
 		}
 		q.WriteByte(')')
-		if err := a.scanHashes(ctx, q.String(), args, pos, out); err != nil {
+		if err := a.scanHashes(ctx, db, q.String(), args, pos, out); err != nil {
 			return nil, err
 		}
 	}
@@ -199,9 +230,9 @@ func (a *auditStore) ReadHashes(ctx context.Context, indexes []uint64) ([][]byte
 	return out, nil
 }
 
-func (a *auditStore) scanHashes(ctx context.Context, query string, args []any, pos map[int64][]int, out [][]byte) error {
+func (a *auditStore) scanHashes(ctx context.Context, db querier, query string, args []any, pos map[int64][]int, out [][]byte) error {
 	s := a.base()
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return s.wrap("read audit hashes", err)
 	}

@@ -209,8 +209,7 @@ func open(ctx context.Context, db *sql.DB, d dialect, readOnly bool) (*DB, error
 func ping(ctx context.Context, db *sql.DB) error {
 	for attempt := 1; ; attempt++ {
 		err := db.PingContext(ctx)
-		var coded interface{ Code() int }
-		if err == nil || attempt == 50 || !errors.As(err, &coded) || coded.Code()&0xff != sqliteBusy {
+		if err == nil || attempt == 50 || !isBusy(err) {
 			return err
 		}
 		select {

@@ -222,13 +222,20 @@ func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, 
 	return found, err
 }
 
+// The delete of one record's index entries must use custos_index_by_record:
+// the primary key's index_name prefix holds every record of the index.
+// Without statistics SQLite would rather scan that prefix, so its statement
+// names the index; plan_test.go checks both dialects' plans.
+const (
+	sqlDeleteIndex       = `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+	sqlDeleteIndexSQLite = `DELETE FROM custos_index INDEXED BY custos_index_by_record WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+)
+
 // replaceIndex replaces one record's entries of the named indexes.
 func (s *DB) replaceIndex(ctx context.Context, tx querier, subject custos.SubjectID, typ string, replace []string, entries []vault.IndexEntry) error {
-	del := `DELETE FROM custos_index WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+	del := sqlDeleteIndex
 	if s.dialect == sqlite {
-		// Without statistics SQLite would rather scan the primary key's
-		// index_name prefix, which holds every record of the index.
-		del = `DELETE FROM custos_index INDEXED BY custos_index_by_record WHERE subject = $1 AND record_type = $2 AND index_name = $3`
+		del = sqlDeleteIndexSQLite
 	}
 	for _, name := range replace {
 		if _, err := tx.ExecContext(ctx, del, string(subject), typ, name); err != nil {

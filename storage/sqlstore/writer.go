@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/custos-go/custos"
 )
@@ -81,7 +82,7 @@ func (w *groupWriter) loop() {
 
 func (w *groupWriter) commit(group []writeReq) {
 	results := make([]error, len(group))
-	tx, err := w.db.BeginTx(context.Background(), nil)
+	tx, err := w.begin(group)
 	if err != nil {
 		w.fail(group, w.wrap("begin", err))
 		return
@@ -117,6 +118,35 @@ func (w *groupWriter) commit(group []writeReq) {
 	for i, r := range group {
 		r.done <- results[i]
 	}
+}
+
+// begin starts the group's transaction, which takes SQLite's write lock
+// (BEGIN IMMEDIATE, see OpenSQLite). Another process holding the lock for
+// longer than busy_timeout is waited for again while any caller of the
+// group still waits: a write never fails because another process writes.
+func (w *groupWriter) begin(group []writeReq) (*sql.Tx, error) {
+	for {
+		tx, err := w.db.BeginTx(context.Background(), nil)
+		if err == nil || !isBusy(err) || !waiting(group) {
+			return tx, err
+		}
+	}
+}
+
+// waiting reports whether a caller of the group still waits for it.
+func waiting(group []writeReq) bool {
+	for _, r := range group {
+		if r.ctx.Err() == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// isBusy reports SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == sqliteBusy
 }
 
 // fail answers every write of a group with err: none of them was committed.

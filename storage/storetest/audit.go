@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -49,6 +50,11 @@ func auditBatch(first uint64, n int) audit.Batch {
 		Head: audit.Head{Size: first + uint64(n), Checkpoint: []byte(fmt.Sprintf("checkpoint-%d\n", first+uint64(n)))}}
 }
 
+// fixed returns an Extend that appends b whatever the stored head.
+func fixed(b audit.Batch) audit.Extend {
+	return func(context.Context, audit.Head, audit.HashReader) (audit.Batch, error) { return b, nil }
+}
+
 // runAudit checks an adapter's audit.Store, then runs a real audit.Log
 // over it and verifies the result.
 func runAudit(t *testing.T, open Opener) {
@@ -75,8 +81,8 @@ func runAudit(t *testing.T, open Opener) {
 	t.Run("append-and-read", func(t *testing.T) {
 		s := auditStoreOf(t, openT(t, open))
 		// Larger than one SQL chunk, to cover batching inside the store.
-		require.NoError(t, s.Append(ctx, auditBatch(0, 600)))
-		require.NoError(t, s.Append(ctx, auditBatch(600, 3)))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 600))))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(600, 3))))
 		h, err := s.Head(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Head{Size: 603, Checkpoint: []byte("checkpoint-603\n")}, h)
@@ -109,12 +115,12 @@ func runAudit(t *testing.T, open Opener) {
 
 	t.Run("head-only-batch", func(t *testing.T) {
 		s := auditStoreOf(t, openT(t, open))
-		require.NoError(t, s.Append(ctx, audit.Batch{First: 0, Head: audit.Head{Size: 0, Checkpoint: []byte("empty\n")}}))
+		require.NoError(t, s.Append(ctx, fixed(audit.Batch{First: 0, Head: audit.Head{Size: 0, Checkpoint: []byte("empty\n")}})))
 		h, err := s.Head(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Head{Size: 0, Checkpoint: []byte("empty\n")}, h)
-		require.NoError(t, s.Append(ctx, auditBatch(0, 2)))
-		require.NoError(t, s.Append(ctx, audit.Batch{First: 2, Head: audit.Head{Size: 2, Checkpoint: []byte("resigned\n")}}))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 2))))
+		require.NoError(t, s.Append(ctx, fixed(audit.Batch{First: 2, Head: audit.Head{Size: 2, Checkpoint: []byte("resigned\n")}})))
 		h, err = s.Head(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, audit.Head{Size: 2, Checkpoint: []byte("resigned\n")}, h)
@@ -122,9 +128,9 @@ func runAudit(t *testing.T, open Opener) {
 
 	t.Run("conflict-changes-nothing", func(t *testing.T) {
 		s := auditStoreOf(t, openT(t, open))
-		require.NoError(t, s.Append(ctx, auditBatch(0, 5)))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 5))))
 		for _, first := range []uint64{0, 4, 6} {
-			err := s.Append(ctx, auditBatch(first, 2))
+			err := s.Append(ctx, fixed(auditBatch(first, 2)))
 			assert.ErrorIs(t, err, audit.ErrConflict, "append at %d to a log of 5", first)
 		}
 		h, err := s.Head(ctx)
@@ -138,7 +144,7 @@ func runAudit(t *testing.T, open Opener) {
 
 	t.Run("bad-batch-changes-nothing", func(t *testing.T) {
 		s := auditStoreOf(t, openT(t, open))
-		require.NoError(t, s.Append(ctx, auditBatch(0, 2)))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 2))))
 		bad := []struct {
 			name string
 			b    audit.Batch
@@ -147,7 +153,7 @@ func runAudit(t *testing.T, open Opener) {
 			{"leaf indexes skip", audit.Batch{First: 2, Leaves: append(auditLeaves(2, 1), auditLeaves(4, 1)...), Head: audit.Head{Size: 4, Checkpoint: []byte("x\n")}}},
 		}
 		for _, c := range bad {
-			err := s.Append(ctx, c.b)
+			err := s.Append(ctx, fixed(c.b))
 			assert.Error(t, err, c.name)
 		}
 		h, err := s.Head(ctx)
@@ -158,31 +164,68 @@ func runAudit(t *testing.T, open Opener) {
 		assert.Equal(t, auditLeaves(0, 2), leaves)
 	})
 
-	t.Run("concurrent-appends-one-wins", func(t *testing.T) {
+	t.Run("extend-sees-the-head-under-the-lock", func(t *testing.T) {
 		s := auditStoreOf(t, openT(t, open))
-		const writers = 8
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 5))))
+		var seen audit.Head
+		var hashes [][]byte
+		var missing error
+		err := s.Append(ctx, func(ctx context.Context, h audit.Head, r audit.HashReader) (audit.Batch, error) {
+			seen = h
+			var err error
+			if hashes, err = r.ReadHashes(ctx, []uint64{4, 0}); err != nil {
+				return audit.Batch{}, err
+			}
+			_, missing = r.ReadHashes(ctx, []uint64{5})
+			return auditBatch(h.Size, 2), nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, audit.Head{Size: 5, Checkpoint: []byte("checkpoint-5\n")}, seen, "extend is given the stored head")
+		assert.Equal(t, [][]byte{auditLeaves(4, 1)[0].Hashes, auditLeaves(0, 1)[0].Hashes}, hashes, "and reads the stored hashes")
+		assert.ErrorIs(t, missing, audit.ErrNotFound, "a leaf beyond the head")
+		leaves, err := s.ReadLeaves(ctx, 0, 100)
+		require.NoError(t, err)
+		assert.Equal(t, auditLeaves(0, 7), leaves)
+	})
+
+	t.Run("extend-error-changes-nothing", func(t *testing.T) {
+		s := auditStoreOf(t, openT(t, open))
+		require.NoError(t, s.Append(ctx, fixed(auditBatch(0, 3))))
+		refused := errors.New("extend refused")
+		err := s.Append(ctx, func(context.Context, audit.Head, audit.HashReader) (audit.Batch, error) {
+			return audit.Batch{}, refused
+		})
+		assert.ErrorIs(t, err, refused)
+		h, err := s.Head(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, audit.Head{Size: 3, Checkpoint: []byte("checkpoint-3\n")}, h)
+		leaves, err := s.ReadLeaves(ctx, 0, 100)
+		require.NoError(t, err)
+		assert.Equal(t, auditLeaves(0, 3), leaves)
+	})
+
+	t.Run("concurrent-appends-take-turns", func(t *testing.T) {
+		s := auditStoreOf(t, openT(t, open))
+		const writers, each = 8, 3
 		var wg sync.WaitGroup
 		errs := make([]error, writers)
 		for w := range writers {
 			wg.Go(func() {
-				b := auditBatch(0, 3)
-				b.Head.Checkpoint = []byte(fmt.Sprintf("writer-%d\n", w))
-				errs[w] = s.Append(ctx, b)
+				errs[w] = s.Append(ctx, func(_ context.Context, h audit.Head, _ audit.HashReader) (audit.Batch, error) {
+					return auditBatch(h.Size, each), nil
+				})
 			})
 		}
 		wg.Wait()
-		won := 0
-		for _, err := range errs {
-			if err == nil {
-				won++
-			} else {
-				assert.ErrorIs(t, err, audit.ErrConflict)
-			}
+		for w, err := range errs {
+			assert.NoError(t, err, "writer %d: no append fails because another appended first", w)
 		}
-		assert.Equal(t, 1, won, "exactly one of the writers appending at 0")
+		h, err := s.Head(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, audit.Head{Size: writers * each, Checkpoint: []byte(fmt.Sprintf("checkpoint-%d\n", writers*each))}, h)
 		leaves, err := s.ReadLeaves(ctx, 0, 100)
 		require.NoError(t, err)
-		assert.Len(t, leaves, 3)
+		assert.Equal(t, auditLeaves(0, writers*each), leaves, "each batch extends the head the previous one wrote")
 	})
 
 	t.Run("checkpoint-history", func(t *testing.T) {
@@ -221,7 +264,7 @@ func runAudit(t *testing.T, open Opener) {
 		require.NoError(t, a.Close())
 		_, err := s.Head(ctx)
 		assert.ErrorIs(t, err, custos.ErrClosed)
-		assert.ErrorIs(t, s.Append(ctx, auditBatch(0, 1)), custos.ErrClosed)
+		assert.ErrorIs(t, s.Append(ctx, fixed(auditBatch(0, 1))), custos.ErrClosed)
 		_, err = s.ReadLeaves(ctx, 0, 1)
 		assert.ErrorIs(t, err, custos.ErrClosed)
 	})

@@ -17,8 +17,8 @@ type faultyAudit struct {
 
 var _ audit.Store = (*faultyAudit)(nil)
 
-func (w *faultyAudit) Append(ctx context.Context, b audit.Batch) error {
-	return w.f.Do("audit.Append", func() error { return w.s.Append(ctx, b) })
+func (w *faultyAudit) Append(ctx context.Context, extend audit.Extend) error {
+	return w.f.Do("audit.Append", func() error { return w.s.Append(ctx, extend) })
 }
 
 func (w *faultyAudit) Head(ctx context.Context) (audit.Head, error) {

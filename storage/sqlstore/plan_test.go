@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // "pgx", to drop the test schema
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// planCase is a statement whose plan must use an index: a planner change
+// that stops using it fails here, not in production.
+type planCase struct {
+	name   string
+	sqlite string // the SQLite statement
+	pg     string // the PostgreSQL statement
+	args   []string
+	index  string // the index the plan must name
+}
+
+var planCases = []planCase{
+	{
+		name:   "delete one record's index entries",
+		sqlite: sqlDeleteIndexSQLite, pg: sqlDeleteIndex,
+		args:  []string{"S42", "customer", "mobile"},
+		index: "custos_index_by_record",
+	},
+}
+
+// TestQueryPlans shows, with EXPLAIN on SQLite and PostgreSQL, that each
+// statement above is answered through its index over a table holding rows
+// of many records of the same index.
+func TestQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	engines := []struct {
+		name string
+		open func(t *testing.T) *DB
+	}{
+		{"sqlite", func(t *testing.T) *DB {
+			db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "plan.db"), nil)
+			require.NoError(t, err)
+			return db
+		}},
+		{"postgres", openPlanPostgres},
+	}
+	for _, en := range engines {
+		t.Run(en.name, func(t *testing.T) {
+			db := en.open(t)
+			defer db.Close()
+			fillIndex(t, db)
+			for _, c := range planCases {
+				t.Run(c.name, func(t *testing.T) {
+					q := c.sqlite
+					if db.dialect == postgres {
+						q = c.pg
+					}
+					plan := explain(t, db, q, c.args)
+					assert.Contains(t, plan, c.index, "the plan uses the index:\n%s", plan)
+					assert.NotContains(t, strings.ToLower(plan), "seq scan", "no sequential scan:\n%s", plan)
+					if db.dialect == sqlite {
+						assert.Contains(t, plan, "SEARCH", "SQLite searches, not scans:\n%s", plan)
+					}
+				})
+			}
+		})
+	}
+}
+
+// fillIndex writes 5,000 index entries of one index, for 5,000 records,
+// and gathers statistics, as a deployment's planner would see them.
+func fillIndex(t *testing.T, db *DB) {
+	t.Helper()
+	q := `INSERT INTO custos_index (index_name, value, subject, record_type, check_ct)
+		SELECT 'mobile', CAST(n % 997 AS TEXT), 'S' || n, 'customer', X'00' FROM (%s)`
+	gen := `WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 5000) SELECT n FROM g`
+	if db.dialect == postgres {
+		q = `INSERT INTO custos_index (index_name, value, subject, record_type, check_ct)
+			SELECT 'mobile', decode(lpad(to_hex(n % 997), 4, '0'), 'hex'), 'S' || n, 'customer', '\x00'::bytea FROM (%s) AS g(n)`
+		gen = `SELECT generate_series(1, 5000)`
+	} else {
+		q = strings.Replace(q, "CAST(n % 997 AS TEXT)", "CAST(n % 997 AS BLOB)", 1)
+	}
+	_, err := db.db.Exec(strings.Replace(q, "%s", gen, 1))
+	require.NoError(t, err)
+	_, err = db.db.Exec(`ANALYZE`)
+	require.NoError(t, err)
+}
+
+// explain returns the plan of q with its parameters written in as
+// literals (EXPLAIN cannot always infer parameter types).
+func explain(t *testing.T, db *DB, q string, args []string) string {
+	t.Helper()
+	for i := len(args); i >= 1; i-- {
+		q = strings.ReplaceAll(q, "$"+string(rune('0'+i)), "'"+strings.ReplaceAll(args[i-1], "'", "''")+"'")
+	}
+	prefix := "EXPLAIN QUERY PLAN "
+	if db.dialect == postgres {
+		prefix = "EXPLAIN "
+	}
+	rows, err := db.db.Query(prefix + q)
+	require.NoError(t, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	var lines []string
+	for rows.Next() {
+		vals := make([]sql.RawBytes, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		require.NoError(t, rows.Scan(ptrs...))
+		lines = append(lines, string(vals[len(vals)-1])) // SQLite's detail, PostgreSQL's plan line
+	}
+	require.NoError(t, rows.Err())
+	return strings.Join(lines, "\n")
+}
+
+func openPlanPostgres(t *testing.T) *DB {
+	t.Helper()
+	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping PostgreSQL tests (see DEVELOPERS.md)")
+	}
+	var b [8]byte
+	_, err := rand.Read(b[:])
+	require.NoError(t, err)
+	schema := "custos_plan_" + hex.EncodeToString(b[:])
+	db, err := OpenPostgres(context.Background(), dsn, &Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		if admin, err := sql.Open("pgx", dsn); err == nil {
+			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
+			admin.Close()
+		}
+	})
+	return db
+}
