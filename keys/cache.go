@@ -201,7 +201,10 @@ func (c *cache) put(subject custos.SubjectID, d dek) {
 	*c.hotFor(k) = hotEntry{key: k, version: d.version, loaded: loaded, d: d}
 }
 
-// drop forgets subject's entry, if any, zeroing its key material.
+// drop forgets subject's entry, if any, zeroing its key material in the
+// slot. A built AEAD holds the expanded AES key inside crypto/aes, which Go
+// cannot zero, so it is dropped for the garbage collector to reclaim; see
+// docs/FORMAT.md for what the tombstone guarantees meanwhile.
 func (c *cache) drop(subject custos.SubjectID) {
 	k := c.key(subject)
 	c.mu.Lock()
