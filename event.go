@@ -20,6 +20,14 @@ const (
 	ActionRestrict   Action = "vault.restrict"
 	ActionUnrestrict Action = "vault.unrestrict"
 	ActionExport     Action = "vault.export"
+	// ActionState is a read of a customer's state that reveals no field
+	// value: whether they are restricted, which record types are held.
+	ActionState Action = "vault.state"
+	// ActionReencrypt is the rewrite of a record under its customer's
+	// current key, and ActionReindex the rewrite of its blind-index entries
+	// under a new index key: sweeps that change stored bytes, never values.
+	ActionReencrypt Action = "vault.reencrypt"
+	ActionReindex   Action = "vault.reindex"
 
 	ActionConsentRequest  Action = "consent.request"
 	ActionConsentGrant    Action = "consent.grant"

@@ -121,7 +121,8 @@ func (d *deployment) open(t *testing.T, kekFile string, previous ...string) *hos
 	grants := map[custos.PurposeID]vault.Grant{
 		loader.Purpose: {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionFind},
 			Fields: map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract"}}},
-		dpo.Purpose: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget}},
+		dpo.Purpose: {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionState}},
+		"retention": {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionState}},
 	}
 	allow, err := vault.NewAllowList(schema(), grants)
 	require.NoError(t, err)

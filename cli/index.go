@@ -100,7 +100,7 @@ the services run and to run again.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: the progress file is of index key version %d, the newest is %d: starting from the beginning\n", state.Version, vs[len(vs)-1])
 				*state = resumeState{Command: state.Command}
 			}
-			res, err := v.RebuildIndex(ctx, vault.RebuildOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
+			res, err := v.RebuildIndex(ctx, maintenance(), vault.RebuildOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
 				Progress: func(rp vault.RebuildProgress) {
 					state.Type, state.After, state.Version = rp.Type, string(rp.Checkpoint), rp.Version
 					batchDone(rp.Records, -1)

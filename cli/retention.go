@@ -331,14 +331,15 @@ func (s *session) retention(ctx context.Context) (*retention.Retention, error) {
 }
 
 // retentionOnly allows the retention access to forget, restrict and
-// unrestrict customers under legal duty (PIPL Art. 13(3), 47), and refuses
+// unrestrict customers under legal duty (PIPL Art. 13(3), 47) and to read
+// their state (restriction, record types, first record), and refuses
 // everything else: the retention commands read no records.
 type retentionOnly struct{}
 
 func (retentionOnly) Authorize(_ context.Context, req custos.AccessRequest) (custos.Decision, error) {
 	if req.Access.Actor == retentionAccess.Actor && req.Access.Purpose == retentionAccess.Purpose {
 		switch req.Action {
-		case custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict:
+		case custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState:
 			return custos.Decision{Allowed: true, Basis: custos.BasisLegalDuty}, nil
 		}
 	}

@@ -41,7 +41,7 @@ the services run and to run again.`,
 	f.addBatch(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return f.run(c, cmd, "re-encrypting records", nil, func(ctx context.Context, _ *session, v *vault.Vault, state *resumeState, batchDone func(int64, int64)) (result, error) {
-			res, err := v.Reencrypt(ctx, vault.ReencryptOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
+			res, err := v.Reencrypt(ctx, maintenance(), vault.ReencryptOptions{Type: state.Type, After: custos.SubjectID(state.After), BatchSize: *f.batch,
 				Progress: func(rp vault.ReencryptProgress) {
 					state.Type, state.After = rp.Type, string(rp.Checkpoint)
 					batchDone(rp.Seen, -1)

@@ -29,15 +29,16 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 	if err := subject.Validate(); err != nil {
 		return Outcome{}, err
 	}
-	if err := (custos.Access{Actor: r.acc.Actor, Purpose: r.acc.Purpose, RequestID: request}).Validate(); err != nil || request == "" {
+	acc := custos.Access{Actor: r.acc.Actor, Purpose: r.acc.Purpose, RequestID: request}
+	if err := acc.Validate(); err != nil || request == "" {
 		return Outcome{}, fmt.Errorf("%w: erasure request id is not a valid identifier", ErrEvent)
 	}
 	now := r.now()
-	restr, err := r.vault.Restriction(ctx, subject)
+	restr, err := r.vault.Restriction(ctx, acc, subject)
 	if err != nil {
 		return Outcome{}, subjectErr(err)
 	}
-	types, err := r.vault.RecordTypes(ctx, subject)
+	types, err := r.vault.RecordTypes(ctx, acc, subject)
 	if err != nil {
 		return Outcome{}, subjectErr(err)
 	}

@@ -22,7 +22,7 @@ func TestEraseDuringAStatutoryPeriodRestricts(t *testing.T) {
 	assert.Equal(t, retention.Restricted, o.Kind)
 	assert.Contains(t, o.Why, "aml-identity (AML Art. 34) until 2036-03-01")
 	assert.Equal(t, custos.SubjectRestricted, f.state("c-1"))
-	restr, err := f.vault.Restriction(ctx, "c-1")
+	restr, err := f.vault.Restriction(ctx, custos.Access{Actor: sweeper, Purpose: "retention"}, "c-1")
 	require.NoError(t, err)
 	assert.Contains(t, restr.Ground, "PIPL Art. 47 ¶2")
 	assert.Empty(t, f.forgets(), "nothing destroyed while AML Art. 34 runs")

@@ -73,7 +73,7 @@ func newFixture(t tb) *fixture {
 	all := map[string][]string{"identity": s.AllFields("identity"), "transaction": s.AllFields("transaction"), "marketing": s.AllFields("marketing")}
 	al, err := vault.NewAllowList(s, map[custos.PurposeID]vault.Grant{
 		"lease-servicing": {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet}, Fields: all},
-		"retention":       {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict}},
+		"retention":       {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState}},
 	})
 	require.NoError(t, err)
 	f.vault, err = vault.New(vault.Config{Schema: s, Keys: f.keys, Store: f.db.Vault(), Authorizer: al, Recorder: f.events, Clock: f.clock})
@@ -109,7 +109,7 @@ func (f *fixture) customer(subject custos.SubjectID, types ...string) {
 // state returns the customer's state as the vault sees it.
 func (f *fixture) state(subject custos.SubjectID) custos.SubjectState {
 	f.t.Helper()
-	r, err := f.vault.Restriction(context.Background(), subject)
+	r, err := f.vault.Restriction(context.Background(), custos.Access{Actor: sweeper, Purpose: "retention"}, subject)
 	switch {
 	case err == nil && r.Restricted:
 		return custos.SubjectRestricted

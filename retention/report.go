@@ -71,7 +71,7 @@ func (r *Retention) checkEvent(ctx context.Context, e Event) error {
 	if e.RecordType != "" && !namePattern.MatchString(e.RecordType) {
 		return fmt.Errorf("%w: record type is not a valid name", ErrEvent)
 	}
-	since, err := r.vault.Since(ctx, e.Subject)
+	since, err := r.vault.Since(ctx, r.acc, e.Subject)
 	if err != nil {
 		return subjectErr(err)
 	}

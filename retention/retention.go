@@ -16,9 +16,9 @@ type Vault interface {
 	Forget(ctx context.Context, acc custos.Access, subject custos.SubjectID, why vault.Erasure) (vault.Certificate, error)
 	Restrict(ctx context.Context, acc custos.Access, subject custos.SubjectID, ground string) error
 	Unrestrict(ctx context.Context, acc custos.Access, subject custos.SubjectID) error
-	Restriction(ctx context.Context, subject custos.SubjectID) (vault.Restriction, error)
-	RecordTypes(ctx context.Context, subject custos.SubjectID) ([]string, error)
-	Since(ctx context.Context, subject custos.SubjectID) (time.Time, error)
+	Restriction(ctx context.Context, acc custos.Access, subject custos.SubjectID) (vault.Restriction, error)
+	RecordTypes(ctx context.Context, acc custos.Access, subject custos.SubjectID) ([]string, error)
+	Since(ctx context.Context, acc custos.Access, subject custos.SubjectID) (time.Time, error)
 }
 
 // Recorder durably records audit events: *audit.Log implements it.
@@ -46,7 +46,8 @@ type Config struct {
 	// restricts customers, such as actor "retention-sweeper" with role
 	// "retention" and a purpose "retention" under legal duty (PIPL Art.
 	// 13(3), 47): the vault's authorizer must allow it vault.forget,
-	// vault.restrict and vault.unrestrict.
+	// vault.restrict, vault.unrestrict and vault.state (the audited reads
+	// of a customer's restriction and record types).
 	Actor   custos.Actor
 	Purpose custos.PurposeID
 	// Clock gives the time; nil means time.Now.

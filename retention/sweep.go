@@ -242,10 +242,10 @@ func (r *Retention) judge(types []string, clocks map[string]Clock, at time.Time)
 // sweepOne decides and applies the outcome of one customer.
 func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at time.Time, opt SweepOptions) (Outcome, error) {
 	o := Outcome{Subject: subject}
-	restr, err := r.vault.Restriction(ctx, subject)
+	restr, err := r.vault.Restriction(ctx, r.acc, subject)
 	var types []string
 	if err == nil {
-		types, err = r.vault.RecordTypes(ctx, subject)
+		types, err = r.vault.RecordTypes(ctx, r.acc, subject)
 	}
 	if err := subjectErr(err); errors.Is(err, ErrForgotten) || errors.Is(err, ErrUnknownSubject) {
 		o.Kind, o.Why = Gone, "the vault no longer holds the customer"

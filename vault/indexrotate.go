@@ -66,10 +66,23 @@ type RebuildProgress struct {
 // streaming record types in name order and records in subject order with
 // bounded memory. It is safe to run while the vault serves reads and
 // writes, and to run again.
-func (v *Vault) RebuildIndex(ctx context.Context, opt RebuildOptions) (RebuildProgress, error) {
+//
+// The access must be allowed custos.ActionReindex (asked once, with no
+// subject). Every record reindexed has its own audit event, naming the
+// customer and the indexed fields, durably recorded before its entries
+// commit: if the recorder fails, the rebuild stops with an error wrapping
+// ErrAudit and that record's entries are unchanged.
+func (v *Vault) RebuildIndex(ctx context.Context, acc custos.Access, opt RebuildOptions) (RebuildProgress, error) {
 	var p RebuildProgress
+	if err := acc.Validate(); err != nil {
+		return p, err
+	}
 	if v.ikeys == nil {
 		return p, fmt.Errorf("%w: the schema declares no index", ErrConfig)
+	}
+	sweep, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionReindex})
+	if err != nil {
+		return p, err
 	}
 	live, err := v.ikeys.forWrite(ctx, v.now())
 	if err != nil {
@@ -80,7 +93,7 @@ func (v *Vault) RebuildIndex(ctx context.Context, opt RebuildOptions) (RebuildPr
 	err = v.sweep(ctx, opt.Type, opt.After, opt.BatchSize,
 		func(t *recordType) bool { return len(t.indexes) > 0 },
 		func(t *recordType, s Stored) error {
-			if err := v.reindex(ctx, newest, t, s); err != nil {
+			if err := v.reindex(ctx, sweep, newest, t, s); err != nil {
 				return err
 			}
 			p.Records++
@@ -97,48 +110,56 @@ func (v *Vault) RebuildIndex(ctx context.Context, opt RebuildOptions) (RebuildPr
 
 // reindex writes one record's entries under key k, retrying if the record
 // changes meanwhile.
-func (v *Vault) reindex(ctx context.Context, k indexKey, t *recordType, s Stored) error {
+func (v *Vault) reindex(ctx context.Context, sweep custos.Event, k indexKey, t *recordType, s Stored) error {
 	var need []string
 	for _, ix := range t.indexes {
 		need = union(need, ix.fields)
 	}
-	for range 5 {
-		canonical := map[string]string{}
-		err := v.open(ctx, s.Subject, t, s.Envelope, need, func(i int, c string) error {
-			canonical[need[i]] = c
-			return nil
-		})
-		if errors.Is(err, ErrForgotten) {
-			return nil
+	sweep.Fields = need
+	return v.sweepChange(ctx, sweep, t, s, func(_ *custos.Event, s Stored) (func() error, error) {
+		names, entries, err := v.prepareReindex(ctx, k, t, s, need)
+		if err != nil || names == nil {
+			return nil, err
 		}
-		if err != nil {
-			return err
-		}
-		a, err := v.keys.AEAD(ctx, s.Subject)
-		if err != nil {
-			if err = keyErr(err); errors.Is(err, ErrForgotten) {
-				err = nil
+		return func() error {
+			err := v.store.SetIndex(ctx, s.Subject, t.name, s.Version, names, entries)
+			switch {
+			case err == nil, errors.Is(err, ErrConflict):
+				return err
+			case errors.Is(err, ErrNotFound):
+				return nil // the record is gone: nothing to index
 			}
-			return err
-		}
-		names, entries, err := v.indexEntries([]indexKey{k}, a, s.Subject, t, canonical)
-		if err != nil {
-			return fmt.Errorf("vault: index: %w", err)
-		}
-		err = v.store.SetIndex(ctx, s.Subject, t.name, s.Version, names, entries)
-		switch {
-		case err == nil, errors.Is(err, ErrNotFound):
-			return nil
-		case !errors.Is(err, ErrConflict):
 			return fmt.Errorf("vault: write index: %w", err)
-		}
-		if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("vault: read record: %w", err)
-		}
+		}, nil
+	})
+}
+
+// prepareReindex computes a record's entries under key k; names is nil
+// when the customer was forgotten.
+func (v *Vault) prepareReindex(ctx context.Context, k indexKey, t *recordType, s Stored, need []string) ([]string, []IndexEntry, error) {
+	canonical := map[string]string{}
+	err := v.open(ctx, s.Subject, t, s.Envelope, need, func(i int, c string) error {
+		canonical[need[i]] = c
+		return nil
+	})
+	if errors.Is(err, ErrForgotten) {
+		return nil, nil, nil
 	}
-	return ErrConflict
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := v.keys.AEAD(ctx, s.Subject)
+	if err != nil {
+		if err = keyErr(err); errors.Is(err, ErrForgotten) {
+			err = nil
+		}
+		return nil, nil, err
+	}
+	names, entries, err := v.indexEntries([]indexKey{k}, a, s.Subject, t, canonical)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: index: %w", err)
+	}
+	return names, entries, nil
 }
 
 // RetireIndexKey ends an index key rotation: it deletes every index entry

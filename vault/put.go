@@ -94,36 +94,60 @@ func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return err
 	}
-	return v.event(ctx, ev, v.put(ctx, acc, subject, t, names, canonical))
+	defer v.lock(subject)()
+	return v.change(ctx, &ev, func() (func() error, error) {
+		s, err := v.store.GetSubject(ctx, subject)
+		switch {
+		case err == nil:
+			if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+				return nil, err
+			}
+		case !errors.Is(err, ErrNotFound):
+			return nil, fmt.Errorf("vault: read subject: %w", err)
+		default:
+			if err := v.notFound(ctx, subject); !errors.Is(err, ErrNotFound) {
+				return nil, err // forgotten, or the ledger unreadable
+			}
+		}
+		// The key of a new customer is created after the event is durable,
+		// so that a refused or unrecorded Put leaves nothing behind.
+		return func() error {
+			w, err := v.sealPut(ctx, subject, t, names, canonical)
+			if err != nil {
+				return err
+			}
+			return v.putRecord(ctx, w)
+		}, nil
+	})
 }
 
-func (v *Vault) put(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) error {
-	defer v.lock(subject)()
-	s, err := v.store.GetSubject(ctx, subject)
-	switch {
-	case err == nil:
-		if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-			return err
-		}
-	case !errors.Is(err, ErrNotFound):
-		return fmt.Errorf("vault: read subject: %w", err)
-	}
+// sealPut encrypts and indexes a new record under the customer's key,
+// creating it on the customer's first write.
+func (v *Vault) sealPut(ctx context.Context, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) (Write, error) {
 	a, err := v.keys.ForWrite(ctx, subject)
 	if err != nil {
-		return keyErr(err)
+		return Write{}, keyErr(err)
 	}
 	env, err := seal(a, t.name, subject, names, canonical)
 	if err != nil {
-		return err
+		return Write{}, err
 	}
 	w := Write{
 		Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
 		Envelope: encodeEnvelope(env), Expect: ExpectAny, Time: v.now(),
 	}
 	if w.ReplaceIndexes, w.Index, err = v.index(ctx, a, subject, t, canonical); err != nil {
-		return err
+		return Write{}, err
 	}
+	return w, nil
+}
+
+// putRecord commits a prepared write.
+func (v *Vault) putRecord(ctx context.Context, w Write) error {
 	if err := v.store.PutRecord(ctx, w); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return err
+		}
 		return fmt.Errorf("vault: store record: %w", err)
 	}
 	return nil

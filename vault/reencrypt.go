@@ -39,12 +39,25 @@ type ReencryptProgress struct {
 // types in name order and records in subject order with bounded memory,
 // is safe to run while the vault serves, and no plaintext leaves the vault.
 // Forgotten customers are skipped.
-func (v *Vault) Reencrypt(ctx context.Context, opt ReencryptOptions) (ReencryptProgress, error) {
+//
+// The access must be allowed custos.ActionReencrypt (asked once, with no
+// subject, like Find's first check). Every record rewritten has its own
+// audit event, naming the customer and the fields, durably recorded before
+// the rewrite commits: if the recorder fails, the sweep stops with an
+// error wrapping ErrAudit and that record is unchanged.
+func (v *Vault) Reencrypt(ctx context.Context, acc custos.Access, opt ReencryptOptions) (ReencryptProgress, error) {
 	var p ReencryptProgress
-	err := v.sweep(ctx, opt.Type, opt.After, opt.BatchSize,
+	if err := acc.Validate(); err != nil {
+		return p, err
+	}
+	sweep, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionReencrypt})
+	if err != nil {
+		return p, err
+	}
+	err = v.sweep(ctx, opt.Type, opt.After, opt.BatchSize,
 		func(*recordType) bool { return true },
 		func(t *recordType, s Stored) error {
-			done, err := v.reencrypt(ctx, t, s)
+			done, err := v.reencrypt(ctx, sweep, t, s)
 			if err != nil {
 				return err
 			}
@@ -65,52 +78,60 @@ func (v *Vault) Reencrypt(ctx context.Context, opt ReencryptOptions) (ReencryptP
 
 // reencrypt rewrites one record under its customer's primary key if any
 // field needs it, retrying when the record changes meanwhile.
-func (v *Vault) reencrypt(ctx context.Context, t *recordType, s Stored) (bool, error) {
+func (v *Vault) reencrypt(ctx context.Context, sweep custos.Event, t *recordType, s Stored) (bool, error) {
 	defer v.lock(s.Subject)()
-	for range 5 {
-		env, err := decodeEnvelope(s.Envelope)
-		if err != nil {
-			return false, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	done := false
+	err := v.sweepChange(ctx, sweep, t, s, func(ev *custos.Event, s Stored) (func() error, error) {
+		w, names, err := v.prepareReencrypt(ctx, t, s)
+		if err != nil || w == nil {
+			return nil, err
 		}
-		primary, err := v.keys.PrimaryPrefix(ctx, s.Subject)
-		if err != nil {
-			if err = keyErr(err); errors.Is(err, ErrForgotten) {
-				err = nil
+		ev.Fields = names
+		return func() error {
+			if err := v.putRecord(ctx, *w); err != nil {
+				return err
 			}
-			return false, err
-		}
-		if !slices.ContainsFunc(env, func(f sealedField) bool { return !bytes.HasPrefix(f.ciphertext, primary) }) {
-			return false, nil
-		}
-		names := env.names()
-		canonical := make(map[string]string, len(names))
-		if err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error {
-			canonical[names[i]] = c
+			done = true
 			return nil
-		}); err != nil {
-			return false, err
-		}
-		a, err := v.keys.ForWrite(ctx, s.Subject)
-		if err != nil {
-			return false, keyErr(err)
-		}
-		sealed, err := seal(a, t.name, s.Subject, names, canonical)
-		if err != nil {
-			return false, err
-		}
-		err = v.store.PutRecord(ctx, Write{Subject: s.Subject, Ref: v.keys.Reference(s.Subject), Type: t.name,
-			Envelope: encodeEnvelope(sealed), Expect: s.Version, Time: s.Updated})
-		switch {
-		case err == nil:
-			return true, nil
-		case !errors.Is(err, ErrConflict):
-			return false, fmt.Errorf("vault: store record: %w", err)
-		}
-		if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
-			return false, nil
-		} else if err != nil {
-			return false, fmt.Errorf("vault: read record: %w", err)
-		}
+		}, nil
+	})
+	return done, err
+}
+
+// prepareReencrypt returns the rewrite of a record under its customer's
+// primary key, or nil if every field is already under it or the customer
+// was forgotten.
+func (v *Vault) prepareReencrypt(ctx context.Context, t *recordType, s Stored) (*Write, []string, error) {
+	env, err := decodeEnvelope(s.Envelope)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	return false, ErrConflict
+	primary, err := v.keys.PrimaryPrefix(ctx, s.Subject)
+	if err != nil {
+		if err = keyErr(err); errors.Is(err, ErrForgotten) {
+			err = nil
+		}
+		return nil, nil, err
+	}
+	if !slices.ContainsFunc(env, func(f sealedField) bool { return !bytes.HasPrefix(f.ciphertext, primary) }) {
+		return nil, nil, nil
+	}
+	names := env.names()
+	canonical := make(map[string]string, len(names))
+	if err := v.open(ctx, s.Subject, t, s.Envelope, names, func(i int, c string) error {
+		canonical[names[i]] = c
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	a, err := v.keys.ForWrite(ctx, s.Subject)
+	if err != nil {
+		return nil, nil, keyErr(err)
+	}
+	sealed, err := seal(a, t.name, s.Subject, names, canonical)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Write{Subject: s.Subject, Ref: v.keys.Reference(s.Subject), Type: t.name,
+		Envelope: encodeEnvelope(sealed), Expect: s.Version, Time: s.Updated}, names, nil
 }

@@ -38,35 +38,43 @@ func (v *Vault) setRestriction(ctx context.Context, acc custos.Access, subject c
 	if err != nil {
 		return err
 	}
-	return v.event(ctx, ev, func() error {
-		defer v.lock(subject)()
+	defer v.lock(subject)()
+	return v.change(ctx, &ev, func() (func() error, error) {
+		if _, err := v.restriction(ctx, subject); err != nil {
+			return nil, err
+		}
 		if r.Restricted {
 			r.Since = v.now()
 		}
-		err := v.store.SetRestriction(ctx, subject, r)
-		if errors.Is(err, ErrNotFound) {
-			return v.notFound(ctx, subject)
-		}
-		if err != nil {
-			return fmt.Errorf("vault: store restriction: %w", err)
-		}
-		return nil
-	}())
+		return func() error {
+			err := v.store.SetRestriction(ctx, subject, r)
+			if errors.Is(err, ErrNotFound) {
+				return v.notFound(ctx, subject)
+			}
+			if err != nil {
+				return fmt.Errorf("vault: store restriction: %w", err)
+			}
+			return nil
+		}, nil
+	})
 }
 
-// Restriction returns the customer's restriction state. It reveals no
-// personal data, only whether and why the customer is restricted, and is
-// not audited.
-func (v *Vault) Restriction(ctx context.Context, subject custos.SubjectID) (Restriction, error) {
-	if err := subject.Validate(); err != nil {
-		return Restriction{}, err
-	}
-	s, err := v.store.GetSubject(ctx, subject)
-	if errors.Is(err, ErrNotFound) {
-		return Restriction{}, v.notFound(ctx, subject)
-	}
-	if err != nil {
-		return Restriction{}, fmt.Errorf("vault: read subject: %w", err)
-	}
-	return s.Restriction, nil
+// Restriction returns the customer's restriction state: whether and why
+// the customer is restricted, which is no personal data but still a read of
+// the customer's state. The access must be allowed custos.ActionState
+// for the customer, and the read is recorded like any other: a refusal is
+// returned before anything is read, so a caller without the right learns
+// neither whether the customer exists nor whether they were forgotten;
+// otherwise Restriction returns ErrNotFound, ErrForgotten or the state.
+//
+// Components that only need to know whether a customer may be acted on, as
+// part of an operation they audit themselves, use custos.Subjects.
+func (v *Vault) Restriction(ctx context.Context, acc custos.Access, subject custos.SubjectID) (Restriction, error) {
+	return readState(ctx, v, acc, subject, func() (Restriction, error) { return v.restriction(ctx, subject) })
+}
+
+// restriction reads the customer's restriction state.
+func (v *Vault) restriction(ctx context.Context, subject custos.SubjectID) (Restriction, error) {
+	s, err := v.subject(ctx, subject)
+	return s.Restriction, err
 }

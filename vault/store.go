@@ -122,7 +122,10 @@ type Store interface {
 	// GetRecord returns one record, or ErrNotFound. It is the read path's
 	// one store call, so it need fill only what a read uses: Envelope,
 	// Version, Updated, Restriction.Restricted and AuthVersion; Created,
-	// Restriction.Ground and Restriction.Since may be left zero.
+	// Restriction.Ground and Restriction.Since may be left zero. Find
+	// reads the empty subject, which no customer has, to make a search
+	// that matches nobody cost what a refused match costs: it must return
+	// ErrNotFound.
 	GetRecord(ctx context.Context, subject custos.SubjectID, recordType string) (Stored, error)
 	// GetSubject returns a customer's subject entry, or ErrNotFound.
 	GetSubject(ctx context.Context, subject custos.SubjectID) (Subject, error)

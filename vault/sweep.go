@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -51,4 +52,25 @@ func (v *Vault) sweep(ctx context.Context, fromType string, after custos.Subject
 		}
 	}
 	return nil
+}
+
+// sweepChange makes a sweep's change of one record under the fail-closed
+// rule of change: ev, the sweep's event, is completed with the record's
+// customer and type, and prepare gets the record as stored now, read again
+// when a conflict makes change retry (nothing to do once it is gone).
+func (v *Vault) sweepChange(ctx context.Context, ev custos.Event, t *recordType, s Stored, prepare func(ev *custos.Event, s Stored) (func() error, error)) error {
+	ev.Subject, ev.RecordType = s.Subject, t.name
+	first := true
+	return v.change(ctx, &ev, func() (func() error, error) {
+		if !first {
+			var err error
+			if s, err = v.store.GetRecord(ctx, s.Subject, t.name); errors.Is(err, ErrNotFound) {
+				return nil, nil
+			} else if err != nil {
+				return nil, fmt.Errorf("vault: read record: %w", err)
+			}
+		}
+		first = false
+		return prepare(&ev, s)
+	})
 }

@@ -26,56 +26,56 @@ func (v *Vault) Update(ctx context.Context, acc custos.Access, subject custos.Su
 	if err != nil {
 		return err
 	}
-	return v.event(ctx, ev, v.update(ctx, acc, subject, t, names, canonical))
+	defer v.lock(subject)()
+	return v.change(ctx, &ev, func() (func() error, error) {
+		w, err := v.prepareUpdate(ctx, acc, subject, t, names, canonical)
+		if err != nil {
+			return nil, err
+		}
+		return func() error { return v.putRecord(ctx, w) }, nil
+	})
 }
 
-func (v *Vault) update(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) error {
-	defer v.lock(subject)()
-	for range 5 {
-		s, err := v.store.GetRecord(ctx, subject, t.name)
-		if errors.Is(err, ErrNotFound) {
-			return v.notFound(ctx, subject)
-		}
+// prepareUpdate reads the record as it is now, checks the customer's state
+// and builds the write that changes the given fields, with the record's
+// index entries recomputed.
+func (v *Vault) prepareUpdate(ctx context.Context, acc custos.Access, subject custos.SubjectID, t *recordType, names []string, canonical map[string]string) (Write, error) {
+	s, err := v.store.GetRecord(ctx, subject, t.name)
+	if errors.Is(err, ErrNotFound) {
+		return Write{}, v.notFound(ctx, subject)
+	}
+	if err != nil {
+		return Write{}, fmt.Errorf("vault: read record: %w", err)
+	}
+	if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
+		return Write{}, err
+	}
+	old, err := decodeEnvelope(s.Envelope)
+	if err != nil {
+		return Write{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	a, err := v.keys.ForWrite(ctx, subject)
+	if err != nil {
+		return Write{}, keyErr(err)
+	}
+	changed, err := seal(a, t.name, subject, names, canonical)
+	if err != nil {
+		return Write{}, err
+	}
+	w := Write{
+		Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
+		Envelope: encodeEnvelope(merge(old, changed)), Expect: s.Version, Time: v.now(),
+	}
+	if len(t.indexes) > 0 {
+		all, err := v.indexedValues(ctx, subject, t, s.Envelope, canonical)
 		if err != nil {
-			return fmt.Errorf("vault: read record: %w", err)
+			return Write{}, err
 		}
-		if err := v.checkRestriction(s.Restriction, acc.Purpose); err != nil {
-			return err
-		}
-		old, err := decodeEnvelope(s.Envelope)
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		a, err := v.keys.ForWrite(ctx, subject)
-		if err != nil {
-			return keyErr(err)
-		}
-		changed, err := seal(a, t.name, subject, names, canonical)
-		if err != nil {
-			return err
-		}
-		w := Write{
-			Subject: subject, Ref: v.keys.Reference(subject), Type: t.name,
-			Envelope: encodeEnvelope(merge(old, changed)), Expect: s.Version, Time: v.now(),
-		}
-		if len(t.indexes) > 0 {
-			all, err := v.indexedValues(ctx, subject, t, s.Envelope, canonical)
-			if err != nil {
-				return err
-			}
-			if w.ReplaceIndexes, w.Index, err = v.index(ctx, a, subject, t, all); err != nil {
-				return err
-			}
-		}
-		err = v.store.PutRecord(ctx, w)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, ErrConflict) {
-			return fmt.Errorf("vault: store record: %w", err)
+		if w.ReplaceIndexes, w.Index, err = v.index(ctx, a, subject, t, all); err != nil {
+			return Write{}, err
 		}
 	}
-	return ErrConflict
+	return w, nil
 }
 
 // merge returns old with the fields of changed replaced or added, sorted.

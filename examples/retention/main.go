@@ -91,7 +91,7 @@ func run(ctx context.Context) error {
 	all := map[string][]string{"identity": s.AllFields("identity"), "transaction": s.AllFields("transaction"), "marketing": s.AllFields("marketing")}
 	allow, err := vault.NewAllowList(s, map[custos.PurposeID]vault.Grant{
 		"lease-servicing": {Basis: custos.BasisContract, Actions: []custos.Action{custos.ActionPut, custos.ActionGet}, Fields: all},
-		"retention":       {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict}},
+		"retention":       {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState}},
 	})
 	if err != nil {
 		return err

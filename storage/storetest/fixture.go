@@ -21,6 +21,7 @@ const (
 	marketing custos.PurposeID = "marketing"
 	legalHold custos.PurposeID = "court-order"
 	erasure   custos.PurposeID = "erasure"
+	upkeep    custos.PurposeID = "key-maintenance"
 )
 
 // Accesses of the tests.
@@ -29,6 +30,7 @@ var (
 	market  = custos.Access{Actor: custos.Actor{ID: "staff-002", Role: "marketer"}, Purpose: marketing}
 	court   = custos.Access{Actor: custos.Actor{ID: "staff-003", Role: "legal"}, Purpose: legalHold}
 	dpo     = custos.Access{Actor: custos.Actor{ID: "staff-004", Role: "dpo"}, Purpose: erasure}
+	keeper  = custos.Access{Actor: custos.Actor{ID: "ops-001", Role: "operator"}, Purpose: upkeep}
 	noActor = custos.Access{Actor: custos.Actor{Role: "clerk"}, Purpose: servicing}
 	noWhy   = custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}}
 )
@@ -66,7 +68,8 @@ func testGrants(s vault.Schema) map[custos.PurposeID]vault.Grant {
 		servicing: {Basis: custos.BasisContract, Actions: rw, Fields: all},
 		marketing: {Basis: custos.BasisConsent, Actions: []custos.Action{custos.ActionGet, custos.ActionExport, custos.ActionFind}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 		legalHold: {Basis: custos.BasisLegalDuty, Actions: rw, Fields: all},
-		erasure:   {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict}},
+		erasure:   {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState}},
+		upkeep:    {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionReencrypt, custos.ActionReindex}},
 	}
 }
 

@@ -87,7 +87,7 @@ func testDEKRotation(t *testing.T, open Opener) {
 	// The sweep re-encrypts what the old key made, and only that.
 	f.customer("C2")
 	var reports int
-	p, err := f.vault.Reencrypt(ctx, vault.ReencryptOptions{BatchSize: 1, Progress: func(vault.ReencryptProgress) { reports++ }})
+	p, err := f.vault.Reencrypt(ctx, keeper, vault.ReencryptOptions{BatchSize: 1, Progress: func(vault.ReencryptProgress) { reports++ }})
 	require.NoError(t, err)
 	assert.Equal(t, vault.ReencryptProgress{Seen: 4, Reencrypted: 2, Type: "lease", Checkpoint: "C2"}, p, "C1's customer and lease records")
 	assert.Equal(t, 4, reports)
@@ -99,7 +99,7 @@ func testDEKRotation(t *testing.T, open Opener) {
 	r, err = other.Get(ctx, clerk, "C1", "customer", "name", "mobile")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"name": nameOf("C1"), "mobile": "13900000000"}, r.Values)
-	p, err = f.vault.Reencrypt(ctx, vault.ReencryptOptions{})
+	p, err = f.vault.Reencrypt(ctx, keeper, vault.ReencryptOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), p.Reencrypted, "a second sweep has nothing to do")
 }

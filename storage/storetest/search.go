@@ -182,7 +182,7 @@ func testIndexRotation(t *testing.T, open Opener) {
 	assert.Equal(t, []custos.SubjectID{"C1"}, find(other, "13900000001"), "old entries too, by every instance")
 
 	var reports []vault.RebuildProgress
-	p, err := f.vault.RebuildIndex(ctx, vault.RebuildOptions{BatchSize: 2, Progress: func(p vault.RebuildProgress) { reports = append(reports, p) }})
+	p, err := f.vault.RebuildIndex(ctx, keeper, vault.RebuildOptions{BatchSize: 2, Progress: func(p vault.RebuildProgress) { reports = append(reports, p) }})
 	require.NoError(t, err)
 	assert.Equal(t, vault.RebuildProgress{Version: 2, Records: 4, Type: "customer", Checkpoint: "C4"}, p)
 	assert.Len(t, reports, 2)

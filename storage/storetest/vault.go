@@ -29,6 +29,10 @@ func runVault(t *testing.T, open Opener) {
 	t.Run("dek-rotation", func(t *testing.T) { testDEKRotation(t, open) })
 	t.Run("concurrent", func(t *testing.T) { testConcurrent(t, open) })
 	t.Run("failing-store", func(t *testing.T) { testFailingPut(t, open) })
+	t.Run("writes-fail-closed", func(t *testing.T) { testWritesFailClosed(t, open) })
+	t.Run("write-events", func(t *testing.T) { testWriteEvents(t, open) })
+	t.Run("restriction-read", func(t *testing.T) { testRestrictionRead(t, open) })
+	t.Run("write-every-fault", func(t *testing.T) { testWriteFaults(t, open) })
 }
 
 func testPutGetUpdate(t *testing.T, open Opener) {
@@ -87,7 +91,7 @@ func testRestrict(t *testing.T, open Opener) {
 	require.ErrorIs(t, f.vault.Restrict(ctx, dpo, "C1", " "), vault.ErrMissingField, "a restriction needs a ground")
 	require.NoError(t, f.vault.Restrict(ctx, dpo, "C1", "AML Art. 34: relationship ended, retention running"))
 
-	r, err := f.vault.Restriction(ctx, "C1")
+	r, err := f.vault.Restriction(ctx, dpo, "C1")
 	require.NoError(t, err)
 	assert.True(t, r.Restricted)
 	assert.Equal(t, t0, r.Since)

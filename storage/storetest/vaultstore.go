@@ -35,6 +35,8 @@ func runVaultStore(t *testing.T, open Opener) {
 		r, err := s.GetRecord(ctx, "S1", "customer")
 		require.NoError(t, err)
 		assertRead(t, vault.Stored{Subject: "S1", Type: "customer", Envelope: []byte("e1"), Version: 1, Updated: t0}, r)
+		_, err = s.GetRecord(ctx, "", "customer")
+		require.ErrorIs(t, err, vault.ErrNotFound, "the empty subject Find reads to keep its cost")
 		sub, err := s.GetSubject(ctx, "S1")
 		require.NoError(t, err)
 		assert.Equal(t, vault.Subject{Subject: "S1", Ref: []byte("ref-S1"), Created: t0}, sub)
