@@ -65,7 +65,7 @@ func TestKeysRotate(t *testing.T) {
 // the same file completes, removes the file and leaves every customer
 // readable under the new KEK alone.
 func TestKeysRotateResumes(t *testing.T) {
-	const n = 7
+	const n = 5
 	template := newDeployment(t).withCustomers(t, n)
 	storetest.EveryFault(t, storetest.Before, 200, func(t *testing.T, f *storetest.Faults) {
 		d := template.clone(t)

@@ -49,7 +49,7 @@ func TestVaultReencrypt(t *testing.T) {
 // a rerun with the progress file completes the sweep, and every rotated
 // record ends re-encrypted exactly once in total.
 func TestVaultReencryptResumes(t *testing.T) {
-	const n = 4
+	const n = 3
 	template := newDeployment(t).withCustomers(t, n)
 	h := template.open(t, template.kek)
 	for i := 1; i <= n; i++ {
@@ -59,7 +59,7 @@ func TestVaultReencryptResumes(t *testing.T) {
 	storetest.EveryFault(t, storetest.After, 200, func(t *testing.T, f *storetest.Faults) {
 		d := template.clone(t)
 		resume := filepath.Join(t.TempDir(), "reencrypt.progress")
-		args := d.flags("vault", "reencrypt", "--batch", "3", "--resume", resume, "--json")
+		args := d.flags("vault", "reencrypt", "--batch", "2", "--resume", resume, "--json")
 		faulty := d.config()
 		faulty.Open = func(ctx context.Context, db cli.Database) (*cli.Stores, error) {
 			s, err := cli.OpenSQLStores(ctx, db)

@@ -50,6 +50,24 @@ const ProofRule = "GDPR Art. 7(1), PIPL Art. 69: the handler must be able to dem
 // erases what is left, if anything, and returns the same Erased — Removed
 // is the total of every call and Kept is read back from the Store.
 func (r *Registry) EraseSubject(ctx context.Context, acc custos.Access, subject custos.SubjectID) (custos.Erased, error) {
+	return r.eraseSubject(ctx, acc, subject, time.Time{})
+}
+
+// EraseAsPlanned erases like EraseSubject, but keeps the proof until the
+// time plan (a PlanErasure result) names, so that the destruction
+// certificate the vault recorded from the plan stays exactly true
+// (vault.ErasurePlanner). A plan that keeps nothing changes nothing.
+func (r *Registry) EraseAsPlanned(ctx context.Context, acc custos.Access, subject custos.SubjectID, plan custos.Erased) (custos.Erased, error) {
+	var until time.Time
+	for _, k := range plan.Kept {
+		until = k.Until
+	}
+	return r.eraseSubject(ctx, acc, subject, until)
+}
+
+// eraseSubject is EraseSubject keeping the proof until until, or for
+// Config.ProofRetention from now when until is zero.
+func (r *Registry) eraseSubject(ctx context.Context, acc custos.Access, subject custos.SubjectID, until time.Time) (custos.Erased, error) {
 	if err := acc.Validate(); err != nil {
 		return custos.Erased{}, err
 	}
@@ -73,6 +91,9 @@ func (r *Registry) EraseSubject(ctx context.Context, acc custos.Access, subject 
 		e, err := r.erasure(ctx, subject, ref)
 		if err != nil {
 			return custos.Erased{}, err
+		}
+		if !until.IsZero() {
+			e.Until = until
 		}
 		ev.Fields = make([]string, len(e.Records))
 		for i, rv := range e.Records {
@@ -105,6 +126,33 @@ func (r *Registry) EraseSubject(ctx context.Context, acc custos.Access, subject 
 		return custos.Erased{}, fmt.Errorf("consent: read erasure: %w", err)
 	}
 	return erasedOf(stored), nil
+}
+
+// PlanErasure tells what EraseSubject would erase and keep for the
+// customer now, changing nothing and recording nothing: the vault's Forget
+// lists it on the destruction certificate it records before it changes
+// anything (vault.ErasurePlanner), and the event of that Forget is the
+// record of this read. For a customer erased already it reports the stored
+// erasure, as EraseSubject would return it.
+func (r *Registry) PlanErasure(ctx context.Context, subject custos.SubjectID) (custos.Erased, error) {
+	if err := subject.Validate(); err != nil {
+		return custos.Erased{}, err
+	}
+	ref := r.pseudo.Reference(subject)
+	e, err := r.erasure(ctx, subject, ref)
+	if err != nil {
+		return custos.Erased{}, err
+	}
+	stored, err := r.store.GetErasure(ctx, ref)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return erasedOf(e), nil
+	case err != nil:
+		return custos.Erased{}, fmt.Errorf("consent: read erasure: %w", err)
+	}
+	out := erasedOf(stored)
+	out.Removed += e.Removed
+	return out, nil
 }
 
 // erasure reads the customer's records and histories and returns the

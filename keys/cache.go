@@ -88,7 +88,11 @@ func (c *cache) put(subject custos.SubjectID, d dek) {
 	c.evictions.Add(uint64(n))
 }
 
-// drop forgets subject's entry, if any.
+// drop forgets subject's entry, if any. Tink offers no way to zero an
+// unwrapped keyset in place (secretdata.Bytes.Data returns a copy; the AEAD
+// primitive holds the expanded AES key inside crypto/aes), so dropping
+// every reference, for the garbage collector to reclaim, is all a Keyring
+// can do; see docs/FORMAT.md for what the tombstone guarantees meanwhile.
 func (c *cache) drop(subject custos.SubjectID) { c.entries.Remove(subject) }
 
 // purge empties the cache.

@@ -172,7 +172,7 @@ func (r *Keyring) dekKey(ctx context.Context, group int64, kekID string) (tink.A
 
 // markDirty records that an erasure happened in the group's current epoch,
 // keeping the time of the first, and returns the group as stored.
-func (r *Keyring) markDirty(ctx context.Context, id int64) (Group, error) {
+func (r *Keyring) markDirty(ctx context.Context, id int64, at time.Time) (Group, error) {
 	for range 16 {
 		g, err := r.store.GetGroup(ctx, id)
 		if err != nil {
@@ -181,7 +181,7 @@ func (r *Keyring) markDirty(ctx context.Context, id int64) (Group, error) {
 		if !g.DirtySince.IsZero() {
 			return g, nil
 		}
-		g.DirtySince, g.Version = r.now(), g.Version+1
+		g.DirtySince, g.Version = at, g.Version+1
 		switch err := r.store.UpdateGroup(ctx, g); {
 		case err == nil:
 			r.cacheGroup(g)

@@ -197,9 +197,8 @@ func TestWrongKEK(t *testing.T) {
 	assert.Equal(t, wrapped, stored, "nothing changed")
 
 	// A KEK ID that is not configured is named as such.
-	wrapped.KEKID = "kms://retired"
-	require.NoError(t, other.Keys().DeleteDEK(ctx, "C1"))
-	require.NoError(t, other.Keys().CreateDEK(ctx, wrapped))
+	wrapped.KEKID, wrapped.Version = "kms://retired", wrapped.Version+1
+	require.NoError(t, other.Keys().UpdateDEK(ctx, wrapped))
 	_, err = kr.AEAD(ctx, "C1")
 	require.ErrorIs(t, err, keys.ErrUnknownKEK)
 }

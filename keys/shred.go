@@ -60,9 +60,20 @@ func (s Shredded) Method() string {
 //
 // Shredding a customer without a DEK still records them in the ledger.
 // Shred can be run again after a failure: the ledger, the delete and the
-// dirty mark are idempotent.
+// dirty mark are idempotent. The delete leaves a tombstone of the
+// customer's reference in the store (Store.DeleteDEKByRef), so that no
+// Keyring of any process creates a DEK for them again.
 func (r *Keyring) Shred(ctx context.Context, subject custos.SubjectID) (Shredded, error) {
-	e := ShredEntry{Ref: r.Reference(subject), At: r.now()}
+	return r.ShredAt(ctx, subject, r.now())
+}
+
+// ShredAt is Shred with the time of a plan (see PlanShred): the ledger
+// entry, and the group's dirty mark if the epoch is clean, take the time
+// at, so that what a certificate recorded from the plan says stays exact.
+// A dirty mark earlier than the shred only brings the epoch's close
+// forward.
+func (r *Keyring) ShredAt(ctx context.Context, subject custos.SubjectID, at time.Time) (Shredded, error) {
+	e := ShredEntry{Ref: r.Reference(subject), At: at.UTC().Truncate(time.Microsecond)}
 	// The ledger first: if the delete below fails or the process dies, a
 	// Reapply finishes the job.
 	if err := r.ledger.AppendShred(ctx, e); err != nil {
@@ -85,16 +96,16 @@ func (r *Keyring) Shred(ctx context.Context, subject custos.SubjectID) (Shredded
 	}
 	// Mark the epoch dirty before the delete too: if the process dies
 	// right after the delete, the epoch still closes.
-	if err := r.markShred(ctx, group, nil); err != nil {
+	if err := r.markShred(ctx, group, e.At, nil); err != nil {
 		return Shredded{}, err
 	}
-	if err := r.store.DeleteDEK(ctx, subject); err != nil && !errors.Is(err, ErrNotFound) {
+	if _, err := r.store.DeleteDEKByRef(ctx, e.Ref); err != nil {
 		return Shredded{}, fmt.Errorf("keys: delete DEK: %w", err)
 	}
 	r.cache.drop(subject) // a concurrent read may have cached it again
 	// After the delete, the group's current epoch is the last one any copy
 	// of the DEK can be wrapped under: its close completes the erasure.
-	if err := r.markShred(ctx, group, &out); err != nil {
+	if err := r.markShred(ctx, group, e.At, &out); err != nil {
 		return Shredded{}, err
 	}
 	if r.epochs != nil && out.Epoch == 0 && !out.KEKWrapped {
@@ -106,11 +117,11 @@ func (r *Keyring) Shred(ctx context.Context, subject custos.SubjectID) (Shredded
 
 // markShred marks the group's epoch dirty and, if out is set, records in it
 // the epoch and deadline. A group never created held no DEK.
-func (r *Keyring) markShred(ctx context.Context, group int64, out *Shredded) error {
+func (r *Keyring) markShred(ctx context.Context, group int64, at time.Time, out *Shredded) error {
 	if group == 0 || r.epochs == nil {
 		return nil
 	}
-	g, err := r.markDirty(ctx, group)
+	g, err := r.markDirty(ctx, group, at)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

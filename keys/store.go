@@ -81,11 +81,15 @@ type WrappedKey struct {
 // afterwards.
 type Store interface {
 	// CreateDEK stores a new DEK. It returns ErrExists if the subject has
-	// one. If d.Group is not 0, it stores d only if that group exists and
-	// its current Key is d.KEKID, checked in the same transaction (holding
-	// the group row against a concurrent UpdateGroup), and returns
-	// ErrConflict otherwise: no DEK is ever written under a retiring
-	// epoch key.
+	// one, and ErrShredded, storing nothing, if d.Ref has a tombstone (see
+	// DeleteDEK): checked in the same transaction, ordered against the
+	// deletes of any process (on PostgreSQL a lock keyed by the reference;
+	// SQLite serializes writers), so that no process recreates a key for a
+	// customer shredded by another. If d.Group is not 0, it stores d only
+	// if that group exists and its current Key is d.KEKID, checked in the
+	// same transaction (holding the group row against a concurrent
+	// UpdateGroup), and returns ErrConflict otherwise: no DEK is ever
+	// written under a retiring epoch key.
 	CreateDEK(ctx context.Context, d WrappedDEK) error
 	// GetDEK returns the subject's DEK, or ErrNotFound.
 	GetDEK(ctx context.Context, subject custos.SubjectID) (WrappedDEK, error)
@@ -94,11 +98,12 @@ type Store interface {
 	// otherwise it returns ErrConflict, or ErrNotFound if there is none.
 	// The group rule of CreateDEK applies.
 	UpdateDEK(ctx context.Context, d WrappedDEK) error
-	// DeleteDEK deletes the subject's DEK; it returns ErrNotFound if there
-	// is none.
+	// DeleteDEK deletes the subject's DEK and leaves a tombstone of its
+	// Ref in the same transaction; it returns ErrNotFound if there is none.
 	DeleteDEK(ctx context.Context, subject custos.SubjectID) error
-	// DeleteDEKByRef deletes the DEK whose Ref is ref and reports whether
-	// one was deleted.
+	// DeleteDEKByRef deletes the DEK whose Ref is ref, if any, and leaves a
+	// tombstone of ref whether there was one or not, in one transaction; it
+	// reports whether a DEK was deleted. Tombstones are never removed.
 	DeleteDEKByRef(ctx context.Context, ref []byte) (bool, error)
 	// ScanDEKs returns up to limit DEKs whose subjects sort after `after`
 	// in byte order, in ascending byte order of subject. An empty after

@@ -44,15 +44,19 @@ type Certificate struct {
 	// Categories are the fields that held data, by record type, with their
 	// classes: what was destroyed.
 	Categories []Category `json:"categories"`
+	// Erased lists, for each of Config.Erasers, what the component
+	// erased and what it keeps as proof a named rule requires.
+	Erased []custos.Erased `json:"erased,omitempty"`
 	// Records and IndexEntries count what was deleted from the store.
 	Records      int `json:"records"`
 	IndexEntries int `json:"index_entries"`
 	// Method says how the erasure reaches every copy and by when, in
 	// words that are true for this erasure (see keys.Shredded.Method).
 	Method string `json:"method"`
-	// ShreddedAt is when the wrapped DEK was deleted and the customer
-	// entered in the shred ledger, and IssuedAt when the certificate was
-	// made.
+	// ShreddedAt is when the erasure began: the customer's tombstone
+	// holds this time, and from then on no write to the customer succeeds;
+	// the key is destroyed moments later. IssuedAt is when the certificate
+	// was made and recorded, before anything changed.
 	ShreddedAt time.Time `json:"shredded_at"`
 	IssuedAt   time.Time `json:"issued_at"`
 	// CompleteBy is the deadline after which no copy of the store (live

@@ -22,6 +22,10 @@ type Stored struct {
 	// GetRecord and SubjectRecords from the subject entry so that a read
 	// needs one store call.
 	Restriction Restriction
+	// IndexEntries counts the record's blind-index entries. SubjectRecords
+	// fills it, so that Forget can name on its certificate, before it
+	// changes anything, what it will delete; other reads may leave it 0.
+	IndexEntries int
 	// AuthVersion is the customer's authorization version: a number the
 	// store changes in the same transaction as any change of the customer's
 	// consents (see custos.AccessRequest), so that a consent-aware
@@ -104,9 +108,49 @@ type Write struct {
 	Index          []IndexEntry
 }
 
-// Deleted counts what DeleteSubject removed.
+// Deleted counts what ForgetSubject removed.
 type Deleted struct {
+	// Subject reports that there was a subject entry.
+	Subject bool
+	// Records and IndexEntries count the rows deleted.
 	Records, IndexEntries int
+}
+
+// Tombstone is what the store keeps of a customer once Forget has begun:
+// their pseudonymous reference (never the subject identifier) and the
+// destruction certificate. While it exists the store refuses every write
+// to the customer with ErrForgotten, in every process (PIPL Art. 47; GDPR
+// Art. 17).
+type Tombstone struct {
+	// Ref is the customer's pseudonymous reference (keys.Keyring.Reference).
+	Ref []byte
+	// Certificate is the destruction certificate as JSON, recorded in the
+	// audit log before the tombstone was placed. It is empty for a
+	// tombstone ForgetSubject placed without one (Reapply after a restore).
+	Certificate []byte
+	// Created is when the tombstone was placed.
+	Created time.Time
+	// Done reports that ForgetSubject deleted the customer's records,
+	// index entries and subject entry: the erasure finished.
+	Done bool
+}
+
+// RecordVersion names one stored record and its version.
+type RecordVersion struct {
+	Type    string
+	Version int64
+}
+
+// Fence is the start of a Forget: the tombstone to place, and what the
+// store must still hold of the customer for it to be placed, as the
+// certificate already recorded describes it.
+type Fence struct {
+	Subject   custos.SubjectID
+	Tombstone Tombstone
+	// Records are the customer's records, sorted by type, and
+	// IndexEntries the number of their index entries.
+	Records      []RecordVersion
+	IndexEntries int
 }
 
 // Store persists records. It holds no business rules: it never sees
@@ -133,17 +177,35 @@ type Store interface {
 	// or ErrNotFound if the customer has no subject entry.
 	SubjectRecords(ctx context.Context, subject custos.SubjectID) ([]Stored, error)
 	// PutRecord applies w atomically, or returns ErrConflict when the
-	// stored version does not match w.Expect.
+	// stored version does not match w.Expect. It returns ErrForgotten,
+	// changing nothing, when a tombstone for w.Ref exists: checked in the
+	// write's own transaction, ordered against PlaceTombstone and
+	// ForgetSubject of any process (on PostgreSQL a lock keyed by the
+	// reference; SQLite serializes writers), so that a write racing a
+	// Forget either commits before the tombstone, and is then deleted with
+	// the customer, or fails.
 	PutRecord(ctx context.Context, w Write) error
 	// SetRestriction replaces the customer's restriction state, or returns
-	// ErrNotFound.
+	// ErrNotFound; ErrForgotten when the customer's subject entry has a
+	// tombstone.
 	SetRestriction(ctx context.Context, subject custos.SubjectID, r Restriction) error
-	// DeleteSubject deletes atomically the customer's records, index
-	// entries and subject entry, or returns ErrNotFound.
-	DeleteSubject(ctx context.Context, subject custos.SubjectID) (Deleted, error)
-	// DeleteSubjectByRef deletes like DeleteSubject the customer whose
-	// subject entry has the given Ref, and reports whether there was one.
-	DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error)
+
+	// GetTombstone returns the tombstone for ref, or ErrNotFound.
+	GetTombstone(ctx context.Context, ref []byte) (Tombstone, error)
+	// PlaceTombstone stores f.Tombstone (not Done) if the customer's
+	// records and index entries are still exactly those f names, checked
+	// in the same transaction; else it returns ErrConflict. It returns
+	// ErrForgotten if a tombstone for the reference exists already, and
+	// ErrRestricted if the customer's subject entry is restricted. From
+	// the tombstone on, GetRecord, SubjectRecords and ScanRecords skip the
+	// customer's records, as if deleted.
+	PlaceTombstone(ctx context.Context, f Fence) error
+	// ForgetSubject deletes atomically the records, index entries and
+	// subject entry of the customer whose subject entry has reference ref,
+	// if any, and marks the tombstone for ref Done, placing one without a
+	// certificate at time at if there is none. It reports what it deleted;
+	// running it again deletes nothing and succeeds.
+	ForgetSubject(ctx context.Context, ref []byte, at time.Time) (Deleted, error)
 
 	// IndexCandidates returns the customers whose record of type
 	// recordType has an entry (index, value), with its Check, sorted by
@@ -155,8 +217,9 @@ type Store interface {
 	ScanRecords(ctx context.Context, recordType string, after custos.SubjectID, limit int) ([]Stored, error)
 	// SetIndex replaces, for one record, the entries of the indexes named
 	// in replace by entries, if the record's version is still expect; else
-	// it returns ErrConflict (ErrNotFound if the record is gone). The record
-	// itself is not changed.
+	// it returns ErrConflict (ErrNotFound if the record is gone,
+	// ErrForgotten if the customer has a tombstone). The record itself is
+	// not changed.
 	SetIndex(ctx context.Context, subject custos.SubjectID, recordType string, expect int64, replace []string, entries []IndexEntry) error
 	// DeleteIndex deletes every entry of the named index and returns how
 	// many there were.

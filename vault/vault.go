@@ -31,6 +31,11 @@ type Config struct {
 	Authorizer Authorizer
 	// Recorder durably records every operation's audit event.
 	Recorder Recorder
+	// Erasers are the components that keep their own records about
+	// customers (the consent registry, a notification outbox): Forget calls
+	// each, in order, before it destroys the customer's key, and lists
+	// what each erased and kept on the certificate. Optional.
+	Erasers []custos.Eraser
 	// LegalHoldPurposes may still read and update customers in restricted,
 	// storage-only state (PIPL Art. 47 ¶2), for example to answer a court
 	// or regulator. Every other purpose is refused with ErrRestricted.
@@ -77,6 +82,7 @@ type Vault struct {
 	store     Store
 	auth      Authorizer
 	rec       Recorder
+	erasers   []custos.Eraser
 	legalHold map[custos.PurposeID]bool
 	masking   *Masking
 	budget    LeakageBudget
@@ -130,6 +136,12 @@ func New(cfg Config) (*Vault, error) {
 		}
 		v.ikeys = &indexKeys{kr: cfg.Keys, refresh: refresh, byVer: map[int]*prf.Set{}}
 	}
+	for i, e := range cfg.Erasers {
+		if e == nil {
+			return nil, fmt.Errorf("%w: Erasers[%d] is nil", ErrConfig, i)
+		}
+	}
+	v.erasers = slices.Clone(cfg.Erasers)
 	for _, p := range cfg.LegalHoldPurposes {
 		if p == "" {
 			return nil, fmt.Errorf("%w: empty legal-hold purpose", ErrConfig)
@@ -248,10 +260,10 @@ func (v *Vault) checkRestriction(r Restriction, p custos.PurposeID) error {
 
 // notFound tells a forgotten customer from one never stored.
 func (v *Vault) notFound(ctx context.Context, subject custos.SubjectID) error {
-	gone, err := v.keys.Shredded(ctx, subject)
+	gone, err := forgotten(ctx, v.store, v.keys, subject)
 	switch {
 	case err != nil:
-		return fmt.Errorf("vault: %w", err)
+		return err
 	case gone:
 		return ErrForgotten
 	}

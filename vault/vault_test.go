@@ -166,3 +166,33 @@ func TestLogsNoPersonalData(t *testing.T) {
 	assert.NotContains(t, logged.String(), "0000042")
 	assert.NotContains(t, logged.String(), "13912345678")
 }
+
+func TestNewRefusesNilEraser(t *testing.T) {
+	ctx := context.Background()
+	db := memstore.New()
+	kek, err := insecuredevkek.New()
+	require.NoError(t, err)
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
+	require.NoError(t, err)
+	s := vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: []vault.Field{{Name: "name", Kind: kind.Text{}, Class: custos.Class{Level: custos.C2}}}}}}
+	al, err := vault.NewAllowList(s, nil)
+	require.NoError(t, err)
+	_, err = vault.New(vault.Config{Schema: s, Keys: kr, Store: db.Vault(), Authorizer: al, Recorder: printEvents{}, Erasers: []custos.Eraser{nil}})
+	require.ErrorIs(t, err, vault.ErrConfig)
+	assert.Contains(t, err.Error(), "Erasers[0]")
+}
+
+func TestSubjectStateRefusesBadSubject(t *testing.T) {
+	ctx := context.Background()
+	db := memstore.New()
+	kek, err := insecuredevkek.New()
+	require.NoError(t, err)
+	kr, err := keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger()})
+	require.NoError(t, err)
+	st, err := vault.Subjects(db.Vault(), kr).SubjectState(ctx, "C 1")
+	require.ErrorIs(t, err, custos.ErrInvalidSubject)
+	assert.Equal(t, custos.SubjectUnknown, st)
+	st, err = vault.Subjects(db.Vault(), kr).SubjectState(ctx, "C1")
+	require.NoError(t, err)
+	assert.Equal(t, custos.SubjectUnknown, st)
+}

@@ -94,6 +94,7 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 	if err == nil {
 		a.vault, err = vault.New(vault.Config{
 			Schema: schema, Keys: a.keys, Store: a.db.Vault(), Authorizer: a.consent.Checker(), Recorder: a.audit,
+			Erasers: []custos.Eraser{a.consent}, // Forget erases consent records too
 			Search:  vault.SearchConfig{ExpectedCustomers: max(n, vault.MinCustomers)},
 			Masking: masking(),
 		})
@@ -264,18 +265,20 @@ func (a *app) consentFlow(ctx context.Context, target custos.SubjectID) error {
 	return nil
 }
 
-// forget erases target's consent records, keeping their pseudonymous
-// proof, then the customer by crypto-shredding, and prints the certificate.
+// forget erases the customer by crypto-shredding, with their consent
+// records (keeping pseudonymous proof), and prints the certificate.
 func (a *app) forget(ctx context.Context, target custos.SubjectID) error {
-	erased, err := a.consent.EraseSubject(ctx, dpo, target)
-	if err != nil {
-		return err
-	}
-	a.printf("erased %d consent records and history entries of %s, kept pseudonymous proof for %d purpose(s)\n",
-		erased.Removed, string(target), len(erased.Kept))
 	cert, err := a.vault.Forget(ctx, dpo, target, vault.Erasure{Ground: "PIPL 47(1)(2): lease ended, retention expired", Policy: "lease-closed"})
 	if err != nil {
 		return err
+	}
+	for _, e := range cert.Erased {
+		kept := 0
+		for _, k := range e.Kept {
+			kept += k.Count
+		}
+		a.printf("erased %d %s records and history entries of %s, kept %d pseudonymous proof entries for %d purpose(s)\n",
+			e.Removed, e.Component, string(target), kept, len(e.Kept))
 	}
 	a.cert = cert
 	doc, _ := json.MarshalIndent(cert, "", "  ")

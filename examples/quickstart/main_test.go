@@ -25,7 +25,7 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, "marketing read before consent: vault: access denied: no-consent")
 	assert.Contains(t, s, "marketing read after consent (notice sha256:")
 	assert.Contains(t, s, "marketing read after withdrawal: vault: access denied: consent-withdrawn")
-	assert.Contains(t, s, "erased 3 consent records and history entries of C0000001, kept pseudonymous proof for 1 purpose(s)")
+	assert.Contains(t, s, "erased 3 consent records and history entries of C0000001, kept 2 pseudonymous proof entries for 1 purpose(s)")
 	assert.Contains(t, s, "forgot C0000001")
 	assert.Contains(t, s, `"method": "crypto-shredding`)
 	assert.Contains(t, s, "read after forgetting: vault: customer was forgotten")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/custos-go/custos"
@@ -85,34 +84,12 @@ func masking() *vault.Masking {
 
 // registry builds the consent registry over the database's consent store.
 // It names customers by the keyring's pseudonymous references and asks the
-// vault's store which customers exist.
+// vault's store which customers exist (vault.Subjects): the registry is
+// built before the vault, which takes the registry's Checker as its
+// authorizer.
 func registry(ctx context.Context, store consent.Store, s vault.Schema, rec consent.Recorder, vs vault.Store, kr *keys.Keyring) (*consent.Registry, error) {
 	return consent.New(ctx, consent.Config{
 		Purposes: purposes(s), Notices: notices(), Fields: s.Classes(), Store: store, Recorder: rec,
-		Subjects: subjects{store: vs, keys: kr}, Pseudonyms: kr,
+		Subjects: vault.Subjects(vs, kr), Pseudonyms: kr,
 	})
-}
-
-// subjects tells the registry the state of each customer from the vault's
-// store and the shred ledger. The registry is built before the vault,
-// which takes the registry's Checker as its authorizer.
-type subjects struct {
-	store vault.Store
-	keys  *keys.Keyring
-}
-
-func (s subjects) SubjectState(ctx context.Context, subject custos.SubjectID) (custos.SubjectState, error) {
-	sub, err := s.store.GetSubject(ctx, subject)
-	switch {
-	case err == nil && sub.Restriction.Restricted:
-		return custos.SubjectRestricted, nil
-	case err == nil:
-		return custos.SubjectActive, nil
-	case !errors.Is(err, vault.ErrNotFound):
-		return custos.SubjectUnknown, err
-	}
-	if gone, err := s.keys.Shredded(ctx, subject); err != nil || !gone {
-		return custos.SubjectUnknown, err
-	}
-	return custos.SubjectForgotten, nil
 }

@@ -20,6 +20,9 @@ func (k *keyStore) CreateDEK(_ context.Context, d keys.WrappedDEK) error {
 		return err
 	}
 	defer unlock()
+	if s.keyTombs[string(d.Ref)] {
+		return keys.ErrShredded
+	}
 	if _, ok := s.deks[d.Subject]; ok {
 		return keys.ErrExists
 	}
@@ -88,6 +91,7 @@ func (s *Store) deleteDEKLocked(subject custos.SubjectID) bool {
 	if !ok {
 		return false
 	}
+	s.keyTombs[string(d.Ref)] = true
 	delete(s.deks, subject)
 	delete(s.dekByRef, string(d.Ref))
 	s.dekOrder.remove(subject)
@@ -102,6 +106,7 @@ func (k *keyStore) DeleteDEKByRef(_ context.Context, ref []byte) (bool, error) {
 		return false, err
 	}
 	defer unlock()
+	s.keyTombs[string(ref)] = true
 	subject, ok := s.dekByRef[string(ref)]
 	return ok && s.deleteDEKLocked(subject), nil
 }

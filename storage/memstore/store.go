@@ -29,6 +29,8 @@ type Store struct {
 	index        map[indexKey]map[recordKey][]byte // (index, value) → records → check
 	recordIndex  map[recordKey]map[string][][]byte // record → index name → values
 	authBumps    map[custos.SubjectID]int64        // consent writes per subject
+	tombstones   map[string]vault.Tombstone        // by reference
+	keyTombs     map[string]bool                   // references whose DEK was shredded
 
 	consent *consentState
 	audit   *auditState
@@ -55,11 +57,12 @@ func New() *Store {
 		subjects: map[custos.SubjectID]vault.Subject{}, subjectByRef: map[string]custos.SubjectID{},
 		records: map[custos.SubjectID]map[string]vault.Stored{},
 		index:   map[indexKey]map[recordKey][]byte{}, recordIndex: map[recordKey]map[string][][]byte{},
-		authBumps: map[custos.SubjectID]int64{},
-		consent:   newConsentState(),
-		audit:     newAuditState(),
-		notify:    newNotifyState(),
-		retention: newRetentionState(),
+		authBumps:  map[custos.SubjectID]int64{},
+		consent:    newConsentState(),
+		audit:      newAuditState(),
+		notify:     newNotifyState(),
+		retention:  newRetentionState(),
+		tombstones: map[string]vault.Tombstone{}, keyTombs: map[string]bool{},
 	}
 }
 

@@ -21,7 +21,7 @@ func (v *vaultStore) GetRecord(_ context.Context, subject custos.SubjectID, typ 
 	}
 	defer unlock()
 	r, ok := s.records[subject][typ]
-	if !ok {
+	if !ok || s.forgettingLocked(subject) {
 		return vault.Stored{}, vault.ErrNotFound
 	}
 	r.Restriction, r.AuthVersion = s.subjects[subject].Restriction, s.authVersionLocked(subject)
@@ -50,12 +50,13 @@ func (v *vaultStore) SubjectRecords(_ context.Context, subject custos.SubjectID)
 	}
 	defer unlock()
 	sub, ok := s.subjects[subject]
-	if !ok {
+	if !ok || s.forgettingLocked(subject) {
 		return nil, vault.ErrNotFound
 	}
 	out := make([]vault.Stored, 0, len(s.records[subject]))
 	for _, r := range s.records[subject] {
 		r.Restriction, r.AuthVersion = sub.Restriction, s.authVersionLocked(subject)
+		r.IndexEntries = s.indexCountLocked(recordKey{subject, r.Type})
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b vault.Stored) int { return strings.Compare(a.Type, b.Type) })
@@ -69,6 +70,9 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 		return err
 	}
 	defer unlock()
+	if _, gone := s.tombstones[string(w.Ref)]; gone {
+		return vault.ErrForgotten
+	}
 	old, exists := s.records[w.Subject][w.Type]
 	switch {
 	case w.Expect == vault.ExpectAny:
@@ -131,56 +135,12 @@ func (v *vaultStore) SetRestriction(_ context.Context, subject custos.SubjectID,
 	if !ok {
 		return vault.ErrNotFound
 	}
+	if _, gone := s.tombstones[string(sub.Ref)]; gone {
+		return vault.ErrForgotten
+	}
 	sub.Restriction = r
 	s.subjects[subject] = sub
 	return nil
-}
-
-func (v *vaultStore) DeleteSubject(_ context.Context, subject custos.SubjectID) (vault.Deleted, error) {
-	s := (*Store)(v)
-	unlock, err := s.write()
-	if err != nil {
-		return vault.Deleted{}, err
-	}
-	defer unlock()
-	if _, ok := s.subjects[subject]; !ok {
-		return vault.Deleted{}, vault.ErrNotFound
-	}
-	return s.deleteSubjectLocked(subject), nil
-}
-
-func (s *Store) deleteSubjectLocked(subject custos.SubjectID) vault.Deleted {
-	var d vault.Deleted
-	for typ := range s.records[subject] {
-		rk := recordKey{subject, typ}
-		for name, vals := range s.recordIndex[rk] {
-			for _, val := range vals {
-				s.unindexLocked(name, val, rk)
-				d.IndexEntries++
-			}
-		}
-		delete(s.recordIndex, rk)
-		d.Records++
-	}
-	delete(s.records, subject)
-	delete(s.subjectByRef, string(s.subjects[subject].Ref))
-	delete(s.subjects, subject)
-	return d
-}
-
-func (v *vaultStore) DeleteSubjectByRef(_ context.Context, ref []byte) (bool, error) {
-	s := (*Store)(v)
-	unlock, err := s.write()
-	if err != nil {
-		return false, err
-	}
-	defer unlock()
-	subject, ok := s.subjectByRef[string(ref)]
-	if !ok {
-		return false, nil
-	}
-	s.deleteSubjectLocked(subject)
-	return true, nil
 }
 
 func (v *vaultStore) IndexCandidates(_ context.Context, typ, index string, value []byte) ([]vault.IndexCandidate, error) {
@@ -210,7 +170,7 @@ func (v *vaultStore) ScanRecords(_ context.Context, typ string, after custos.Sub
 	// Records are few in a memory store: sort the matching ones each time.
 	var out []vault.Stored
 	for sub, recs := range s.records {
-		if r, ok := recs[typ]; ok && sub > after {
+		if r, ok := recs[typ]; ok && sub > after && !s.forgettingLocked(sub) {
 			r.Restriction, r.AuthVersion = s.subjects[sub].Restriction, s.authVersionLocked(sub)
 			out = append(out, r)
 		}
@@ -227,9 +187,12 @@ func (v *vaultStore) SetIndex(_ context.Context, subject custos.SubjectID, typ s
 	}
 	defer unlock()
 	r, ok := s.records[subject][typ]
+	_, gone := s.tombstones[string(s.subjects[subject].Ref)]
 	switch {
 	case !ok:
 		return vault.ErrNotFound
+	case gone:
+		return vault.ErrForgotten
 	case r.Version != expect:
 		return vault.ErrConflict
 	}

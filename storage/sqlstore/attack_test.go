@@ -104,7 +104,7 @@ func (w *attackWorld) forgetAndClose(t *testing.T, db *sqlstore.DB) tink.AEAD {
 	require.NoError(t, err)
 	sh, err := w.kr.Shred(ctx, "C1")
 	require.NoError(t, err)
-	_, err = db.Vault().DeleteSubject(ctx, "C1")
+	_, err = db.Vault().ForgetSubject(ctx, w.kr.Reference("C1"), w.now)
 	require.NoError(t, err)
 	w.now = w.now.Add(25 * time.Hour)
 	rep, err := w.kr.CloseDueEpochs(ctx)

@@ -21,6 +21,9 @@ func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 		return err
 	}
 	return s.write(ctx, "create DEK", func(ctx context.Context, q querier) error {
+		if err := s.checkKeyTombstone(ctx, q, d.Ref); err != nil {
+			return err
+		}
 		if err := s.holdGroupKey(ctx, q, "create DEK", d); err != nil {
 			return err
 		}
@@ -77,6 +80,17 @@ func (k *keyStore) DeleteDEK(ctx context.Context, subject custos.SubjectID) erro
 		return err
 	}
 	return s.write(ctx, "delete DEK", func(ctx context.Context, q querier) error {
+		var ref []byte
+		err := q.QueryRowContext(ctx, `SELECT ref FROM custos_deks WHERE subject = $1`, string(subject)).Scan(&ref)
+		if errors.Is(err, sql.ErrNoRows) {
+			return keys.ErrNotFound
+		}
+		if err != nil {
+			return s.wrap("delete DEK", err)
+		}
+		if err := s.placeKeyTombstone(ctx, q, ref); err != nil {
+			return err
+		}
 		n, err := affected(q.ExecContext(ctx, `DELETE FROM custos_deks WHERE subject = $1`, string(subject)))
 		if err != nil {
 			return s.wrap("delete DEK", err)
@@ -95,6 +109,9 @@ func (k *keyStore) DeleteDEKByRef(ctx context.Context, ref []byte) (bool, error)
 	}
 	var n int64
 	err := s.write(ctx, "delete DEK", func(ctx context.Context, q querier) (err error) {
+		if err := s.placeKeyTombstone(ctx, q, ref); err != nil {
+			return err
+		}
 		n, err = affected(q.ExecContext(ctx, `DELETE FROM custos_deks WHERE ref = $1`, ref))
 		return s.wrap("delete DEK", err)
 	})

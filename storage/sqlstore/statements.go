@@ -17,7 +17,7 @@ type statements struct {
 const (
 	// A read selects only what it uses: each column costs.
 	sqlGetRecord = `SELECT envelope, version, updated_at, restricted, auth_version
-		FROM custos_records WHERE subject = $1 AND record_type = $2`
+		FROM custos_records WHERE subject = $1 AND record_type = $2 AND NOT forgetting`
 	sqlGetDEK = `SELECT ref, grp, kek_id, keyset, version, created_at, updated_at
 		FROM custos_deks WHERE subject = $1`
 	sqlIndexCandidates = `SELECT subject, check_ct FROM custos_index

@@ -72,9 +72,11 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 	}
 	// One statement, so the subject entry and its records are one snapshot.
 	rows, err := s.db.QueryContext(ctx, `SELECT s.restricted, s.restriction_ground, s.restricted_at, s.auth_version,
-		r.record_type, r.envelope, r.version, r.created_at, r.updated_at
+		r.record_type, r.envelope, r.version, r.created_at, r.updated_at,
+		(SELECT COUNT(*) FROM custos_index i WHERE i.subject = r.subject AND i.record_type = r.record_type)
 		FROM custos_subjects s LEFT JOIN custos_records r ON r.subject = s.subject
-		WHERE s.subject = $1 ORDER BY r.record_type`, string(subject))
+		WHERE s.subject = $1 AND NOT EXISTS (SELECT 1 FROM custos_tombstones t WHERE t.ref = s.ref)
+		ORDER BY r.record_type`, string(subject))
 	if err != nil {
 		return nil, s.wrap("read records", err)
 	}
@@ -88,8 +90,8 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		var typ sql.NullString
 		var env []byte
 		var version, created, updated sql.NullInt64
-		var auth int64
-		if err := rows.Scan(&res.Restricted, &res.Ground, &since, &auth, &typ, &env, &version, &created, &updated); err != nil {
+		var auth, entries int64
+		if err := rows.Scan(&res.Restricted, &res.Ground, &since, &auth, &typ, &env, &version, &created, &updated, &entries); err != nil {
 			return nil, s.wrap("read records", err)
 		}
 		if !typ.Valid {
@@ -97,7 +99,7 @@ func (v *vaultStore) SubjectRecords(ctx context.Context, subject custos.SubjectI
 		}
 		res.Since = fromMicros(since)
 		out = append(out, vault.Stored{Subject: subject, Type: typ.String, Envelope: env, Version: version.Int64,
-			Created: fromMicros(created.Int64), Updated: fromMicros(updated.Int64), Restriction: res, AuthVersion: auth})
+			Created: fromMicros(created.Int64), Updated: fromMicros(updated.Int64), Restriction: res, AuthVersion: auth, IndexEntries: int(entries)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap("read records", err)
@@ -117,6 +119,9 @@ const insertRecord = `INSERT INTO custos_records (subject, record_type, envelope
 func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 	s := v.base()
 	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error {
+		if err := s.checkTombstone(ctx, tx, w.Ref); err != nil {
+			return err
+		}
 		t := micros(w.Time)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT (subject) DO UPDATE SET ref = custos_subjects.ref`, string(w.Subject), w.Ref, t); err != nil {
@@ -163,21 +168,13 @@ func (v *vaultStore) SetRestriction(ctx context.Context, subject custos.SubjectI
 		if n == 0 {
 			return vault.ErrNotFound
 		}
+		if err := s.checkSubjectTombstone(ctx, q, subject); err != nil {
+			return err
+		}
 		_, err = q.ExecContext(ctx, `UPDATE custos_records SET restricted = $1, restriction_ground = $2, restricted_at = $3
 			WHERE subject = $4`, r.Restricted, r.Ground, micros(r.Since), string(subject))
 		return s.wrap("write restriction", err)
 	})
-}
-
-func (v *vaultStore) DeleteSubject(ctx context.Context, subject custos.SubjectID) (vault.Deleted, error) {
-	s := v.base()
-	var d vault.Deleted
-	err := s.write(ctx, "delete subject", func(ctx context.Context, tx querier) error {
-		var err error
-		d, err = deleteSubject(ctx, tx, s, subject)
-		return err
-	})
-	return d, err
 }
 
 func deleteSubject(ctx context.Context, tx querier, s *DB, subject custos.SubjectID) (vault.Deleted, error) {
@@ -201,25 +198,6 @@ func deleteSubject(ctx context.Context, tx querier, s *DB, subject custos.Subjec
 		return vault.Deleted{}, vault.ErrNotFound
 	}
 	return d, nil
-}
-
-func (v *vaultStore) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error) {
-	s := v.base()
-	var found bool
-	err := s.write(ctx, "delete subject", func(ctx context.Context, tx querier) error {
-		var subject string
-		err := tx.QueryRowContext(ctx, `SELECT subject FROM custos_subjects WHERE ref = $1`, ref).Scan(&subject)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return s.wrap("find subject", err)
-		}
-		found = true
-		_, err = deleteSubject(ctx, tx, s, custos.SubjectID(subject))
-		return err
-	})
-	return found, err
 }
 
 // The delete of one record's index entries must use custos_index_by_record:
@@ -301,7 +279,7 @@ func (v *vaultStore) ScanRecords(ctx context.Context, typ string, after custos.S
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, envelope, version, created_at, updated_at,
 		restricted, restriction_ground, restricted_at, auth_version
-		FROM custos_records WHERE record_type = $1 AND subject > $2 ORDER BY subject LIMIT $3`, typ, string(after), limit)
+		FROM custos_records WHERE record_type = $1 AND subject > $2 AND NOT forgetting ORDER BY subject LIMIT $3`, typ, string(after), limit)
 	if err != nil {
 		return nil, s.wrap("scan records", err)
 	}
@@ -321,6 +299,9 @@ func (v *vaultStore) SetIndex(ctx context.Context, subject custos.SubjectID, typ
 		}
 		if err != nil {
 			return s.wrap("write index", err)
+		}
+		if err := s.checkSubjectTombstone(ctx, tx, subject); err != nil {
+			return err
 		}
 		if version != expect {
 			return vault.ErrConflict

@@ -103,6 +103,26 @@ func testBadInput(t *testing.T, open Opener) {
 			_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{})
 			return err
 		}, vault.ErrMissingField},
+		{"erasure ground with a right-to-left override", func() error {
+			_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{Ground: "PIPL 47 \u202e" + secret})
+			return err
+		}, custos.ErrInvalidText},
+		{"erasure ground with NUL", func() error {
+			_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{Ground: "PIPL 47 " + secret + "\x00"})
+			return err
+		}, custos.ErrInvalidText},
+		{"erasure policy over its bound", func() error {
+			_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{Ground: "PIPL 47", Policy: strings.Repeat("p", 4096)})
+			return err
+		}, custos.ErrInvalidText},
+		{"erasure of a customer id with a space", func() error {
+			_, err := f.vault.Forget(ctx, dpo, "C 1", vault.Erasure{Ground: "PIPL 47"})
+			return err
+		}, custos.ErrInvalidSubject},
+		{"erasure by a purpose not allowed it", func() error {
+			_, err := f.vault.Forget(ctx, clerk, "C1", vault.Erasure{Ground: "PIPL 47"})
+			return err
+		}, vault.ErrDenied},
 		{"restriction ground of 5 MiB", func() error {
 			return f.vault.Restrict(ctx, dpo, "C1", strings.Repeat(secret, 5<<20/len(secret)))
 		}, custos.ErrInvalidText},

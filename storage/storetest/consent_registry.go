@@ -59,7 +59,13 @@ type consentFixture struct {
 
 func newConsentFixture(t *testing.T, open Opener) *consentFixture {
 	t.Helper()
-	f := &consentFixture{fixture: newFixture(t, open)}
+	return consentFixtureOn(t, newFixture(t, open))
+}
+
+// consentFixtureOn is newConsentFixture over a fixture built already.
+func consentFixtureOn(t *testing.T, fx *fixture) *consentFixture {
+	t.Helper()
+	f := &consentFixture{fixture: fx}
 	f.store = consentStoreOf(t, f.db)
 	f.reg = f.registry(f.store)
 	return f

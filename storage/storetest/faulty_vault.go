@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"time"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/vault"
@@ -38,12 +39,16 @@ func (w *faultyVault) SetRestriction(ctx context.Context, subject custos.Subject
 	return w.f.Do("vault.SetRestriction", func() error { return w.s.SetRestriction(ctx, subject, r) })
 }
 
-func (w *faultyVault) DeleteSubject(ctx context.Context, subject custos.SubjectID) (vault.Deleted, error) {
-	return call(w.f, "vault.DeleteSubject", func() (vault.Deleted, error) { return w.s.DeleteSubject(ctx, subject) })
+func (w *faultyVault) GetTombstone(ctx context.Context, ref []byte) (vault.Tombstone, error) {
+	return call(w.f, "vault.GetTombstone", func() (vault.Tombstone, error) { return w.s.GetTombstone(ctx, ref) })
 }
 
-func (w *faultyVault) DeleteSubjectByRef(ctx context.Context, ref []byte) (bool, error) {
-	return call(w.f, "vault.DeleteSubjectByRef", func() (bool, error) { return w.s.DeleteSubjectByRef(ctx, ref) })
+func (w *faultyVault) PlaceTombstone(ctx context.Context, fence vault.Fence) error {
+	return w.f.Do("vault.PlaceTombstone", func() error { return w.s.PlaceTombstone(ctx, fence) })
+}
+
+func (w *faultyVault) ForgetSubject(ctx context.Context, ref []byte, at time.Time) (vault.Deleted, error) {
+	return call(w.f, "vault.ForgetSubject", func() (vault.Deleted, error) { return w.s.ForgetSubject(ctx, ref, at) })
 }
 
 func (w *faultyVault) IndexCandidates(ctx context.Context, recordType, index string, value []byte) ([]vault.IndexCandidate, error) {

@@ -104,6 +104,7 @@ func (l *eventLog) last() custos.Event {
 // fixture is a vault over an adapter, with its ledger in a second adapter.
 type fixture struct {
 	t      *testing.T
+	open   Opener
 	db     Adapter
 	ledger Adapter
 	kek    keys.KEK
@@ -140,7 +141,7 @@ func buildFixture(t *testing.T, open Opener, epochs *fixtureOptions) *fixture {
 	if epochs == nil || !epochs.sharedLedger {
 		ledger = openT(t, open)
 	}
-	f := &fixture{t: t, db: db, ledger: ledger, kek: kek, events: &eventLog{}, now: t0, population: 1000}
+	f := &fixture{t: t, open: open, db: db, ledger: ledger, kek: kek, events: &eventLog{}, now: t0, population: 1000}
 	if epochs != nil {
 		f.epochs = epochs.cfg
 	}
@@ -215,6 +216,9 @@ type snapshot struct {
 	DEK     keys.WrappedDEK
 	SubErr  string
 	DEKErr  string
+	// Tombstone is the customer's tombstone, or TombErr why there is none.
+	Tombstone vault.Tombstone
+	TombErr   string
 }
 
 func (f *fixture) snapshot(subject custos.SubjectID) snapshot {
@@ -227,6 +231,9 @@ func (f *fixture) snapshot(subject custos.SubjectID) snapshot {
 	s.Records, _ = f.db.Vault().SubjectRecords(ctx, subject)
 	if s.DEK, err = f.db.Keys().GetDEK(ctx, subject); err != nil {
 		s.DEKErr = err.Error()
+	}
+	if s.Tombstone, err = f.db.Vault().GetTombstone(ctx, f.keys.Reference(subject)); err != nil {
+		s.TombErr = err.Error()
 	}
 	return s
 }

@@ -87,14 +87,22 @@ func testReapply(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	f.customer("C1")
 	f.customer("C2")
-	backup := f.snapshot("C1")
+	backup, other := f.snapshot("C1"), f.snapshot("C2")
 	_, err := f.vault.Forget(ctx, dpo, "C1", vault.Erasure{Ground: "PIPL 47"})
 	require.NoError(t, err)
 
-	// The restore: the key and records come back from the backup.
+	// The restore: the database comes back from the backup, taken before
+	// the tombstones; the ledger, kept apart, does not.
+	named, err := f.db.Keys().ListKeys(ctx)
+	require.NoError(t, err)
+	f.db = openT(t, f.open)
+	for _, k := range named {
+		require.NoError(t, f.db.Keys().CreateKey(ctx, k))
+	}
 	require.NoError(t, f.db.Keys().CreateDEK(ctx, backup.DEK))
-	for _, r := range backup.Records {
-		require.NoError(t, f.db.Vault().PutRecord(ctx, vault.Write{Subject: r.Subject, Ref: backup.Subject.Ref, Type: r.Type, Envelope: r.Envelope, Expect: vault.ExpectAny, Time: r.Updated}))
+	require.NoError(t, f.db.Keys().CreateDEK(ctx, other.DEK))
+	for _, r := range append(backup.Records, other.Records...) {
+		require.NoError(t, f.db.Vault().PutRecord(ctx, vault.Write{Subject: r.Subject, Ref: f.keys.Reference(r.Subject), Type: r.Type, Envelope: r.Envelope, Expect: vault.ExpectAny, Time: r.Updated}))
 	}
 	fresh := f.newVault(f.keyring(f.kek)) // a process started after the restore
 	_, err = fresh.Get(ctx, clerk, "C1", "customer", "name")
@@ -109,6 +117,11 @@ func testReapply(t *testing.T, open Opener) {
 	assert.ErrorIs(t, err, vault.ErrForgotten)
 	_, err = f.db.Keys().GetDEK(ctx, "C1")
 	assert.ErrorIs(t, err, keys.ErrNotFound)
+	// The tombstones are back: no process writes the customer again.
+	assert.ErrorIs(t, fresh.Put(ctx, clerk, "C1", "lease", vault.Values{"contract": "L-new"}), vault.ErrForgotten)
+	require.ErrorIs(t, f.db.Keys().CreateDEK(ctx, backup.DEK), keys.ErrShredded)
+	_, err = f.db.Vault().GetTombstone(ctx, f.keys.Reference("C1"))
+	assert.NoError(t, err)
 	_, err = fresh.Get(ctx, clerk, "C2", "customer", "name")
 	assert.NoError(t, err, "customers not in the ledger stay")
 

@@ -72,6 +72,8 @@ func runKeyStore(t *testing.T, open Opener) {
 		assert.NoError(t, err, "other subjects untouched")
 	})
 
+	t.Run("tombstones", func(t *testing.T) { testKeyTombstones(t, open) })
+
 	t.Run("scan-in-byte-order", func(t *testing.T) {
 		s := openT(t, open).Keys()
 		// Mixed case, digits and non-ASCII: byte order, not collation order.

@@ -20,6 +20,7 @@ func runVault(t *testing.T, open Opener) {
 	t.Run("restrict", func(t *testing.T) { testRestrict(t, open) })
 	t.Run("export", func(t *testing.T) { testExport(t, open) })
 	t.Run("forget", func(t *testing.T) { testForget(t, open) })
+	t.Run("forget-fails-closed-and-resumes", func(t *testing.T) { runForget(t, open) })
 	t.Run("reapply-after-restore", func(t *testing.T) { testReapply(t, open) })
 	t.Run("tampered-ciphertext", func(t *testing.T) { testTampered(t, open) })
 	t.Run("misplaced-ciphertext", func(t *testing.T) { testMisplaced(t, open) })

@@ -83,36 +83,7 @@ func runVaultStore(t *testing.T, open Opener) {
 		assert.False(t, sub.Restriction.Restricted)
 	})
 
-	t.Run("delete-subject", func(t *testing.T) {
-		s := openT(t, open).Vault()
-		w := write("S1", "customer", "e1", vault.ExpectAny)
-		w.ReplaceIndexes = []string{"customer.mobile"}
-		w.Index = []vault.IndexEntry{{Index: "customer.mobile", Value: []byte{1, 2}, Check: []byte("c")}}
-		require.NoError(t, s.PutRecord(ctx, w))
-		require.NoError(t, s.PutRecord(ctx, write("S1", "lease", "l1", vault.ExpectAny)))
-		require.NoError(t, s.PutRecord(ctx, write("S2", "customer", "e2", vault.ExpectAny)))
-
-		d, err := s.DeleteSubject(ctx, "S1")
-		require.NoError(t, err)
-		assert.Equal(t, vault.Deleted{Records: 2, IndexEntries: 1}, d)
-		_, err = s.DeleteSubject(ctx, "S1")
-		require.ErrorIs(t, err, vault.ErrNotFound)
-		_, err = s.GetRecord(ctx, "S1", "lease")
-		require.ErrorIs(t, err, vault.ErrNotFound)
-		_, err = s.GetSubject(ctx, "S1")
-		require.ErrorIs(t, err, vault.ErrNotFound)
-		_, err = s.GetRecord(ctx, "S2", "customer")
-		require.NoError(t, err, "other customers untouched")
-
-		ok, err := s.DeleteSubjectByRef(ctx, []byte("ref-S2"))
-		require.NoError(t, err)
-		assert.True(t, ok)
-		ok, err = s.DeleteSubjectByRef(ctx, []byte("ref-S2"))
-		require.NoError(t, err)
-		assert.False(t, ok)
-		_, err = s.GetRecord(ctx, "S2", "customer")
-		require.ErrorIs(t, err, vault.ErrNotFound)
-	})
+	t.Run("tombstones", func(t *testing.T) { testTombstoneStore(t, open) })
 
 	t.Run("index", func(t *testing.T) {
 		s := openT(t, open).Vault()
