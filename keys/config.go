@@ -39,8 +39,11 @@ type Config struct {
 // KEK call per MaxAge, not one per read; a cold one costs a KEK call per
 // read once evicted.
 type CacheConfig struct {
-	// MaxEntries is the most DEKs kept unwrapped; 0 means 10,000. The
-	// least recently used entry is evicted first.
+	// MaxEntries is the most DEKs kept unwrapped; 0 means 1,048,576,
+	// enough for a million customers' keys in about 115 MiB (the memory
+	// grows with the entries held, not with the bound). An entry not used
+	// since the cache's clock hand last passed it is evicted first (CLOCK,
+	// an approximation of least recently used).
 	MaxEntries int
 	// MaxAge is how long an unwrapped DEK may be used before it is
 	// unwrapped again; 0 means 5 minutes.
@@ -51,7 +54,7 @@ type CacheConfig struct {
 }
 
 const (
-	defaultCacheEntries = 10_000
+	defaultCacheEntries = 1 << 20
 	defaultCacheAge     = 5 * time.Minute
 )
 

@@ -126,7 +126,7 @@ func (r *Keyring) open(ctx context.Context, subject custos.SubjectID, w WrappedD
 	if err != nil {
 		return dek{}, err
 	}
-	d := dek{aead: a, prefix: prefix, version: w.Version, ref: w.Ref}
+	d := dek{aead: a, prefix: prefix, version: w.Version, ref: w.Ref, keyset: h}
 	r.cache.put(subject, d)
 	return d, nil
 }
@@ -161,7 +161,7 @@ func (r *Keyring) create(ctx context.Context, subject custos.SubjectID) (tink.AE
 		w := WrappedDEK{Subject: subject, Ref: ref, Group: t.group, KEKID: t.id, Keyset: wrapped, Version: 1, Created: now, Updated: now}
 		switch err := r.store.CreateDEK(ctx, w); {
 		case err == nil:
-			r.cache.put(subject, dek{aead: a, prefix: prefix, version: 1, ref: w.Ref})
+			r.cache.put(subject, dek{aead: a, prefix: prefix, version: 1, ref: w.Ref, keyset: h})
 			return a, nil
 		case errors.Is(err, ErrExists):
 			// A concurrent writer created the customer's DEK first; use theirs.
