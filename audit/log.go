@@ -184,6 +184,43 @@ func (l *Log) reload(ctx context.Context) error {
 	return nil
 }
 
+// maxExtendLeaves bounds the entries of other writers that adopt reads one
+// by one; beyond it, it reads O(log n) stored nodes and a consistency proof.
+const maxExtendLeaves = 4096
+
+// extendTo adopts the stored head h of a log this Log knows a prefix of by
+// appending the leaf hashes stored since to its own tree: the result
+// extends the tree it knew by construction, and must give the signed root.
+func (l *Log) extendTo(ctx context.Context, h Head, root []byte, r HashReader) (tree, error) {
+	old := l.rng.End()
+	rng := cloneRange(l.rng)
+	if h.Size > old {
+		idx := make([]uint64, 0, h.Size-old)
+		for i := old; i < h.Size; i++ {
+			idx = append(idx, i)
+		}
+		blobs, err := r.ReadHashes(ctx, idx)
+		if err != nil {
+			return tree{}, fmt.Errorf("audit: read tree hashes: %w", err)
+		}
+		if len(blobs) != len(idx) {
+			return tree{}, fmt.Errorf("audit: store returned %d hash sets for %d leaves", len(blobs), len(idx))
+		}
+		for i, b := range blobs {
+			if len(b) != hashesLen(idx[i]) {
+				return tree{}, tamperAt(idx[i], "stored tree hashes have the wrong length")
+			}
+			if err := rng.Append(b[:hashSize:hashSize], nil); err != nil {
+				return tree{}, fmt.Errorf("audit: append to tree: %w", err)
+			}
+		}
+	}
+	if !sameHash(rootOf(rng), root) {
+		return tree{}, tampered("stored log of size %d does not extend the log of size %d this Log saw", h.Size, old)
+	}
+	return tree{rng: rng, root: root, latest: h.Checkpoint}, nil
+}
+
 // tree is the state of the log a Log knows: the compact range of its
 // leaves, its root and its signed checkpoint.
 type tree struct {
@@ -209,6 +246,9 @@ func (l *Log) adopt(ctx context.Context, h Head, r HashReader) (tree, error) {
 		root = cp.Root
 	} else if h.Size != 0 {
 		return tree{}, tampered("stored head of size %d has no checkpoint", h.Size)
+	}
+	if l.rng != nil && h.Size >= l.rng.End() && h.Size-l.rng.End() <= maxExtendLeaves {
+		return l.extendTo(ctx, h, root, r)
 	}
 	rng, err := loadRange(ctx, r, h.Size)
 	if err != nil {

@@ -105,14 +105,44 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 		if n == 0 {
 			return audit.ErrConflict
 		}
-		ins := tx.StmtContext(ctx, insert)
-		for _, l := range b.Leaves {
-			if _, err := ins.ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes); err != nil {
+		// One statement per chunk: every round trip is made holding the
+		// append lock, which other processes wait for.
+		for leaves := b.Leaves; len(leaves) > 0; {
+			chunk := leaves[:min(len(leaves), auditChunk)]
+			leaves = leaves[len(chunk):]
+			if len(chunk) == 1 {
+				l := chunk[0]
+				_, err = tx.StmtContext(ctx, insert).ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes)
+			} else {
+				_, err = tx.ExecContext(ctx, insertLeaves(len(chunk)), leafArgs(chunk)...)
+			}
+			if err != nil {
 				return s.wrap("append audit entries", err)
 			}
 		}
 		return nil
 	})
+}
+
+// insertLeaves returns the INSERT of n leaves.
+func insertLeaves(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO custos_audit_entries (idx, entry, hashes) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+	}
+	return q.String()
+}
+
+func leafArgs(leaves []audit.Leaf) []any {
+	args := make([]any, 0, 3*len(leaves))
+	for _, l := range leaves {
+		args = append(args, auditInt(l.Index), l.Entry, l.Hashes)
+	}
+	return args
 }
 
 // txHashes reads hashes inside an append's transaction.

@@ -1,10 +1,11 @@
 package sqlstore_test
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/custos-go/custos/storage/sqlstore"
@@ -40,7 +41,9 @@ func benchProcesses(b *testing.B, engine string, procs int) {
 		if dsn == "" {
 			b.Skip("CUSTOS_TEST_POSTGRES_DSN is not set")
 		}
-		schema = "custos_bench_" + strconv.Itoa(os.Getpid()) + "_" + strconv.Itoa(procs) + "_" + strconv.Itoa(b.N)
+		var r [8]byte
+		rand.Read(r[:])
+		schema = "custos_bench_" + hex.EncodeToString(r[:])
 		var err error
 		if db, err = sqlstore.OpenPostgres(b.Context(), dsn, &sqlstore.Options{Schema: schema}); err != nil {
 			b.Fatal(err)
