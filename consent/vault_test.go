@@ -21,7 +21,6 @@ import (
 	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/sqlstore"
-	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -84,7 +83,7 @@ func newInstance(t testing.TB, db, ledger database, kek keys.KEK) *instance {
 	s := vaultSchema()
 	in.reg, err = consent.New(ctx, consent.Config{
 		Purposes: testPurposes(), Notices: []consent.Notice{testNotice()}, Fields: classesOf(s),
-		Store: db.Consent(), Recorder: in.audit, Subjects: storetest.VaultSubjects(db.Vault(), kr), Pseudonyms: kr,
+		Store: db.Consent(), Recorder: in.audit, Subjects: vault.Subjects(db.Vault(), kr), Pseudonyms: kr,
 	})
 	require.NoError(t, err)
 	in.vault, err = vault.New(vault.Config{

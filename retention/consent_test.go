@@ -10,7 +10,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/retention"
-	"github.com/custos-go/custos/storage/storetest"
+	"github.com/custos-go/custos/vault"
 )
 
 // TestConsentWithdrawalThroughTheRegistry withdraws a marketing consent
@@ -32,7 +32,7 @@ func TestConsentWithdrawalThroughTheRegistry(t *testing.T) {
 			Methods: []string{"use"}, Retention: text("one day after withdrawal"), AtExpiry: text("deleted"), Rights: text("write to us"),
 			Withdrawal: text("in the app"), Body: text("how we process"), StorageLocation: "CN", Jurisdiction: "CN"}},
 		Fields: s.Classes(), Store: f.db.Consent(), Recorder: cr,
-		Subjects: storetest.VaultSubjects(f.db.Vault(), f.keys), Pseudonyms: f.keys, Clock: f.clock,
+		Subjects: vault.Subjects(f.db.Vault(), f.keys), Pseudonyms: f.keys, Clock: f.clock,
 	})
 	require.NoError(t, err)
 	n, ok := reg.NoticeFor("marketing")

@@ -20,7 +20,6 @@ import (
 	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/sqlstore"
-	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -112,7 +111,7 @@ func benchConsent(b *testing.B, store consent.Store, rec consent.Recorder, vs va
 			Methods: []string{"collection"}, Retention: text, AtExpiry: text, Rights: text, Withdrawal: text, Body: text,
 			StorageLocation: "CN", Jurisdiction: "CN"}},
 		Fields: benchSchema().Classes(), Store: store, Recorder: rec,
-		Subjects: storetest.VaultSubjects(vs, kr), Pseudonyms: kr,
+		Subjects: vault.Subjects(vs, kr), Pseudonyms: kr,
 	})
 	if err != nil {
 		b.Fatal(err)

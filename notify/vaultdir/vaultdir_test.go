@@ -59,7 +59,7 @@ func TestNoAddressAtRest(t *testing.T) {
 
 	dir, err := vaultdir.New(vaultdir.Config{Vault: v, RecordType: "contact", Fields: map[notify.Channel]string{notify.ChannelEmail: "email"}, LanguageField: "language"})
 	require.NoError(t, err)
-	outbox, err := notify.NewOutbox(notify.OutboxConfig{Store: db.Notify(), Recorder: rec, Subjects: storetest.VaultSubjects(db.Vault(), kr)})
+	outbox, err := notify.NewOutbox(notify.OutboxConfig{Store: db.Notify(), Recorder: rec, Subjects: vault.Subjects(db.Vault(), kr)})
 	require.NoError(t, err)
 	sink := &notify.Sink{}
 	disp, err := notify.NewDispatcher(notify.DispatcherConfig{Outbox: outbox, Channels: map[notify.Channel]notify.Notifier{notify.ChannelEmail: sink}, Directory: dir, Owner: "d1"})

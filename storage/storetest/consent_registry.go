@@ -84,7 +84,7 @@ func (f *consentFixture) newRegistry(store consent.Store) (*consent.Registry, er
 	purposes, notices := consentPolicy()
 	return consent.New(context.Background(), consent.Config{
 		Purposes: purposes, Notices: notices, Fields: testSchema().Classes(), Store: store, Recorder: f.events,
-		Subjects: VaultSubjects(f.db.Vault(), f.keys), Pseudonyms: f.keys, Clock: f.clock,
+		Subjects: vault.Subjects(f.db.Vault(), f.keys), Pseudonyms: f.keys, Clock: f.clock,
 	})
 }
 

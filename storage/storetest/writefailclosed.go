@@ -293,6 +293,9 @@ func testWriteFaults(t *testing.T, open Opener) {
 					fl.Disarm()
 					at := fmt.Sprintf("fault at %s", fl.Last())
 					got, gotErr := read(t, f, "C1")
+					if err == nil {
+						assert.Equal(t, sc.want, got, "a write that reported success is in the store (%s)", at)
+					}
 					switch {
 					case gotErr == nil && assert.ObjectsAreEqual(sc.want, got):
 					case gotErr == nil && beforeErr == nil:
