@@ -38,6 +38,7 @@ type Store struct {
 
 	retention *retentionState
 	rights    *rightsState
+	transfer  *transferState
 }
 
 type recordKey struct {
