@@ -8,6 +8,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
@@ -97,6 +98,8 @@ type Stores struct {
 	Vault  vault.Store
 	// Retention holds retention clocks, holds and destructions.
 	Retention retention.Store
+	// Notify is the notification outbox, for the notify commands.
+	Notify notify.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

@@ -37,6 +37,7 @@ type Store struct {
 	notify  *notifyState
 
 	retention *retentionState
+	transfer  *transferState
 }
 
 type recordKey struct {
