@@ -39,7 +39,7 @@ func TestLifecycleUnderEveryFault(t *testing.T) {
 	ref := newFixture(t)
 	require.NoError(t, lifecycle(ref, ref.desk()))
 	want := ref.snapshot()
-	require.Len(t, want.history[want.requests[0].ID], 4)
+	require.Len(t, want.history[want.requests[0].ID], 5)
 
 	for _, when := range []storetest.When{storetest.Before, storetest.After} {
 		storetest.EveryFault(t, when, 50, func(t *testing.T, faults *storetest.Faults) {
