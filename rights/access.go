@@ -136,7 +136,7 @@ func (a *acts) deliver(ctx context.Context, act string, doc any, held bool, reco
 		return outcome{}, err
 	}
 	if _, err := out.Write(b); err != nil {
-		return outcome{}, fmt.Errorf("rights: write the document (recorded as written; Reissue writes it again): %w", err)
+		return outcome{}, fmt.Errorf("rights: write the document (its export is recorded as done: a rerun does not write it again): %w", err)
 	}
 	return outcome{state: Fulfilled, text: text, wrote: true}, nil
 }

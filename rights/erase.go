@@ -25,12 +25,16 @@ func (a *acts) erase(ctx context.Context) (outcome, error) {
 		return a.erased(ctx, outcome{state: Fulfilled, text: noData}, nil)
 	case errors.Is(err, retention.ErrForgotten):
 		// Destroyed by an earlier attempt whose record was lost, or
-		// forgotten elsewhere: the vault returns the certificate it kept.
+		// forgotten elsewhere: Forget finishes an interrupted erasure and
+		// returns its certificate, or the certificate of the erasure done.
 		cert, ferr := a.d.vault.Forget(ctx, a.as(), a.r.Subject, a.erasure())
-		if !errors.Is(ferr, vault.ErrForgotten) || cert.ID == "" {
+		switch {
+		case cert.ID != "" && (ferr == nil || errors.Is(ferr, vault.ErrForgotten)):
+			return a.erased(ctx, destroyedOutcome(cert), &cert)
+		case ferr == nil, errors.Is(ferr, vault.ErrForgotten), errors.Is(ferr, vault.ErrNotFound):
 			return a.erased(ctx, outcome{state: Fulfilled, text: "erased earlier; " + noData}, nil)
 		}
-		return a.erased(ctx, destroyedOutcome(cert), &cert)
+		return outcome{}, fmt.Errorf("rights: finish the erasure: %w", ferr)
 	case err != nil:
 		return outcome{}, fmt.Errorf("rights: erase: %w", err)
 	}
