@@ -94,7 +94,7 @@ func New(cfg Config) (*Retention, error) {
 	return &Retention{
 		clocks:  clocks{rules: cfg.Policy.Rules, store: cfg.Store, clock: cfg.Clock},
 		reviews: cfg.Policy.Reviews,
-		vault:  cfg.Vault, rec: cfg.Recorder, acc: acc, tolerance: cfg.Tolerance,
+		vault:   cfg.Vault, rec: cfg.Recorder, acc: acc, tolerance: cfg.Tolerance,
 	}, nil
 }
 
