@@ -3,6 +3,8 @@ package cli_test
 import (
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,8 +12,10 @@ import (
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
 
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/cli"
+	"github.com/custos-go/custos/keys/insecuredevkek"
 )
 
 // forge rewrites entry idx as a valid entry at the same index with another
@@ -80,4 +84,55 @@ func TestVerifyNamesTheEditedEntry(t *testing.T) {
 		assert.Contains(t, out, "first bad index 8:", "the auditor's checkpoint at 8 vouches for the entries before it: %s", out)
 		assert.Contains(t, out, "between 8 and 15", out)
 	})
+}
+
+// TestExportIsRecorded: `audit export` is a read of the log, recorded in
+// the log before anything is written, as an audit read by the operator;
+// the export covers its own entry. Without the deployment's keys it is bad
+// input, and with a KEK that cannot open the log's signing key nothing is
+// recorded and nothing exported (issue 10).
+func TestExportIsRecorded(t *testing.T) {
+	d := newTestDB(t)
+	d.appendEvents(t, 0, 7)
+	dir := filepath.Join(t.TempDir(), "tiles")
+	code, out, errs := d.export(t, "--tiles", dir, "--key", d.verifier)
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Contains(t, out, "exported 8 entries")
+
+	db, err := sql.Open("sqlite", d.path)
+	require.NoError(t, err)
+	defer db.Close()
+	e, err := audit.ParseEntry(entryBytes(t, db, 7))
+	require.NoError(t, err)
+	assert.Equal(t, custos.ActionAuditRead, e.Action)
+	assert.Equal(t, custos.Role("operator"), e.Actor.Role)
+	assert.Equal(t, custos.PurposeID("audit-review"), e.Purpose)
+	assert.Equal(t, audit.AuditRecordType, e.RecordType)
+	assert.Equal(t, []string{"export"}, e.Fields)
+	code, out, _ = auditor(t, "audit", "verify", "--tiles", dir, "--key", d.verifier)
+	require.Equal(t, cli.ExitOK, code, out)
+	assert.Contains(t, out, "verified: 8 entries", "the export covers its own entry")
+
+	count := func() int {
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM custos_audit_entries`).Scan(&n))
+		return n
+	}
+	other := filepath.Join(t.TempDir(), "tiles")
+	code, _, errs = auditor(t, "audit", "export", "--db", d.path, "--tiles", other, "--key", d.verifier)
+	assert.Equal(t, cli.ExitUsage, code, "no keys to record the export with")
+	assert.Contains(t, errs, "--kek")
+	wrong, err := os.CreateTemp(t.TempDir(), "kek")
+	require.NoError(t, err)
+	require.NoError(t, wrong.Close())
+	require.NoError(t, os.Remove(wrong.Name()))
+	_, err = insecuredevkek.Open(wrong.Name())
+	require.NoError(t, err)
+	flags := d.keyFlags(t)
+	flags[3] = wrong.Name()
+	code, _, _ = auditor(t, append([]string{"audit", "export", "--db", d.path, "--tiles", other, "--key", d.verifier}, flags...)...)
+	assert.Equal(t, cli.ExitFailed, code, "another KEK cannot open the log's signing key")
+	assert.Equal(t, 8, count(), "nothing recorded")
+	_, err = os.Stat(other)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing exported")
 }

@@ -21,6 +21,7 @@ func areas() []func(*Config) *cobra.Command {
 		indexCommand,
 		notifyCommand,
 		reapplyCommand,
+		reportCommand,
 		retentionCommand,
 		vaultCommand,
 	}

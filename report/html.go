@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
@@ -55,6 +57,9 @@ type htmlPage struct {
 	Digest                                                  string
 	Signature                                               string
 	SignatureLabel                                          string
+	// Data is the report's JSON, embedded so that the page alone can be
+	// verified (Verify).
+	Data string
 }
 
 func writeHTML(w io.Writer, rep Report, p printer) error {
@@ -63,6 +68,18 @@ func writeHTML(w io.Writer, rep Report, p printer) error {
 		Controller: rep.Controller, ControllerLabel: p.text("controller"), Contents: p.text("contents"),
 		FindingsTitle: p.text("findings"), NoFindings: p.text("no-findings"), CSS: template.CSS(css),
 		DigestLabel: p.text("digest"), SignatureLabel: p.text("signature"),
+	}
+	var data bytes.Buffer
+	if err := WriteJSON(&data, rep); err != nil {
+		return err
+	}
+	page.Data = data.String()
+	if rep.Signature != "" {
+		d, err := Digest(rep)
+		if err != nil {
+			return err
+		}
+		page.Digest, page.Signature = hex.EncodeToString(d[:]), rep.Signature
 	}
 	for _, f := range rep.Findings {
 		page.Findings = append(page.Findings, htmlFinding{Severity: p.text("severity." + string(f.Severity)), Class: string(f.Severity),

@@ -29,6 +29,9 @@ type Report struct {
 	// Findings are what an auditor must look at first: gaps in the
 	// policies and failed checks, from every section.
 	Findings []Finding `json:"findings"`
+	// Signature, when signed (see Sign), is a C2SP signed note of the
+	// report's digest, signed like the audit log's checkpoints.
+	Signature string `json:"signature,omitempty"`
 }
 
 // Section is one part of the report, such as the records of processing or

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -83,5 +84,10 @@ func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
 		rep.Sections = append(rep.Sections, sec)
 		rep.Findings = append(rep.Findings, fs...)
 	}
+	// Failures first, then gaps, then open questions: what the reader
+	// must see first comes first.
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int { return severityRank[a.Severity] - severityRank[b.Severity] })
 	return rep, nil
 }
+
+var severityRank = map[Severity]int{Failure: 0, Gap: 1, Open: 2}

@@ -37,6 +37,7 @@ type Store struct {
 	notify  *notifyState
 
 	retention *retentionState
+	rights    *rightsState
 	transfer  *transferState
 }
 
@@ -63,6 +64,7 @@ func New() *Store {
 		audit:      newAuditState(),
 		notify:     newNotifyState(),
 		retention:  newRetentionState(),
+		rights:     newRightsState(),
 		tombstones: map[string]vault.Tombstone{}, keyTombs: map[string]bool{},
 	}
 }
