@@ -13,6 +13,7 @@ import (
 // committer fills in, and where to send the outcome.
 type request struct {
 	entry []byte
+	keys  LookupKeys
 	done  chan result
 }
 
@@ -22,8 +23,8 @@ type result struct {
 }
 
 // submit queues an encoded entry and waits until it is durable.
-func (l *Log) submit(ctx context.Context, entry []byte) (uint64, error) {
-	req := &request{entry: entry, done: make(chan result, 1)}
+func (l *Log) submit(ctx context.Context, entry []byte, keys LookupKeys) (uint64, error) {
+	req := &request{entry: entry, keys: keys, done: make(chan result, 1)}
 	l.mu.RLock()
 	if l.closed {
 		l.mu.RUnlock()
@@ -107,7 +108,7 @@ func (l *Log) commit(batch []*request) (uint64, error) {
 			if err != nil {
 				return Batch{}, fmt.Errorf("audit: append to tree: %w", err)
 			}
-			leaves[i] = Leaf{Index: index, Entry: req.entry, Hashes: hs}
+			leaves[i] = Leaf{Index: index, Entry: req.entry, Hashes: hs, Lookup: req.keys}
 		}
 		cp := Checkpoint{Origin: l.origin, Size: rng.End(), Root: rootOf(rng)}
 		signed, err := signCheckpoint(cp, l.keys.signer)

@@ -325,7 +325,7 @@ func (l *Log) Append(ctx context.Context, e custos.Event) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return l.submit(ctx, b)
+	return l.submit(ctx, b, ent.Keys())
 }
 
 // entryOf turns an event into an entry without personal data.
