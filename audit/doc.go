@@ -19,7 +19,10 @@
 // of the event's period (a month by default, see [Period]); fields appear by
 // name, never by value. Deleting a past period's reference key (see
 // [Log.ForgetPeriod]) makes that period's references unlinkable while the
-// entries still verify. Entries are encoded deterministically with a format
+// entries still verify; it is refused ([ErrTooRecent]) until
+// [Config.KeepMonths] after the period ends — 36 months by default, the
+// log being the record of processing (PIPL Art. 56), never under 6 (CSL
+// Art. 21(3)). Entries are encoded deterministically with a format
 // version ([EntryVersion]) and record their own index.
 //
 // # The log

@@ -52,6 +52,11 @@ var (
 	// forgotten already.
 	ErrUnknownPeriod = errors.New("audit: no reference key for the period")
 
+	// ErrTooRecent refuses forgetting a period that ended less than
+	// Config.KeepMonths ago: its entries are records of processing still
+	// kept (PIPL Art. 56; CSL Art. 21(3)).
+	ErrTooRecent = errors.New("audit: period younger than the minimum retention")
+
 	// ErrUnsupported reports an operation the configured components cannot
 	// perform.
 	ErrUnsupported = errors.New("audit: not supported")

@@ -46,6 +46,13 @@ type Config struct {
 	// Logger receives operational messages (never entry content); nil
 	// discards them.
 	Logger *slog.Logger
+	// KeepMonths is how many calendar months after a period ends its
+	// entries stay linkable to customers: ForgetPeriod refuses, with
+	// ErrTooRecent, a period that ended less than KeepMonths ago. 0 means
+	// DefaultKeepMonths (36: the log is the record of processing, kept at
+	// least 3 years, PIPL Art. 56); below MinKeepMonths (6: network logs,
+	// CSL Art. 21(3)) is refused.
+	KeepMonths int
 }
 
 const (
@@ -64,6 +71,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("%w: Origin must be 1 to 256 bytes of UTF-8 without spaces or '+'", ErrConfig)
 	case c.MaxBatch < 0 || c.CheckpointHistory < 0 || c.WriteTimeout < 0:
 		return fmt.Errorf("%w: negative MaxBatch, CheckpointHistory or WriteTimeout", ErrConfig)
+	}
+	if _, err := keepMonths(c.KeepMonths); err != nil {
+		return err
 	}
 	return c.Period.validate()
 }
@@ -87,6 +97,8 @@ type Log struct {
 	maxBatch int
 	history  time.Duration
 	timeout  time.Duration
+	// keepMonths is Config.KeepMonths with its default.
+	keepMonths int
 
 	mu      sync.RWMutex // guards closed and sends on queue
 	closed  bool
@@ -111,6 +123,7 @@ func New(ctx context.Context, cfg Config) (*Log, error) {
 		store: cfg.Store, refs: newReferences(cfg.Keys), origin: cfg.Origin, period: cfg.Period,
 		clock: cfg.Clock, log: cfg.Logger, maxBatch: cfg.MaxBatch, history: cfg.CheckpointHistory, timeout: cfg.WriteTimeout,
 	}
+	l.keepMonths, _ = keepMonths(cfg.KeepMonths) // validated above
 	l.deleter, _ = cfg.Keys.(KeyDeleter)
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
@@ -385,15 +398,22 @@ func (l *Log) Reference(ctx context.Context, subject custos.SubjectID, t time.Ti
 // can tell any more which customer that period's entries concern; the
 // entries themselves are untouched and still verify. It needs Keys that
 // implement KeyDeleter (ErrUnsupported otherwise), refuses the current
-// period (ErrConfig), and fails with ErrUnknownPeriod, changing nothing,
-// for a period that has no reference key: none of its entries named a
-// customer, or it was forgotten already.
+// period and an id that is not a month, quarter or year (ErrConfig), and a
+// period that ended less than Config.KeepMonths ago (ErrTooRecent: PIPL
+// Art. 56, CSL Art. 21(3)); it fails with ErrUnknownPeriod for a period
+// that has no reference key: none of its entries named a customer, or it
+// was forgotten already. A refused call changes nothing.
 func (l *Log) ForgetPeriod(ctx context.Context, period string) error {
-	if !validPeriod(period) {
+	end, ok := periodEnd(period)
+	if !validPeriod(period) || !ok {
 		return fmt.Errorf("%w: not a period id", ErrConfig)
 	}
-	if period == l.period.ID(l.now()) {
+	now := l.now()
+	if period == l.period.ID(now) {
 		return fmt.Errorf("%w: the current period's key is in use", ErrConfig)
+	}
+	if keep := end.AddDate(0, l.keepMonths, 0); now.Before(keep) {
+		return fmt.Errorf("%w: period %s must stay linkable until %s (%d months after it ends)", ErrTooRecent, period, keep.Format(time.DateOnly), l.keepMonths)
 	}
 	if l.deleter == nil {
 		return fmt.Errorf("%w: the configured Keys cannot delete a keyset", ErrUnsupported)

@@ -318,16 +318,20 @@ func TestNewRefusesTamperedHead(t *testing.T) {
 	})
 }
 
+// threeYearsOn sets a log's clock 3 years after t0, when the periods
+// before t0 are old enough to be forgotten (PIPL Art. 56).
+func threeYearsOn(c *audit.Config) { c.Clock = func() time.Time { return t0.AddDate(3, 0, 0) } }
+
 func TestForgetPeriod(t *testing.T) {
 	ctx := context.Background()
 	kr := newKeyring(t)
 	s := memstore.New().Audit()
-	l := newLog(t, s, kr)
+	l := newLog(t, s, kr, threeYearsOn)
 	e := event(0)
 	e.Time = t0.AddDate(0, -1, 0)
 	_, err := l.Append(ctx, e)
 	require.NoError(t, err)
-	assert.ErrorIs(t, l.ForgetPeriod(ctx, "2026-03"), audit.ErrConfig, "the current period")
+	assert.ErrorIs(t, l.ForgetPeriod(ctx, "2029-03"), audit.ErrConfig, "the current period")
 	assert.ErrorIs(t, l.ForgetPeriod(ctx, "../x"), audit.ErrConfig)
 
 	require.NoError(t, l.ForgetPeriod(ctx, "2026-02"))
@@ -336,13 +340,13 @@ func TestForgetPeriod(t *testing.T) {
 	_, err = audit.Verify(ctx, audit.StoreSource(s), audit.VerifyOptions{Verifier: l.Verifier()})
 	assert.NoError(t, err, "the entries still verify")
 
-	again := newLog(t, s, kr) // a restart must not bring the key back
+	again := newLog(t, s, kr, threeYearsOn) // a restart must not bring the key back
 	_, _, err = again.Reference(ctx, e.Subject, e.Time)
 	assert.ErrorIs(t, err, audit.ErrReference)
 
 	assert.ErrorIs(t, l.ForgetPeriod(ctx, "2026-02"), audit.ErrUnknownPeriod, "a period already forgotten")
 
-	only := newLog(t, memstore.New().Audit(), onlyNamed{kr})
+	only := newLog(t, memstore.New().Audit(), onlyNamed{kr}, threeYearsOn)
 	assert.ErrorIs(t, only.ForgetPeriod(ctx, "2026-01"), audit.ErrUnsupported, "Keys that cannot delete")
 }
 
@@ -353,7 +357,7 @@ func TestForgetUnknownPeriod(t *testing.T) {
 	ctx := context.Background()
 	kr := newKeyring(t)
 	s := memstore.New().Audit()
-	l := newLog(t, s, kr)
+	l := newLog(t, s, kr, threeYearsOn)
 	e := event(0)
 	e.Time = t0.AddDate(0, -1, 0) // 2026-02
 	_, err := l.Append(ctx, e)

@@ -101,7 +101,7 @@ func TestQueryFailsClosed(t *testing.T) {
 
 func TestQueryNeedsReferenceKeys(t *testing.T) {
 	ctx := context.Background()
-	l := newLog(t, memstore.New().Audit(), newKeyring(t))
+	l := newLog(t, memstore.New().Audit(), newKeyring(t), threeYearsOn)
 	e := event(0)
 	e.Time = t0.AddDate(0, -1, 0)
 	_, err := l.Append(ctx, e)

@@ -29,8 +29,9 @@ type source interface {
 	leaves(ctx context.Context, from, to uint64, fn func(Leaf) error) error
 	// check compares computed — the leaf hash and the hashes of the nodes
 	// that appending the leaf completed — with what the source holds, and
-	// describes a difference.
-	check(ctx context.Context, leaf Leaf, computed []byte) (string, error)
+	// describes a difference and the tree level of the lowest hash that
+	// differs (0: the leaf's own).
+	check(ctx context.Context, leaf Leaf, computed []byte) (string, int, error)
 	// extra reports whether the source holds entries at index size or
 	// beyond.
 	extra(ctx context.Context, size uint64) (bool, error)
@@ -89,14 +90,19 @@ func (s storeSource) leaves(ctx context.Context, from, to uint64, fn func(Leaf) 
 	return nil
 }
 
-func (s storeSource) check(_ context.Context, leaf Leaf, computed []byte) (string, error) {
-	switch {
-	case len(leaf.Hashes) < hashSize || !bytes.Equal(leaf.Hashes[:hashSize], computed[:hashSize]):
-		return "entry does not match its stored leaf hash (altered, or moved from another position)", nil
-	case !bytes.Equal(leaf.Hashes, computed):
-		return "stored tree hashes differ from the tree recomputed from the entries", nil
+func (s storeSource) check(_ context.Context, leaf Leaf, computed []byte) (string, int, error) {
+	if len(leaf.Hashes) < hashSize || !bytes.Equal(leaf.Hashes[:hashSize], computed[:hashSize]) {
+		return "entry does not match its stored leaf hash (altered, or moved from another position)", 0, nil
 	}
-	return "", nil
+	if len(leaf.Hashes) != len(computed) {
+		return "stored tree hashes have the wrong length", 0, nil
+	}
+	for level := 1; level*hashSize < len(computed); level++ {
+		if !bytes.Equal(leaf.Hashes[level*hashSize:(level+1)*hashSize], computed[level*hashSize:(level+1)*hashSize]) {
+			return "stored tree hashes differ from the tree recomputed from the entries", level, nil
+		}
+	}
+	return "", 0, nil
 }
 
 func (s storeSource) extra(ctx context.Context, size uint64) (bool, error) {

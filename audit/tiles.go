@@ -206,7 +206,7 @@ func (t *tilesSource) leaves(ctx context.Context, from, to uint64, fn func(Leaf)
 	return nil
 }
 
-func (t *tilesSource) check(ctx context.Context, leaf Leaf, computed []byte) (string, error) {
+func (t *tilesSource) check(ctx context.Context, leaf Leaf, computed []byte) (string, int, error) {
 	for level := 0; level*hashSize < len(computed); level += tileHeight {
 		k := leaf.Index >> level // the node's index at its tree level
 		tl := level / tileHeight
@@ -217,13 +217,13 @@ func (t *tilesSource) check(ctx context.Context, leaf Leaf, computed []byte) (st
 			name := TilePath(tl, n, w)
 			b, err := readFile(t.fsys, name, tileWidth*hashSize)
 			if errors.Is(err, fs.ErrNotExist) {
-				return "hash tile " + name + " is missing", nil
+				return "hash tile " + name + " is missing", level, nil
 			}
 			if err != nil {
-				return "", fmt.Errorf("audit: read tile: %w", err)
+				return "", 0, fmt.Errorf("audit: read tile: %w", err)
 			}
 			if len(b) != w*hashSize {
-				return "hash tile " + name + " has the wrong length", nil
+				return "hash tile " + name + " has the wrong length", level, nil
 			}
 			cur = &tile{index: n, data: b}
 			t.tiles[tl] = cur
@@ -231,12 +231,12 @@ func (t *tilesSource) check(ctx context.Context, leaf Leaf, computed []byte) (st
 		off := int(k%tileWidth) * hashSize
 		if !bytes.Equal(cur.data[off:off+hashSize], computed[level*hashSize:(level+1)*hashSize]) {
 			if level == 0 {
-				return "entry does not match its leaf hash in the level 0 tile", nil
+				return "entry does not match its leaf hash in the level 0 tile", 0, nil
 			}
-			return fmt.Sprintf("hash tile at level %d differs from the tree recomputed from the entries", tl), nil
+			return fmt.Sprintf("hash tile at level %d differs from the tree recomputed from the entries", tl), level, nil
 		}
 	}
-	return "", nil
+	return "", 0, nil
 }
 
 func (t *tilesSource) extra(context.Context, uint64) (bool, error) { return false, nil }

@@ -68,7 +68,13 @@ type Report struct {
 //
 // The first problem found is returned as a *TamperError wrapping
 // ErrTampered, naming the first bad index when the problem lies at an
-// entry. Other errors (an unreadable source, a bad verifier key wrapping
+// entry: the first entry that neither its stored hashes nor a matching
+// signed checkpoint vouch for. It is the edited entry itself when the
+// evidence pins it — the entry no longer matches its stored leaf hash, or
+// a checkpoint is held at every size around it; otherwise (its leaf hash
+// rewritten too, or every stored hash) the reason gives the range of
+// entries the evidence cannot tell apart, up to the first hash or
+// checkpoint that differs. Other errors (an unreadable source, a bad verifier key wrapping
 // ErrConfig) say that the log could not be verified.
 func Verify(ctx context.Context, src *Source, opt VerifyOptions) (Report, error) {
 	return verify(ctx, src, opt, nil)
@@ -252,7 +258,11 @@ func verify(ctx context.Context, src *Source, opt VerifyOptions, sink leafSink) 
 				if bytes.Equal(e.cp.Root, root) {
 					continue
 				}
-				good := goodLog
+				// The caller's checkpoints vouch for the entries below
+				// them against the log's own too; the log's own cannot
+				// vouch against the caller's (whoever holds the key can
+				// re-sign a forked history).
+				good := max(goodLog, goodGiven)
 				if e.given {
 					good = goodGiven
 				}
@@ -299,12 +309,12 @@ func verify(ctx context.Context, src *Source, opt VerifyOptions, sink leafSink) 
 		if err != nil {
 			return fmt.Errorf("audit: recompute tree: %w", err)
 		}
-		problem, err := s.check(ctx, l, computed)
+		problem, level, err := s.check(ctx, l, computed)
 		if err != nil {
 			return err
 		}
 		if problem != "" {
-			return tamperAt(next, "%s", problem)
+			return changedUnder(next, level, max(goodLog, goodGiven), problem)
 		}
 		if sink != nil {
 			if err := sink.leaf(l, computed); err != nil {
@@ -352,6 +362,25 @@ func verify(ctx context.Context, src *Source, opt VerifyOptions, sink leafSink) 
 	rep.Entries = next - rep.From
 	rep.Checkpoints = x.checked
 	return rep, nil
+}
+
+// changedUnder reports a stored hash that differs from the recomputed tree
+// at the node of the given level that leaf index completes. Its leaf hash
+// matched (at level > 0), so the change lies among the entries the node
+// covers: an entry edited with its own leaf hash recomputed is found only
+// at its parent's hash, and nothing tells it from its siblings. The error
+// names the first entry the evidence does not vouch for — the node's first
+// leaf, or the size of the last matching checkpoint when that is higher —
+// and says the range. It is exact when the range holds one entry.
+func changedUnder(index uint64, level int, good uint64, problem string) *TamperError {
+	if level == 0 {
+		return tamperAt(index, "%s", problem)
+	}
+	first := max(index+1-uint64(1)<<level, good)
+	if first == index {
+		return tamperAt(index, "%s", problem)
+	}
+	return tamperAt(first, "%s: an entry between %d and %d was changed with its stored leaf hash rewritten, or the stored hash over them (the stored hashes cannot tell which)", problem, first, index)
 }
 
 // forkAt reports a tree that differs from a checkpoint of size n while

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 )
 
@@ -238,25 +239,35 @@ type exportJSON struct {
 	Files  int    `json:"files_written"`
 }
 
+// auditReviewPurpose is the purpose of the CLI's recorded reads of the
+// audit log (PIPL Art. 54, 55: audits of processing are themselves
+// processing).
+const auditReviewPurpose custos.PurposeID = "audit-review"
+
 func auditExportCommand(c *Config) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "export (--db FILE | --postgres VAR) --tiles DIR (--key KEY | --stored-key)",
+		Use:   "export (--db FILE | --postgres VAR) --ledger FILE --kek FILE --tiles DIR (--key KEY | --stored-key)",
 		Short: "Export the audit log as C2SP tlog-tiles for stock transparency-log tools",
 		Long: `Export verifies the log as it writes it into DIR in the C2SP tlog-tiles
 layout, checkpoint last. Exporting again into the same directory adds what is
 new, and fails if the log no longer holds what the earlier export does.
+
+An export is a read of the log, so it is itself recorded in the log, before
+anything is written, as an audit read by the operating-system user running
+the command; the export covers its own entry. Recording needs the
+deployment's keys (--kek, or the host's KMS) and write access to the
+database; if it cannot be recorded, nothing is exported.
 
 The log is verified with --key, the verifier key you hold. --stored-key uses
 the key stored in the database instead: that proves only that the database
 agrees with itself, since whoever could change the log could change that key.`,
 		Args: noArgs,
 	}
-	db := addDBFlags(cmd, false)
+	f := addKeyringFlags(c, cmd, false)
 	dir := cmd.Flags().String("tiles", "", "the `directory` to export into (created if missing; an earlier export there is extended)")
 	key := cmd.Flags().String("key", "", "the log's note verifier `key`, or @FILE, to verify with")
 	stored := cmd.Flags().Bool("stored-key", false, "verify with the key stored in the database under export (proves only self-consistency)")
 	every := addProgressFlag(cmd)
-	asJSON := addJSON(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		switch {
 		case *dir == "":
@@ -276,7 +287,7 @@ agrees with itself, since whoever could change the log could change that key.`,
 				return err
 			}
 		}
-		s, err := c.open(cmd.Context(), db, true)
+		s, err := f.start(c, cmd)
 		if err != nil {
 			return err
 		}
@@ -289,9 +300,12 @@ agrees with itself, since whoever could change the log could change that key.`,
 			opt.Verifier = k.Verifier
 			fmt.Fprintln(cmd.ErrOrStderr(), "note: verifying with the key stored in the database: this proves only that the database agrees with itself")
 		}
+		if err := s.openLog(cmd.Context()); err != nil {
+			return err
+		}
 		p := newProgress(cmd.ErrOrStderr(), c.Clock, "exporting entries", *every, -1)
 		opt.Progress = func(v audit.VerifyProgress) { p.report(int64(v.Done), int64(v.Total)) }
-		rep, err := audit.ExportTiles(cmd.Context(), s.stores.Audit, *dir, opt)
+		rep, err := s.log.Export(cmd.Context(), operator(auditReviewPurpose), *dir, opt)
 		p.finish()
 		var te *audit.TamperError
 		switch {
@@ -301,11 +315,12 @@ agrees with itself, since whoever could change the log could change that key.`,
 		case err != nil:
 			return err
 		}
-		if *asJSON {
+		if *f.json {
 			return printJSON(cmd.OutOrStdout(), exportJSON{Origin: rep.Checkpoint.Origin, Size: rep.Checkpoint.Size,
 				Root: base64.StdEncoding.EncodeToString(rep.Checkpoint.Root), Dir: *dir, Files: rep.Files})
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "exported %d entries of %s to %s (%d files written)\n", rep.Checkpoint.Size, rep.Checkpoint.Origin, *dir, rep.Files)
+		fmt.Fprintf(cmd.OutOrStdout(), "exported %d entries of %s to %s (%d files written); the export is recorded as entry %d\n",
+			rep.Checkpoint.Size, rep.Checkpoint.Origin, *dir, rep.Files, rep.Checkpoint.Size-1)
 		return nil
 	}
 	return cmd

@@ -47,14 +47,35 @@ func event(i int) custos.Event {
 type testDB struct {
 	path     string
 	kek      keys.KEK
+	kekFile  string
 	verifier string
 }
 
 func newTestDB(t *testing.T) *testDB {
 	t.Helper()
-	kek, err := insecuredevkek.New()
+	dir := t.TempDir()
+	kekFile := filepath.Join(dir, "kek.json")
+	kek, err := insecuredevkek.Open(kekFile)
 	require.NoError(t, err)
-	return &testDB{path: filepath.Join(t.TempDir(), "custos.db"), kek: kek}
+	return &testDB{path: filepath.Join(dir, "custos.db"), kek: kek, kekFile: kekFile}
+}
+
+// keyFlags are the flags that give a command the deployment's keys, for
+// the audit commands that record what they do (export): a shred ledger
+// of its own and the KEK file.
+func (d *testDB) keyFlags(t *testing.T) []string {
+	t.Helper()
+	ledger := d.path + ".ledger"
+	db, err := sqlstore.OpenSQLite(context.Background(), ledger, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	return []string{"--ledger", ledger, "--kek", d.kekFile}
+}
+
+// export runs `audit export` of d with the deployment's keys and args.
+func (d *testDB) export(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return auditor(t, append(append([]string{"audit", "export", "--db", d.path}, d.keyFlags(t)...), args...)...)
 }
 
 // appendEvents opens the database, appends events from..to-1 from several
@@ -151,18 +172,19 @@ func TestVerifyDatabase(t *testing.T) {
 	assert.Equal(t, d.verifier+"\n", out)
 
 	dir := filepath.Join(t.TempDir(), "tiles")
-	code, out, errs = auditor(t, "audit", "export", "--db", d.path, "--tiles", dir, "--key", d.verifier)
+	code, out, errs = d.export(t, "--tiles", dir, "--key", d.verifier)
 	require.Equal(t, cli.ExitOK, code, errs)
-	assert.Contains(t, out, "exported 50 entries")
+	assert.Contains(t, out, "exported 51 entries", "the 50 and the export's own")
+	assert.Contains(t, out, "the export is recorded as entry 50")
 	code, out, _ = auditor(t, "audit", "verify", "--tiles", dir, "--key", d.verifier, "--checkpoint", cpFile)
 	require.Equal(t, cli.ExitOK, code)
-	assert.Contains(t, out, "verified: 50 entries")
+	assert.Contains(t, out, "verified: 51 entries")
 
 	// Resume from the saved checkpoint after more appends.
-	d.appendEvents(t, 50, 60)
+	d.appendEvents(t, 51, 61)
 	code, out, _ = auditor(t, "audit", "verify", "--db", d.path, "--key", d.verifier, "--resume", cpFile)
 	require.Equal(t, cli.ExitOK, code)
-	assert.Contains(t, out, "60 entries (10 recomputed from index 50)")
+	assert.Contains(t, out, "61 entries (11 recomputed from index 50)")
 }
 
 func TestVerifyCatchesTampering(t *testing.T) {
@@ -279,9 +301,9 @@ func TestVerifyCatchesFork(t *testing.T) {
 
 func TestVerifyTilesCatchesTampering(t *testing.T) {
 	d := newTestDB(t)
-	d.appendEvents(t, 0, 300)
+	d.appendEvents(t, 0, 299) // and the export's own entry: 300
 	dir := filepath.Join(t.TempDir(), "tiles")
-	code, _, errs := auditor(t, "audit", "export", "--db", d.path, "--tiles", dir, "--key", d.verifier)
+	code, _, errs := d.export(t, "--tiles", dir, "--key", d.verifier)
 	require.Equal(t, cli.ExitOK, code, errs)
 	p := filepath.Join(dir, "tile", "entries", "001.p", "44")
 	b, err := os.ReadFile(p)
@@ -396,14 +418,14 @@ func TestJSON(t *testing.T) {
 	assert.JSONEq(t, `{"verifier":`+strconv.Quote(d.verifier)+`}`, out)
 
 	dir := filepath.Join(t.TempDir(), "tiles")
-	code, out, errs = auditor(t, "audit", "export", "--db", d.path, "--key", d.verifier, "--tiles", dir, "--json")
+	code, out, errs = d.export(t, "--key", d.verifier, "--tiles", dir, "--json")
 	require.Equal(t, cli.ExitOK, code, errs)
 	var ex struct {
 		Size  uint64
 		Files int `json:"files_written"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &ex), out)
-	assert.Equal(t, uint64(20), ex.Size)
+	assert.Equal(t, uint64(21), ex.Size, "the 20 and the export's own")
 	assert.Positive(t, ex.Files)
 
 	tamper(t, d.path, func(db *sql.DB) {
@@ -432,22 +454,22 @@ func TestExportNeedsTheAuditorsKey(t *testing.T) {
 	d := newTestDB(t)
 	d.appendEvents(t, 0, 5)
 	dir := filepath.Join(t.TempDir(), "tiles")
-	code, _, errs := auditor(t, "audit", "export", "--db", d.path, "--tiles", dir)
+	code, _, errs := d.export(t, "--tiles", dir)
 	assert.Equal(t, cli.ExitUsage, code)
 	assert.Contains(t, errs, "--key")
 	_, err := os.Stat(dir)
 	assert.ErrorIs(t, err, os.ErrNotExist, "nothing exported")
 
-	code, out, errs := auditor(t, "audit", "export", "--db", d.path, "--tiles", dir, "--stored-key")
+	code, out, errs := d.export(t, "--tiles", dir, "--stored-key")
 	require.Equal(t, cli.ExitOK, code, errs)
-	assert.Contains(t, out, "exported 5 entries")
+	assert.Contains(t, out, "exported 6 entries")
 	assert.Contains(t, errs, "proves only that the database agrees with itself")
 
 	// A forged log whose stored key was replaced too exports with
 	// --stored-key, but not with the auditor's key.
 	other := newTestDB(t)
 	other.appendEvents(t, 0, 5)
-	code, out, _ = auditor(t, "audit", "export", "--db", other.path, "--tiles", filepath.Join(t.TempDir(), "t"), "--key", d.verifier)
+	code, out, _ = other.export(t, "--tiles", filepath.Join(t.TempDir(), "t"), "--key", d.verifier)
 	assert.Equal(t, cli.ExitFailed, code)
 	assert.Contains(t, out, "FAIL: not exported")
 }

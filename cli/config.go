@@ -7,7 +7,10 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/notify"
+	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
@@ -58,6 +61,21 @@ type Policies struct {
 	// Retention is the retention policy the retention commands apply;
 	// nil makes `retention sweep` refuse to run.
 	Retention *retention.Policy
+	// Purposes are the host's processing purposes, as given to
+	// consent.New; `report` refuses to run without them.
+	Purposes []consent.Purpose
+	// Controller, Masking and Monitor are the handler, the vault's masking
+	// rules and the audit monitor's rules, as the host runs them: the
+	// report states them.
+	Controller consent.Party
+	Masking    *vault.Masking
+	Monitor    *audit.MonitorConfig
+	// Assessments are planned processings the report drafts an impact
+	// assessment for (PIPL Art. 55).
+	Assessments []report.Plan
+	// ReportSources are further report sections, such as those of the
+	// rights, incident and transfer packages.
+	ReportSources []report.Source
 }
 
 // KEKs are a deployment's key-encryption keys.
@@ -97,6 +115,10 @@ type Stores struct {
 	Vault  vault.Store
 	// Retention holds retention clocks, holds and destructions.
 	Retention retention.Store
+	// Consents streams the consent records for the report.
+	Consents report.ConsentRecords
+	// Notify is the notification outbox, for the notify commands.
+	Notify notify.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

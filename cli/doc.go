@@ -16,6 +16,7 @@
 //	audit verify | checkpoint | export | key    the auditor's commands: read-only, no KEK
 //	keys rotate                                  KEK rotation: rewrap every keyset
 //	index rotate | rebuild | retire              online blind-index key rotation
+//	notify status | dead | show | retry          the notification outbox: counts, dead letters, delivery records
 //	reapply                                      re-apply the shred ledger after a restore
 //	vault reencrypt                              re-encrypt records after DEK rotations
 //

@@ -19,7 +19,9 @@ func areas() []func(*Config) *cobra.Command {
 		auditCommand,
 		keysCommand,
 		indexCommand,
+		notifyCommand,
 		reapplyCommand,
+		reportCommand,
 		retentionCommand,
 		vaultCommand,
 	}
@@ -43,7 +45,8 @@ func New(cfg Config) (*cobra.Command, error) {
 		Short: "Operate and audit a custos deployment",
 		Long: name + ` operates and audits a custos deployment: it verifies and exports the audit
 log, rotates keys and blind indexes, re-applies the shred ledger after a
-restore, and re-encrypts records after DEK rotations.
+restore, re-encrypts records after DEK rotations, and inspects the
+notification outbox and retries its dead letters.
 
 Exit status: 0 when the command did what it was asked (for a check: it
 passed), 1 when a check failed or the work could not be completed, 2 for
@@ -119,6 +122,17 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usagef("%s takes no arguments, got %s", cmd.CommandPath(), quote(args[0]))
 	}
 	return nil
+}
+
+// oneArg takes exactly one positional argument, named what in the error
+// of bad input.
+func oneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usagef("%s takes one argument, the %s; got %d", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
 }
 
 // printJSON writes v as one line of JSON.

@@ -178,10 +178,15 @@ const maintenancePurpose custos.PurposeID = "key-maintenance"
 
 // maintenance is the access the CLI's sweeps run under, named in their
 // audit events: the operating-system user running the command.
-func maintenance() custos.Access {
+func maintenance() custos.Access { return operator(maintenancePurpose) }
+
+// operator is the access of the operating-system user running the
+// command, in role operator, for purpose p; "custos-cli" when the user
+// name is no valid actor id.
+func operator(p custos.PurposeID) custos.Access {
 	id := "custos-cli"
-	if u, err := user.Current(); err == nil && (custos.Access{Actor: custos.Actor{ID: u.Username, Role: "operator"}, Purpose: maintenancePurpose}).Validate() == nil {
+	if u, err := user.Current(); err == nil && (custos.Access{Actor: custos.Actor{ID: u.Username, Role: "operator"}, Purpose: p}).Validate() == nil {
 		id = u.Username
 	}
-	return custos.Access{Actor: custos.Actor{ID: id, Role: "operator"}, Purpose: maintenancePurpose}
+	return custos.Access{Actor: custos.Actor{ID: id, Role: "operator"}, Purpose: p}
 }

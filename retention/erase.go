@@ -20,6 +20,10 @@ import (
 // last statutory period ends, so the first sweep after that day destroys
 // them.
 //
+// A customer with a started hand-over clock (AML Art. 34: the records go
+// to the designated body on dissolution) is restricted and never
+// destroyed: no destruction is scheduled.
+//
 // A rule with a statutory minimum whose clock has not started, such as
 // identity records of a relationship that has not ended, is counted from
 // the request: the earliest its period could start. request identifies
@@ -54,12 +58,15 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 	// request where they had not started.
 	var run []Clock
 	last := now
-	var keeping []string
+	var keeping, handing []string
 	for _, rule := range r.rules {
 		if !slices.Contains(types, rule.RecordType) {
 			continue
 		}
 		c, ok := clocks[rule.Name]
+		if ok && rule.Expiry == HandOver {
+			handing = append(handing, fmt.Sprintf("%s (%s; hand over to %s)", rule.Name, rule.Law, rule.Body))
+		}
 		if !ok {
 			c = clockFor(rule, subject, now)
 		}
@@ -79,6 +86,19 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 	holds, err := r.holding(ctx, subject, types, now)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if len(handing) > 0 {
+		// AML Art. 34: records bound for the designated body are handed
+		// over, never destroyed; no destruction is scheduled.
+		o.Kind, o.Holds = Restricted, holds
+		o.Why = "erasure requested; kept in storage only for hand-over: " + strings.Join(handing, "; ")
+		if restr.Restricted {
+			return o, nil
+		}
+		if err := r.vault.Restrict(ctx, r.acc, subject, ground("erasure requested; kept for hand-over", handing)); err != nil {
+			return Outcome{}, fmt.Errorf("retention: restrict: %w", err)
+		}
+		return o, nil
 	}
 	if len(keeping) == 0 && len(holds) == 0 {
 		o.Kind, o.Why = Destroyed, "erasure requested and no statutory period runs"

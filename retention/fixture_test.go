@@ -46,6 +46,9 @@ type fixture struct {
 	vault  *vault.Vault
 	events *storetest.Recorder
 	store  retention.Store // the retention store, possibly wrapped
+	kek    keys.KEK
+	epochs *keys.EpochConfig // key epochs, if the test sets them before build
+	policy *retention.Policy // nil: leasingPolicy
 }
 
 // tb is what the fixture needs of a test; panicking, for examples.
@@ -67,7 +70,23 @@ func newFixture(t tb) *fixture {
 	f := &fixture{t: t, now: t0, db: memstore.New(), events: &storetest.Recorder{}}
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
-	f.keys, err = keys.New(context.Background(), keys.Config{KEK: kek, Store: f.db.Keys(), Ledger: f.db.Ledger(), Clock: f.clock})
+	f.kek = kek
+	f.build(nil)
+	return f
+}
+
+// build makes the keyring, vault and retention store over the fixture's
+// database afresh, as a new process would: with faults not nil, every
+// store call of theirs goes through it, counted together.
+func (f *fixture) build(faults *storetest.Faults) {
+	t := f.t
+	t.Helper()
+	ks, ledger, vs, rs := f.db.Keys(), f.db.Ledger(), f.db.Vault(), f.db.Retention()
+	if faults != nil {
+		ks, ledger, vs, rs = storetest.FaultyKeys(ks, faults), storetest.FaultyLedger(ledger, faults), storetest.FaultyVault(vs, faults), storetest.FaultyRetention(rs, faults)
+	}
+	var err error
+	f.keys, err = keys.New(context.Background(), keys.Config{KEK: f.kek, Store: ks, Ledger: ledger, Clock: f.clock, Epochs: f.epochs})
 	require.NoError(t, err)
 	s := fullSchema()
 	all := map[string][]string{"identity": s.AllFields("identity"), "transaction": s.AllFields("transaction"), "marketing": s.AllFields("marketing")}
@@ -76,10 +95,9 @@ func newFixture(t tb) *fixture {
 		"retention":       {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionForget, custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionState}},
 	})
 	require.NoError(t, err)
-	f.vault, err = vault.New(vault.Config{Schema: s, Keys: f.keys, Store: f.db.Vault(), Authorizer: al, Recorder: f.events, Clock: f.clock})
+	f.vault, err = vault.New(vault.Config{Schema: s, Keys: f.keys, Store: vs, Authorizer: al, Recorder: f.events, Clock: f.clock})
 	require.NoError(t, err)
-	f.store = f.db.Retention()
-	return f
+	f.store = rs
 }
 
 func (f *fixture) clock() time.Time { return f.now }
@@ -88,11 +106,19 @@ func (f *fixture) clock() time.Time { return f.now }
 func (f *fixture) retention() *retention.Retention {
 	f.t.Helper()
 	r, err := retention.New(retention.Config{
-		Policy: leasingPolicy(), Schema: fullSchema(), Store: f.store, Vault: f.vault, Recorder: f.events,
+		Policy: f.rules(), Schema: fullSchema(), Store: f.store, Vault: f.vault, Recorder: f.events,
 		Actor: sweeper, Purpose: "retention", Clock: f.clock,
 	})
 	require.NoError(f.t, err)
 	return r
+}
+
+// rules is the fixture's policy.
+func (f *fixture) rules() retention.Policy {
+	if f.policy != nil {
+		return *f.policy
+	}
+	return leasingPolicy()
 }
 
 // customer stores a customer holding the given record types.

@@ -119,10 +119,14 @@ type SweepOptions struct {
 // store. A sweep dated before the latest sweep is refused with
 // ErrClockBehind and nothing changes.
 //
-// If storing a certificate keeps failing after the customer was
-// destroyed, Sweep returns the error after passing the outcome, with its
-// certificate, to opt.Outcome; the vault's audit event of the Forget
-// records the erasure too.
+// A crash between the vault's erasure and the storing of its certificate
+// loses nothing: the rerun finds the customer's clocks still due, asks
+// vault.Forget again, which resumes an interrupted erasure or returns the
+// certificate of the one done, and keeps that certificate (the outcome is
+// Destroyed, with the same certificate ID as the audit log's). If storing
+// a certificate keeps failing after the customer was destroyed, Sweep
+// returns the error after passing the outcome, with its certificate, to
+// opt.Outcome; a rerun stores it.
 func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, error) {
 	var p Progress
 	at := opt.At
@@ -249,12 +253,10 @@ func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at t
 	}
 	if err := subjectErr(err); errors.Is(err, ErrForgotten) || errors.Is(err, ErrUnknownSubject) {
 		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
-		if !opt.DryRun {
-			if _, err := r.store.DeleteClocks(ctx, subject); err != nil {
-				return o, fmt.Errorf("retention: delete clocks: %w", err)
-			}
+		if opt.DryRun {
+			return o, nil
 		}
-		return o, nil
+		return r.settle(ctx, o, opt.ID)
 	} else if err != nil {
 		return Outcome{}, err
 	}
@@ -335,40 +337,108 @@ func (r *Retention) destroy(ctx context.Context, o Outcome, restricted bool, swe
 	cert, err := r.vault.Forget(ctx, r.acc, o.Subject, why)
 	if errors.Is(err, vault.ErrForgotten) || errors.Is(err, vault.ErrNotFound) {
 		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
-		_, err := r.store.DeleteClocks(ctx, o.Subject)
-		return o, err
+		return r.adopt(ctx, o, cert, err, sweep)
 	}
 	if err != nil {
 		return Outcome{}, fmt.Errorf("retention: forget: %w", err)
 	}
 	o.Certificate = &cert
-	return o, r.keep(ctx, o, cert, sweep)
+	return r.kept(ctx, o, cert, sweep)
+}
+
+// kept keeps cert as o's destruction. The outcome stays Destroyed, with
+// the certificate, only for the call that stored it: a concurrent sweep
+// that stored it first owns the outcome, and this one is Gone.
+func (r *Retention) kept(ctx context.Context, o Outcome, cert vault.Certificate, sweep string) (Outcome, error) {
+	stored, err := r.keep(ctx, o, cert, sweep)
+	if err == nil && !stored {
+		o.Kind, o.Why, o.Certificate = Gone, "destroyed; its certificate was kept by a concurrent sweep", nil
+	}
+	return o, err
+}
+
+// settle ends the clocks of a customer the vault no longer holds. Forget
+// is asked again: it resumes an erasure a crash interrupted, or returns
+// the certificate of one that is done. An erasure done under retention's
+// own access is retention's destruction whose certificate a crash kept
+// from the store: it is stored now, and the outcome is Destroyed with that
+// certificate, so that no destruction lacks its certificate. Any other
+// (the customer forgotten by another actor, or never stored) is Gone, and
+// the clocks are deleted.
+func (r *Retention) settle(ctx context.Context, o Outcome, sweep string) (Outcome, error) {
+	why := vault.Erasure{Ground: "retention: resume or report an erasure", Policy: policyName(o.Rules)}
+	cert, err := r.vault.Forget(ctx, r.acc, o.Subject, why)
+	if err == nil {
+		// A fenced erasure resumed and completed now.
+		o.Kind, o.Why = Destroyed, "retention: interrupted erasure completed"
+		return r.adopted(ctx, o, cert, sweep)
+	}
+	if !errors.Is(err, vault.ErrForgotten) && !errors.Is(err, vault.ErrNotFound) {
+		return Outcome{}, fmt.Errorf("retention: forget: %w", err)
+	}
+	return r.adopt(ctx, o, cert, err, sweep)
+}
+
+// adopt keeps the certificate of an erasure that Forget reports done
+// (err is vault.ErrForgotten) when retention's access did it; otherwise
+// it deletes the clocks of a customer gone elsewhere.
+func (r *Retention) adopt(ctx context.Context, o Outcome, cert vault.Certificate, err error, sweep string) (Outcome, error) {
+	if errors.Is(err, vault.ErrForgotten) && cert.ID != "" && cert.Actor == r.acc.Actor.ID && cert.Purpose == r.acc.Purpose {
+		o.Kind, o.Why = Destroyed, "retention: destroyed by an earlier run; certificate kept now"
+		return r.adopted(ctx, o, cert, sweep)
+	}
+	if _, err := r.store.DeleteClocks(ctx, o.Subject); err != nil {
+		return o, fmt.Errorf("retention: delete clocks: %w", err)
+	}
+	return o, nil
+}
+
+// adopted keeps cert as the destruction of o's customer, unless the store
+// keeps a certificate of theirs already (an earlier run stored it): then
+// that one stands and is the outcome's.
+func (r *Retention) adopted(ctx context.Context, o Outcome, cert vault.Certificate, sweep string) (Outcome, error) {
+	if d, err := r.store.GetDestruction(ctx, cert.SubjectRef); err == nil {
+		var kept vault.Certificate
+		if json.Unmarshal(d.Certificate, &kept) == nil && kept.ID == cert.ID {
+			o.Kind, o.Why = Gone, "destroyed; its certificate was kept by a concurrent sweep"
+			_, err := r.store.DeleteClocks(ctx, o.Subject)
+			return o, err
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return Outcome{}, fmt.Errorf("retention: read destruction: %w", err)
+	}
+	o.Certificate = &cert
+	return r.kept(ctx, o, cert, sweep)
 }
 
 // keep stores a certificate, retrying: the customer is already destroyed,
-// so giving up loses the certificate from the store.
-func (r *Retention) keep(ctx context.Context, o Outcome, cert vault.Certificate, sweep string) error {
+// so giving up loses the certificate from the store. It reports whether
+// this call stored it: false when the store held the same certificate
+// already before the first attempt (a concurrent sweep stored it).
+func (r *Retention) keep(ctx context.Context, o Outcome, cert vault.Certificate, sweep string) (bool, error) {
 	b, err := json.Marshal(cert)
 	if err != nil {
-		return fmt.Errorf("retention: encode certificate: %w", err)
+		return false, fmt.Errorf("retention: encode certificate: %w", err)
 	}
 	d := Destruction{Ref: cert.SubjectRef, Sweep: sweep, Rules: o.Rules, At: r.now(), Certificate: b}
-	for range certificateAttempts {
+	for i := range certificateAttempts {
 		err = r.store.Destroyed(ctx, o.Subject, d)
 		if err == nil {
-			return nil
+			return true, nil
 		}
 		if errors.Is(err, ErrConflict) {
 			got, gerr := r.store.GetDestruction(ctx, d.Ref)
 			if gerr == nil && string(got.Certificate) == string(b) {
-				_, err = r.store.DeleteClocks(ctx, o.Subject) // stored by an attempt whose answer was lost
+				_, err = r.store.DeleteClocks(ctx, o.Subject)
 				if err == nil {
-					return nil
+					// After a failed attempt, the stored one is that
+					// attempt's, whose answer was lost.
+					return i > 0, nil
 				}
 			}
 		}
 	}
-	return fmt.Errorf("retention: customer destroyed but its certificate was not stored: %w", err)
+	return false, fmt.Errorf("retention: customer destroyed but its certificate was not stored: %w", err)
 }
 
 // ground builds a one-line legal ground within custos.GroundRule.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
@@ -25,9 +26,19 @@ import (
 
 var sender = custos.Access{Actor: custos.Actor{ID: "svc-transfer", Role: "workflow"}, Purpose: "transfer-notice", RequestID: "T-1"}
 
+// tee records every event in both recorders.
+type tee [2]custos.Recorder
+
+func (t tee) Record(ctx context.Context, e custos.Event) error {
+	if err := t[0].Record(ctx, e); err != nil {
+		return err
+	}
+	return t[1].Record(ctx, e)
+}
+
 // TestNoAddressAtRest: after delivery, the address read from the vault at
-// send time is nowhere in the database files (outbox tables included) or
-// in the audit events; the read itself is an audited vault.get under the
+// send time is nowhere in the database files (outbox tables and audit log
+// included) or in the audit events; the read itself is an audited vault.get under the
 // sender's legal-duty purpose.
 func TestNoAddressAtRest(t *testing.T) {
 	ctx := context.Background()
@@ -50,8 +61,13 @@ func TestNoAddressAtRest(t *testing.T) {
 		"transfer-notice": {Basis: custos.BasisLegalDuty, Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"contact": {"email", "language"}}},
 	})
 	require.NoError(t, err)
+	// Events go to the audit log in the same SQLite file, which the scan
+	// below reads, and to a recorder the test inspects.
+	log, err := audit.New(ctx, audit.Config{Store: db.Audit(), Keys: kr, Origin: "audit.example.com/notify-test"})
+	require.NoError(t, err)
 	rec := &storetest.Recorder{}
-	v, err := vault.New(vault.Config{Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: al, Recorder: rec})
+	both := tee{log, rec}
+	v, err := vault.New(vault.Config{Schema: schema, Keys: kr, Store: db.Vault(), Authorizer: al, Recorder: both})
 	require.NoError(t, err)
 	const address, mobile = "wang.fang.synthetic@mail.example", "13912345678"
 	onboard := custos.Access{Actor: custos.Actor{ID: "staff-001", Role: "clerk"}, Purpose: "onboarding"}
@@ -59,7 +75,7 @@ func TestNoAddressAtRest(t *testing.T) {
 
 	dir, err := vaultdir.New(vaultdir.Config{Vault: v, RecordType: "contact", Fields: map[notify.Channel]string{notify.ChannelEmail: "email"}, LanguageField: "language"})
 	require.NoError(t, err)
-	outbox, err := notify.NewOutbox(notify.OutboxConfig{Store: db.Notify(), Recorder: rec, Subjects: vault.Subjects(db.Vault(), kr)})
+	outbox, err := notify.NewOutbox(notify.OutboxConfig{Store: db.Notify(), Recorder: both, Subjects: vault.Subjects(db.Vault(), kr)})
 	require.NoError(t, err)
 	sink := &notify.Sink{}
 	disp, err := notify.NewDispatcher(notify.DispatcherConfig{Outbox: outbox, Channels: map[notify.Channel]notify.Notifier{notify.ChannelEmail: sink}, Directory: dir, Owner: "d1"})
@@ -90,6 +106,10 @@ func TestNoAddressAtRest(t *testing.T) {
 	}
 	assert.Equal(t, 1, reads, "one audited read per send")
 
+	require.NoError(t, log.Close())
+	head, err := db.Audit().Head(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(len(rec.Events())), head.Size, "every event is in the audit log the scan reads")
 	require.NoError(t, db.Close())
 	require.NoError(t, ledger.Close())
 	files, _ := filepath.Glob(path + "*")

@@ -38,6 +38,7 @@ func (s *sorted[K]) after(k K, limit int) []K {
 	if s.dirty {
 		s.keys = slices.DeleteFunc(s.keys, func(x K) bool { return !s.set[x] })
 		slices.Sort(s.keys)
+		s.keys = slices.Compact(s.keys) // a key removed and added again before a scan is in keys twice
 		s.dirty = false
 	}
 	i, found := slices.BinarySearch(s.keys, k)

@@ -37,6 +37,8 @@ type Store struct {
 	notify  *notifyState
 
 	retention *retentionState
+	rights    *rightsState
+	transfer  *transferState
 }
 
 type recordKey struct {
@@ -62,6 +64,7 @@ func New() *Store {
 		audit:      newAuditState(),
 		notify:     newNotifyState(),
 		retention:  newRetentionState(),
+		rights:     newRightsState(),
 		tombstones: map[string]vault.Tombstone{}, keyTombs: map[string]bool{},
 	}
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("notify-store", func(t *testing.T) { runNotifyStore(t, open) })
 	t.Run("notify-dispatch", func(t *testing.T) { runNotifyDispatch(t, open) })
 	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })
+	t.Run("report-consent-records", func(t *testing.T) { RunConsentRecords(t, open) })
 }
 
 // openT opens an adapter and closes it when the test ends.

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Reporter builds reports from a Config. Build it with New; it is safe
+// for concurrent use as far as the stores it reads are.
+type Reporter struct {
+	cfg     Config
+	sources []Source
+	cat     *catalogs
+}
+
+// New validates cfg and returns its Reporter. It fails with ErrConfig on
+// a Config that cannot make a report.
+func New(cfg Config) (*Reporter, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cat, err := newCatalogs()
+	if err != nil {
+		return nil, err
+	}
+	r := &Reporter{cfg: cfg, cat: cat}
+	p := &r.cfg.Policies
+	verifier := ""
+	if cfg.Audit != nil {
+		verifier = cfg.Audit.Verifier
+	}
+	r.sources = []Source{processing{p}, security{p: p, verifier: verifier}}
+	if cfg.Consents != nil {
+		r.sources = append(r.sources, consentStates{src: cfg.Consents, purposes: p.Purposes, months: cfg.months()})
+	}
+	if cfg.Retention != nil {
+		r.sources = append(r.sources, retentionState{store: cfg.Retention, months: cfg.months()})
+	}
+	if cfg.Outbox != nil {
+		r.sources = append(r.sources, outbox{cfg.Outbox})
+	}
+	if cfg.Audit != nil {
+		r.sources = append(r.sources, auditLog{cfg.Audit})
+	}
+	if len(cfg.Assessments) > 0 {
+		r.sources = append(r.sources, assessments{p: p, plans: cfg.Assessments})
+	}
+	r.sources = append(r.sources, cfg.Sources...)
+	return r, nil
+}
+
+// Build reads every section as of at (zero: the Config's clock now) and
+// returns the report. Any store error fails the whole report: a report
+// with a section silently missing would mislead its reader. A failed
+// check (a log that does not verify) is not an error but a finding.
+func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
+	if at.IsZero() {
+		if r.cfg.Clock != nil {
+			at = r.cfg.Clock.Now()
+		} else {
+			at = time.Now()
+		}
+	}
+	at = at.UTC().Truncate(time.Second)
+	rep := Report{Version: FormatVersion, At: at, Controller: r.cfg.Policies.Controller.Name, Findings: []Finding{}}
+	for _, s := range r.sources {
+		sec, fs, err := s.Section(ctx, at)
+		if err != nil {
+			return Report{}, err
+		}
+		if sec.ID == "" {
+			return Report{}, fmt.Errorf("%w: a source returned a section without an ID", ErrConfig)
+		}
+		if sec.Tables == nil {
+			sec.Tables = []Table{}
+		}
+		for i := range sec.Tables {
+			if sec.Tables[i].Rows == nil {
+				sec.Tables[i].Rows = [][]Cell{}
+			}
+		}
+		rep.Sections = append(rep.Sections, sec)
+		rep.Findings = append(rep.Findings, fs...)
+	}
+	// Failures first, then gaps, then open questions: what the reader
+	// must see first comes first.
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int { return severityRank[a.Severity] - severityRank[b.Severity] })
+	return rep, nil
+}
+
+var severityRank = map[Severity]int{Failure: 0, Gap: 1, Open: 2}

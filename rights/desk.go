@@ -1,0 +1,106 @@
+package rights
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/custos-go/custos"
+)
+
+// Recorder durably records audit events: *audit.Log implements it.
+type Recorder = custos.Recorder
+
+// DefaultTolerance is how far in the future a receipt time may lie when
+// Config.Tolerance is zero: clocks of hosts differ a little, never by days.
+const DefaultTolerance = 5 * time.Minute
+
+// Config configures a Desk. Store, Recorder, Verifier and at least one
+// Regime are required.
+type Config struct {
+	// Store persists requests and their histories.
+	Store Store
+	// Recorder records every step of every request before it is stored.
+	Recorder Recorder
+	// Verifier verifies requesters' identities.
+	Verifier Verifier
+	// Regimes are the clock policies requests may name, by Name.
+	Regimes []Regime
+	// Clock gives the time; nil means time.Now.
+	Clock custos.Clock
+	// Tolerance is how far in the future a receipt time may lie; 0 means
+	// DefaultTolerance.
+	Tolerance time.Duration
+}
+
+// Desk receives data-subject requests, keeps their clocks and audited
+// histories, and fulfils them. Build it with New; it is safe for
+// concurrent use, and several, in several processes, may share one Store.
+type Desk struct {
+	store     Store
+	rec       Recorder
+	verifier  Verifier
+	regimes   map[string]Regime
+	clock     custos.Clock
+	tolerance time.Duration
+	maxSoon   Period
+}
+
+// New validates cfg and returns a Desk.
+func New(cfg Config) (*Desk, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, fmt.Errorf("%w: no Store", ErrConfig)
+	case cfg.Recorder == nil:
+		return nil, fmt.Errorf("%w: no Recorder", ErrConfig)
+	case cfg.Verifier == nil:
+		return nil, fmt.Errorf("%w: no Verifier", ErrConfig)
+	case len(cfg.Regimes) == 0:
+		return nil, fmt.Errorf("%w: no Regimes", ErrConfig)
+	case cfg.Tolerance < 0:
+		return nil, fmt.Errorf("%w: negative Tolerance", ErrConfig)
+	}
+	d := &Desk{store: cfg.Store, rec: cfg.Recorder, verifier: cfg.Verifier, regimes: map[string]Regime{}, clock: cfg.Clock, tolerance: cfg.Tolerance}
+	if d.tolerance == 0 {
+		d.tolerance = DefaultTolerance
+	}
+	for _, g := range cfg.Regimes {
+		if err := g.Validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := d.regimes[g.Name]; dup {
+			return nil, fmt.Errorf("%w: regime %s declared twice", ErrConfig, g.Name)
+		}
+		d.regimes[g.Name] = g
+		if s := g.soon(); s.Months*31+s.Days > d.maxSoon.Months*31+d.maxSoon.Days {
+			d.maxSoon = s
+		}
+	}
+	return d, nil
+}
+
+// Regime returns the regime of that name.
+func (d *Desk) Regime(name string) (Regime, bool) {
+	g, ok := d.regimes[name]
+	return g, ok
+}
+
+func (d *Desk) now() time.Time { return d.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Get returns the request, or ErrNotFound.
+func (d *Desk) Get(ctx context.Context, id string) (Request, error) {
+	r, err := d.store.Get(ctx, id)
+	if err != nil {
+		return Request{}, fmt.Errorf("rights: read request: %w", err)
+	}
+	return r, nil
+}
+
+// History returns the request's history, oldest first, or ErrNotFound.
+func (d *Desk) History(ctx context.Context, id string) ([]Entry, error) {
+	h, err := d.store.History(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("rights: read history: %w", err)
+	}
+	return h, nil
+}

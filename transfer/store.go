@@ -1,0 +1,62 @@
+package transfer
+
+import (
+	"context"
+	"time"
+
+	"github.com/custos-go/custos"
+)
+
+// StoredPlan is a proposed plan as the store keeps it.
+type StoredPlan struct {
+	// ID is the plan's ID.
+	ID string
+	// Plan is the plan's canonical JSON (Plan.MarshalCanonical).
+	Plan []byte
+	// Digest is Plan.Digest.
+	Digest []byte
+	// Proposed is when the plan was proposed, and By who proposed it.
+	Proposed time.Time
+	By       string
+	// SealedKey is the transfer key encapsulated to the recipient
+	// (SealTransferKey), set once by the first export so that an export
+	// run again writes the same bundle; empty before.
+	SealedKey []byte
+}
+
+// Approval is one approver's sign-off of a plan's digest.
+type Approval struct {
+	// TransferID names the plan, and Digest the exact plan approved.
+	TransferID string
+	Digest     []byte
+	// Approver is who approved, in the role given.
+	Approver custos.Actor
+	// At is when.
+	At time.Time
+}
+
+// Store persists transfers. It holds no business rules. Implementations
+// must be safe for concurrent use and return ErrNotFound and ErrExists
+// (wrapped is fine) where documented; storage/storetest checks them.
+type Store interface {
+	// CreatePlan stores a new plan, or returns ErrExists if its ID is
+	// taken.
+	CreatePlan(ctx context.Context, p StoredPlan) error
+	// GetPlan returns the plan, or ErrNotFound.
+	GetPlan(ctx context.Context, id string) (StoredPlan, error)
+	// SetSealedKey sets the plan's SealedKey if it is empty and returns
+	// the stored one: the first caller's key wins, so that concurrent or
+	// repeated exports agree. ErrNotFound if there is no such plan.
+	SetSealedKey(ctx context.Context, id string, sealed []byte) ([]byte, error)
+	// AddApproval stores an approval, or returns ErrExists if the same
+	// approver (Actor.ID) already approved the plan; ErrNotFound if there
+	// is no such plan.
+	AddApproval(ctx context.Context, a Approval) error
+	// Approvals returns the plan's approvals in the order stored.
+	Approvals(ctx context.Context, id string) ([]Approval, error)
+}
+
+// Recorder durably records audit events; audit.Log is one.
+type Recorder interface {
+	Record(ctx context.Context, e custos.Event) error
+}
