@@ -13,8 +13,14 @@ import (
 // at consecutive indexes the committer fills in, and where to send the
 // outcome (the index of the first).
 type request struct {
-	entries [][]byte
+	entries []pending
 	done    chan result
+}
+
+// pending is one encoded entry and its lookup keys.
+type pending struct {
+	entry []byte
+	keys  LookupKeys
 }
 
 type result struct {
@@ -24,7 +30,7 @@ type result struct {
 
 // submit queues encoded entries and waits until they are durable; it
 // returns the index of the first.
-func (l *Log) submit(ctx context.Context, entries ...[]byte) (uint64, error) {
+func (l *Log) submit(ctx context.Context, entries ...pending) (uint64, error) {
 	req := &request{entries: entries, done: make(chan result, 1)}
 	l.mu.RLock()
 	if l.closed {
@@ -106,14 +112,14 @@ func (l *Log) commit(batch []*request) (uint64, error) {
 		first = rng.End()
 		var leaves []Leaf
 		for _, req := range batch {
-			for _, entry := range req.entries {
+			for _, p := range req.entries {
 				index := first + uint64(len(leaves))
-				setIndex(entry, index)
-				hs, err := appendLeaf(rng, entry)
+				setIndex(p.entry, index)
+				hs, err := appendLeaf(rng, p.entry)
 				if err != nil {
 					return Batch{}, fmt.Errorf("audit: append to tree: %w", err)
 				}
-				leaves = append(leaves, Leaf{Index: index, Entry: entry, Hashes: hs})
+				leaves = append(leaves, Leaf{Index: index, Entry: p.entry, Hashes: hs, Lookup: p.keys})
 			}
 		}
 		cp := Checkpoint{Origin: l.origin, Size: rng.End(), Root: rootOf(rng)}

@@ -320,11 +320,12 @@ func (l *Log) RecordBatch(ctx context.Context, events []custos.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	entries := make([][]byte, len(events))
+	entries := make([]pending, len(events))
 	for i, e := range events {
 		ent, err := l.entryOf(ctx, e)
 		if err == nil {
-			entries[i], err = ent.Encode()
+			entries[i] = pending{keys: ent.Keys()}
+			entries[i].entry, err = ent.Encode()
 		}
 		if err != nil {
 			return &custos.ItemError{Index: i, Err: err}
@@ -354,7 +355,7 @@ func (l *Log) Append(ctx context.Context, e custos.Event) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return l.submit(ctx, b)
+	return l.submit(ctx, pending{entry: b, keys: ent.Keys()})
 }
 
 // entryOf turns an event into an entry without personal data.

@@ -26,6 +26,8 @@ type Query struct {
 	Subject custos.SubjectID
 	// Actor matches the acting actor's ID.
 	Actor string
+	// Role matches the acting actor's role.
+	Role custos.Role
 	// Purpose matches the purpose.
 	Purpose custos.PurposeID
 	// Action matches the action.
@@ -43,7 +45,7 @@ func (q Query) filters() []string {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{"action", q.Action != ""}, {"actor", q.Actor != ""}, {"purpose", q.Purpose != ""},
+	}{{"action", q.Action != ""}, {"actor", q.Actor != ""}, {"purpose", q.Purpose != ""}, {"role", q.Role != ""},
 		{"since", !q.Since.IsZero()}, {"subject", q.Subject != ""}, {"until", !q.Until.IsZero()}} {
 		if f.set {
 			out = append(out, f.name)
@@ -100,10 +102,19 @@ func (m Match) Verify(verifierKey string) error {
 // error. That entry is part of the log the query reads: a query by customer
 // finds it (and the earlier queries about the customer) among its answers.
 //
-// The scan reads the log in pages: memory is bounded by a page, and time is
-// proportional to the log's size. Stop early by breaking out of the loop.
-// A stored entry that does not decode or whose proof does not verify yields
-// an error wrapping ErrTampered.
+// Matches come in index order, except for a query by actor or role that
+// names no customer: in order of time, then index. Memory is bounded by a
+// page of entries whatever the size of the answer; stop early by breaking
+// out of the loop. On a Store that implements IndexedStore, a query naming
+// a customer, an actor or a role reads only the index entries of that
+// customer (one page per reference period), actor or role (within Since and
+// Until): time proportional to the answer. Any other query, or any query on
+// a Store without indexes, scans the log: time proportional to its size.
+// Every match is decoded and checked against q in full and proved into the
+// checkpoint; a stored entry that does not decode, is out of place or
+// whose proof does not verify yields an error wrapping ErrTampered. The
+// proofs show that each match is in the log; that no entry was left out
+// rests on the store's index (Verify checks the log, not the index).
 func (l *Log) Query(ctx context.Context, acc custos.Access, q Query) iter.Seq2[Match, error] {
 	return func(yield func(Match, error) bool) {
 		if err := acc.Validate(); err != nil {
@@ -142,7 +153,11 @@ func (l *Log) query(ctx context.Context, q Query, yield func(Match, error) bool)
 	}
 	refs := map[string][]byte{}
 	found := 0
-	page := make([]Match, 0, leafPage)
+	size := leafPage
+	if _, ok := l.store.(IndexedStore); ok && (q.Subject != "" || q.Actor != "" || q.Role != "") {
+		size = lookupPage // matches are proved and yielded a lookup page at a time
+	}
+	page := make([]Match, 0, size)
 	flush := func() error {
 		if err := l.prove(ctx, page, cp); err != nil {
 			return err
@@ -156,7 +171,7 @@ func (l *Log) query(ctx context.Context, q Query, yield func(Match, error) bool)
 		page = page[:0]
 		return nil
 	}
-	err = storeSource{l.store}.leaves(ctx, 0, cp.Size, func(leaf Leaf) error {
+	err = l.candidates(ctx, q, cp.Size, func(leaf Leaf) error {
 		e, err := ParseEntry(leaf.Entry)
 		if err != nil || e.Index != leaf.Index {
 			return tamperAt(leaf.Index, "stored entry does not decode or is out of place")
@@ -189,6 +204,7 @@ func (l *Log) query(ctx context.Context, q Query, yield func(Match, error) bool)
 func (l *Log) matches(ctx context.Context, q Query, e Entry, refs map[string][]byte) (bool, error) {
 	switch {
 	case q.Actor != "" && e.Actor.ID != q.Actor,
+		q.Role != "" && e.Actor.Role != q.Role,
 		q.Purpose != "" && e.Purpose != q.Purpose,
 		q.Action != "" && e.Action != q.Action,
 		!q.Since.IsZero() && e.Time.Before(q.Since),

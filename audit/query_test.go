@@ -44,6 +44,8 @@ func TestQuery(t *testing.T) {
 		{"by customer, with this query's own entry", audit.Query{Subject: "C3"}, []uint64{3, 10, 17, 21}},
 		{"by actor", audit.Query{Actor: "clerk-2"}, []uint64{2, 5, 8, 11, 14, 17, 20}},
 		{"by customer and actor", audit.Query{Subject: "C3", Actor: "clerk-2"}, []uint64{17}},
+		{"by role and time", audit.Query{Role: "clerk", Since: t0.Add(19 * time.Second)}, []uint64{19, 20}},
+		{"by another role", audit.Query{Role: "teller"}, nil},
 		{"by time", audit.Query{Since: t0.Add(18 * time.Second), Until: t0.Add(20 * time.Second)}, []uint64{18, 19}},
 		{"by purpose, limited", audit.Query{Purpose: "servicing", Limit: 2}, []uint64{0, 1}},
 		{"no match", audit.Query{Purpose: "marketing"}, nil},

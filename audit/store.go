@@ -17,6 +17,10 @@ type Leaf struct {
 	// bytes for each of 1 + (number of trailing one bits of Index) nodes.
 	// The Log computes them; a store keeps them as given.
 	Hashes []byte
+	// Lookup is what an IndexedStore indexes the leaf by. The Log sets it
+	// on the leaves it appends; a Store that is not indexed ignores it, and
+	// ReadLeaves need not return it.
+	Lookup LookupKeys
 }
 
 // Head is the stored state of the tree: its size and the signed checkpoint

@@ -78,7 +78,13 @@ type deployment struct {
 	dir, db, ledger, kek string
 	verifier             string
 	clock                *stepClock
+	// epochs, if set, is the development epoch key source file: the SDK
+	// then runs with erasure epochs in epochGroups groups.
+	epochs string
 }
+
+// epochGroups is the erasure group count of deployments with epochs.
+const epochGroups = 2
 
 func newDeployment(t *testing.T) *deployment {
 	t.Helper()
@@ -113,7 +119,13 @@ func (d *deployment) open(t *testing.T, kekFile string, previous ...string) *hos
 		require.NoError(t, err)
 		prev = append(prev, k)
 	}
-	h.keys, err = keys.New(ctx, keys.Config{KEK: kek, PreviousKEKs: prev, Store: h.db.Keys(), Ledger: h.ledger.Ledger(), Clock: d.clock.Now})
+	kc := keys.Config{KEK: kek, PreviousKEKs: prev, Store: h.db.Keys(), Ledger: h.ledger.Ledger(), Clock: d.clock.Now}
+	if d.epochs != "" {
+		src, err := insecuredevkek.OpenSource(d.epochs)
+		require.NoError(t, err)
+		kc.Epochs = &keys.EpochConfig{Source: src, Groups: epochGroups}
+	}
+	h.keys, err = keys.New(ctx, kc)
 	require.NoError(t, err)
 	h.log, err = audit.New(ctx, audit.Config{Store: h.db.Audit(), Keys: h.keys, Origin: testOrigin, Clock: d.clock.Now})
 	require.NoError(t, err)
@@ -166,7 +178,12 @@ func (d *deployment) clone(t *testing.T) *deployment {
 	t.Helper()
 	c := newDeployment(t)
 	c.verifier = d.verifier
-	for from, to := range map[string]string{d.db: c.db, d.ledger: c.ledger, d.kek: c.kek} {
+	files := map[string]string{d.db: c.db, d.ledger: c.ledger, d.kek: c.kek}
+	if d.epochs != "" {
+		c.epochs = filepath.Join(c.dir, filepath.Base(d.epochs))
+		files[d.epochs] = c.epochs
+	}
+	for from, to := range files {
 		for _, suffix := range []string{"", "-wal"} {
 			b, err := os.ReadFile(from + suffix)
 			if suffix != "" && os.IsNotExist(err) {

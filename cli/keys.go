@@ -15,9 +15,9 @@ import (
 func keysCommand(c *Config) *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "keys",
-		Short: "Rotate key-encryption keys",
+		Short: "Rotate key-encryption keys and close erasure epochs",
 	})
-	cmd.AddCommand(keysRotateCommand(c))
+	cmd.AddCommand(keysRotateCommand(c), epochsCommand(c))
 	return cmd
 }
 

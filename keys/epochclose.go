@@ -33,6 +33,13 @@ func (p *EpochReport) add(q EpochReport) {
 // run again after a failure: an interrupted close resumes where it stopped
 // and ends in the state an uninterrupted one reaches.
 func (r *Keyring) CloseDueEpochs(ctx context.Context) (EpochReport, error) {
+	return r.CloseDueEpochsWith(ctx, nil)
+}
+
+// CloseDueEpochsWith is CloseDueEpochs, calling progress (if not nil) with
+// the report so far after each group it closes or finds closed, for an
+// operator's progress display.
+func (r *Keyring) CloseDueEpochsWith(ctx context.Context, progress func(EpochReport)) (EpochReport, error) {
 	var rep EpochReport
 	if r.epochs == nil {
 		return rep, fmt.Errorf("%w: no EpochConfig", ErrConfig)
@@ -52,6 +59,9 @@ func (r *Keyring) CloseDueEpochs(ctx context.Context) (EpochReport, error) {
 			rep.add(one)
 			if err != nil {
 				return rep, err
+			}
+			if progress != nil {
+				progress(rep)
 			}
 			after = g.ID
 		}

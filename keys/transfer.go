@@ -166,3 +166,21 @@ func sameKeyset(a, b *keyset.Handle) bool {
 	}
 	return true
 }
+
+// Subjects returns up to limit customers holding a DEK whose subjects sort
+// after `after` in byte order, ascending: a page of the customers a
+// company transfer considers. An empty after starts at the beginning.
+func (r *Keyring) Subjects(ctx context.Context, after custos.SubjectID, limit int) ([]custos.SubjectID, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("%w: limit must be positive", ErrConfig)
+	}
+	page, err := r.store.ScanDEKs(ctx, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("keys: scan DEKs: %w", err)
+	}
+	out := make([]custos.SubjectID, len(page))
+	for i, w := range page {
+		out[i] = w.Subject
+	}
+	return out, nil
+}

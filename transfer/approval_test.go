@@ -22,11 +22,8 @@ type sellerFixture struct {
 
 func newSeller(t *testing.T) *sellerFixture {
 	t.Helper()
-	db := memstore.New()
-	rec := &storetest.Recorder{}
-	s, err := transfer.NewSeller(transfer.SellerConfig{Keys: keyringOn(t, db), Store: db.Transfer(), Recorder: rec, Approval: rule, Clock: clock})
-	require.NoError(t, err)
-	return &sellerFixture{db: db, seller: s, events: rec}
+	sd := newSide(t, "seller", false, memstore.New())
+	return &sellerFixture{db: sd.db, seller: sd.seller(t), events: sd.events}
 }
 
 func TestApprovalRuleValidate(t *testing.T) {

@@ -26,4 +26,8 @@ var (
 	ErrBundle = errors.New("transfer: bundle refused")
 	// ErrConfig reports an invalid configuration.
 	ErrConfig = errors.New("transfer: invalid configuration")
+	// ErrMapping reports a purpose mapping that is refused: a seller
+	// purpose left unmapped, or mapped onto a wider purpose (new consent
+	// needed, PIPL Art. 14 ¶2).
+	ErrMapping = errors.New("transfer: purpose mapping refused")
 )

@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/custos-go/custos"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/vault"
 )
 
 // The actions a transfer records in the audit log.
@@ -22,12 +26,20 @@ const (
 	ActionImport  custos.Action = "transfer.import"
 )
 
-// SellerConfig configures a Seller. Keys, Store, Recorder and Approval are
-// required.
+// SellerConfig configures a Seller. Keys, Vault, Consent, Signer, Store,
+// Recorder and Approval are required.
 type SellerConfig struct {
 	// Keys is the seller's keyring: it unwraps the moved customers' DEKs
 	// and keeps each transfer key wrapped by the seller's KEK.
 	Keys *keys.Keyring
+	// Vault reads the moved customers' records as ciphertext.
+	Vault *vault.Vault
+	// Consent reads the customers' consent records and, for a plan that
+	// needs separate consent, decides who moves.
+	Consent *consent.Registry
+	// Signer signs manifests (a C2SP signed-note key); the acquirer
+	// verifies them with its verifier key, given out of band.
+	Signer note.Signer
 	// Store keeps plans and approvals.
 	Store Store
 	// Recorder durably records every plan, approval and export.
@@ -43,12 +55,15 @@ type SellerConfig struct {
 // Seller plans, approves and exports transfers on the seller's side. Build
 // it with NewSeller; it is safe for concurrent use.
 type Seller struct {
-	keys  *keys.Keyring
-	store Store
-	rec   Recorder
-	rule  ApprovalRule
-	clock custos.Clock
-	log   *slog.Logger
+	keys    *keys.Keyring
+	vault   *vault.Vault
+	consent *consent.Registry
+	signer  note.Signer
+	store   Store
+	rec     Recorder
+	rule    ApprovalRule
+	clock   custos.Clock
+	log     *slog.Logger
 }
 
 // NewSeller validates cfg and returns a Seller.
@@ -56,6 +71,12 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 	switch {
 	case cfg.Keys == nil:
 		return nil, fmt.Errorf("%w: no Keys", ErrConfig)
+	case cfg.Vault == nil:
+		return nil, fmt.Errorf("%w: no Vault", ErrConfig)
+	case cfg.Consent == nil:
+		return nil, fmt.Errorf("%w: no Consent registry", ErrConfig)
+	case cfg.Signer == nil:
+		return nil, fmt.Errorf("%w: no manifest Signer", ErrConfig)
 	case cfg.Store == nil:
 		return nil, fmt.Errorf("%w: no Store", ErrConfig)
 	case cfg.Recorder == nil:
@@ -64,7 +85,7 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 	if err := cfg.Approval.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Seller{keys: cfg.Keys, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
+	s := &Seller{keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, signer: cfg.Signer, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

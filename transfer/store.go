@@ -35,6 +35,20 @@ type Approval struct {
 	At time.Time
 }
 
+// Import is the acquirer's record of one transfer's import: which
+// manifest it follows, and whether it finished.
+type Import struct {
+	// ID is the transfer (plan) ID.
+	ID string
+	// Root, Customers, Header and Notices are the verified manifest's.
+	Root            []byte
+	Customers       uint64
+	Header, Notices []byte
+	// Started is when the import began; Done when it finished (zero
+	// while under way).
+	Started, Done time.Time
+}
+
 // Store persists transfers. It holds no business rules. Implementations
 // must be safe for concurrent use and return ErrNotFound and ErrExists
 // (wrapped is fine) where documented; storage/storetest checks them.
@@ -54,6 +68,14 @@ type Store interface {
 	AddApproval(ctx context.Context, a Approval) error
 	// Approvals returns the plan's approvals in the order stored.
 	Approvals(ctx context.Context, id string) ([]Approval, error)
+
+	// CreateImport stores the start of an import, or returns ErrExists.
+	CreateImport(ctx context.Context, im Import) error
+	// GetImport returns the import of a transfer, or ErrNotFound.
+	GetImport(ctx context.Context, id string) (Import, error)
+	// FinishImport sets the import's Done time if it is zero; ErrNotFound
+	// if there is no such import.
+	FinishImport(ctx context.Context, id string, at time.Time) error
 }
 
 // Recorder durably records audit events; audit.Log is one.

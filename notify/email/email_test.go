@@ -19,7 +19,7 @@ import (
 	"github.com/custos-go/custos/notify/email/emailtest"
 )
 
-func start(t *testing.T, mode emailtest.Mode) *emailtest.Server {
+func start(t testing.TB, mode emailtest.Mode) *emailtest.Server {
 	t.Helper()
 	s, err := emailtest.Start(mode)
 	require.NoError(t, err)
@@ -27,7 +27,7 @@ func start(t *testing.T, mode emailtest.Mode) *emailtest.Server {
 	return s
 }
 
-func notifier(t *testing.T, s *emailtest.Server, edit func(*email.Config)) *email.Notifier {
+func notifier(t testing.TB, s *emailtest.Server, edit func(*email.Config)) *email.Notifier {
 	t.Helper()
 	cfg := email.Config{Host: s.Host, Port: s.Port, From: "notices@lessor.example", FromName: "Lessor 租赁", MessageIDDomain: "lessor.example", TLSConfig: s.ClientTLS}
 	if edit != nil {

@@ -18,6 +18,7 @@ type auditState struct {
 	head        audit.Head
 	checkpoints []audit.SavedCheckpoint // ascending Size
 	signer      *audit.SigningKey
+	lookup      auditIndex
 }
 
 func newAuditState() *auditState { return &auditState{} }
@@ -65,7 +66,11 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 	if err := audit.CheckBatch(st.head.Size, b); err != nil {
 		return err
 	}
-	st.leaves = append(st.leaves, b.Leaves...)
+	for _, l := range b.Leaves {
+		l.Lookup.Ref = bytes.Clone(l.Lookup.Ref)
+		st.leaves = append(st.leaves, l)
+		st.index(l)
+	}
 	st.head = b.Head
 	return nil
 }

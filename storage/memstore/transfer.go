@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/custos-go/custos/transfer"
 )
@@ -14,10 +15,11 @@ import (
 type transferState struct {
 	plans     map[string]transfer.StoredPlan
 	approvals map[string][]transfer.Approval
+	imports   map[string]transfer.Import
 }
 
 func newTransferState() *transferState {
-	return &transferState{plans: map[string]transfer.StoredPlan{}, approvals: map[string][]transfer.Approval{}}
+	return &transferState{plans: map[string]transfer.StoredPlan{}, approvals: map[string][]transfer.Approval{}, imports: map[string]transfer.Import{}}
 }
 
 // Transfer returns the Store as a transfer.Store.
@@ -108,4 +110,50 @@ func (t *transferStore) Approvals(_ context.Context, id string) ([]transfer.Appr
 	}
 	defer unlock()
 	return slices.Clone(t.state().approvals[id]), nil
+}
+
+func (t *transferStore) CreateImport(_ context.Context, im transfer.Import) error {
+	unlock, err := (*Store)(t).write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := t.state()
+	if _, ok := st.imports[im.ID]; ok {
+		return transfer.ErrExists
+	}
+	im.Root, im.Header, im.Notices = bytes.Clone(im.Root), bytes.Clone(im.Header), bytes.Clone(im.Notices)
+	st.imports[im.ID] = im
+	return nil
+}
+
+func (t *transferStore) GetImport(_ context.Context, id string) (transfer.Import, error) {
+	unlock, err := (*Store)(t).write()
+	if err != nil {
+		return transfer.Import{}, err
+	}
+	defer unlock()
+	im, ok := t.state().imports[id]
+	if !ok {
+		return transfer.Import{}, transfer.ErrNotFound
+	}
+	return im, nil
+}
+
+func (t *transferStore) FinishImport(_ context.Context, id string, at time.Time) error {
+	unlock, err := (*Store)(t).write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := t.state()
+	im, ok := st.imports[id]
+	if !ok {
+		return transfer.ErrNotFound
+	}
+	if im.Done.IsZero() {
+		im.Done = at
+		st.imports[id] = im
+	}
+	return nil
 }

@@ -120,7 +120,7 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 				return s.wrap("append audit entries", err)
 			}
 		}
-		return nil
+		return s.wrap("append audit entries", writeLookups(ctx, tx, b.Leaves))
 	})
 }
 

@@ -16,6 +16,17 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
+// migrationData returns what fills, in the transaction of the migration
+// numbered version, the rows SQL alone cannot derive from those already
+// stored; nil for most migrations.
+func migrationData(version int) func(context.Context, *sql.Tx) error {
+	switch version {
+	case 7:
+		return backfillAuditLookup
+	}
+	return nil
+}
+
 // migration is one versioned schema change.
 type migration struct {
 	version int
@@ -131,6 +142,11 @@ func (s *DB) apply(ctx context.Context, m migration) (err error) {
 	}
 	if _, err = tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("%w: migration %d (%s) failed: %v", ErrConnect, m.version, m.name, err)
+	}
+	if fill := migrationData(m.version); fill != nil {
+		if err = fill(ctx, tx); err != nil {
+			return fmt.Errorf("%w: migration %d (%s) failed: %s", ErrConnect, m.version, m.name, classify(err))
+		}
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO custos_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		m.version, m.name, time.Now().UnixMicro()); err != nil {

@@ -60,11 +60,16 @@ func randomSuffix(t *testing.T) string {
 	return hex.EncodeToString(b[:])
 }
 
+// The two conformance runs share nothing (each fixture opens its own
+// database file or schema) and spend most of their time waiting on the
+// database, so they run side by side.
 func TestConformanceSQLite(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) storetest.Adapter { return openSQLite(t) })
 }
 
 func TestConformancePostgres(t *testing.T) {
+	t.Parallel()
 	postgresDSN(t)
 	storetest.Run(t, func(t *testing.T) storetest.Adapter { return openPostgres(t) })
 }

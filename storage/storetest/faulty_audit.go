@@ -7,8 +7,32 @@ import (
 )
 
 // FaultyAudit wraps an audit.Store so that f decides which of its calls
-// fail.
-func FaultyAudit(s audit.Store, f *Faults) audit.Store { return &faultyAudit{s: s, f: f} }
+// fail. When s is an audit.IndexedStore, so is the wrapper.
+func FaultyAudit(s audit.Store, f *Faults) audit.Store {
+	if ix, ok := s.(audit.IndexedStore); ok {
+		return &faultyIndexedAudit{faultyAudit{s: s, f: f}, ix}
+	}
+	return &faultyAudit{s: s, f: f}
+}
+
+type faultyIndexedAudit struct {
+	faultyAudit
+	ix audit.IndexedStore
+}
+
+var _ audit.IndexedStore = (*faultyIndexedAudit)(nil)
+
+func (w *faultyIndexedAudit) ActorLeaves(ctx context.Context, q audit.ActorLookup, from audit.Position, limit int) ([]audit.Leaf, error) {
+	return call(w.f, "audit.ActorLeaves", func() ([]audit.Leaf, error) { return w.ix.ActorLeaves(ctx, q, from, limit) })
+}
+
+func (w *faultyIndexedAudit) RefLeaves(ctx context.Context, period string, ref []byte, from uint64, limit int) ([]audit.Leaf, error) {
+	return call(w.f, "audit.RefLeaves", func() ([]audit.Leaf, error) { return w.ix.RefLeaves(ctx, period, ref, from, limit) })
+}
+
+func (w *faultyIndexedAudit) RefPeriods(ctx context.Context) ([]string, error) {
+	return call(w.f, "audit.RefPeriods", func() ([]string, error) { return w.ix.RefPeriods(ctx) })
+}
 
 type faultyAudit struct {
 	s audit.Store

@@ -1,0 +1,220 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
+)
+
+var _ audit.IndexedStore = (*auditStore)(nil)
+
+// The lookup statements. Each reads its rows through one index of
+// migration 0007 (plan_test.go shows it with EXPLAIN) and joins the
+// entries by primary key.
+const (
+	sqlLeavesByActor = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
+		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
+		WHERE l.actor = $1 AND l.at >= $2 AND l.at < $3 AND (l.at > $2 OR l.idx >= $4)
+		ORDER BY l.actor, l.at, l.idx LIMIT $5`
+	sqlLeavesByRole = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
+		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
+		WHERE l.role = $1 AND l.at >= $2 AND l.at < $3 AND (l.at > $2 OR l.idx >= $4)
+		ORDER BY l.role, l.at, l.idx LIMIT $5`
+	sqlLeavesByRef = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
+		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
+		WHERE l.period = $1 AND l.ref = $2 AND l.idx >= $3
+		ORDER BY l.period, l.ref, l.idx LIMIT $4`
+	sqlRefPeriods   = `SELECT period FROM custos_audit_periods ORDER BY first_idx, period`
+	sqlInsertPeriod = `INSERT INTO custos_audit_periods (period, first_idx) VALUES ($1, $2) ON CONFLICT DO NOTHING`
+)
+
+// lookupCols is the columns of one lookup row.
+const lookupCols = 6
+
+// insertLookups returns the INSERT of n lookup rows.
+func insertLookups(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		b := lookupCols * i
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", b+1, b+2, b+3, b+4, b+5, b+6)
+	}
+	return q.String()
+}
+
+func lookupArgs(leaves []audit.Leaf) []any {
+	args := make([]any, 0, lookupCols*len(leaves))
+	for _, l := range leaves {
+		k := l.Lookup
+		var ref any
+		if len(k.Ref) > 0 {
+			ref = k.Ref
+		}
+		args = append(args, auditInt(l.Index), micros(k.Time), k.Actor, string(k.Role), k.Period, ref)
+	}
+	return args
+}
+
+// writeLookups indexes leaves inside the transaction that appends them:
+// their lookup rows, and the periods they name for the first time.
+func writeLookups(ctx context.Context, tx querier, leaves []audit.Leaf) error {
+	for rest := leaves; len(rest) > 0; {
+		chunk := rest[:min(len(rest), auditChunk)]
+		rest = rest[len(chunk):]
+		if _, err := tx.ExecContext(ctx, insertLookups(len(chunk)), lookupArgs(chunk)...); err != nil {
+			return err
+		}
+	}
+	var seen []string
+	for _, l := range leaves {
+		if len(l.Lookup.Ref) == 0 || slices.Contains(seen, l.Lookup.Period) {
+			continue
+		}
+		seen = append(seen, l.Lookup.Period)
+		if _, err := tx.ExecContext(ctx, sqlInsertPeriod, l.Lookup.Period, auditInt(l.Index)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *auditStore) ActorLeaves(ctx context.Context, q audit.ActorLookup, from audit.Position, limit int) ([]audit.Leaf, error) {
+	s := a.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || (q.Actor == "" && q.Role == "") || from.Index > math.MaxInt64 {
+		return nil, nil
+	}
+	if from.Before(audit.Position{Time: q.Since}) {
+		from = audit.Position{Time: q.Since}
+	}
+	until := int64(math.MaxInt64)
+	if !q.Until.IsZero() {
+		until = micros(q.Until)
+	}
+	stmt, key := sqlLeavesByActor, q.Actor
+	if q.Actor == "" {
+		stmt, key = sqlLeavesByRole, string(q.Role)
+	}
+	start := int64(math.MinInt64)
+	if !from.Time.IsZero() {
+		start = micros(from.Time)
+	}
+	out, err := a.scanLookups(ctx, stmt, key, start, until, auditInt(from.Index), limit)
+	if err != nil || q.Actor == "" || q.Role == "" {
+		return out, err
+	}
+	return slices.DeleteFunc(out, func(l audit.Leaf) bool { return l.Lookup.Role != q.Role }), nil
+}
+
+func (a *auditStore) RefLeaves(ctx context.Context, period string, ref []byte, from uint64, limit int) ([]audit.Leaf, error) {
+	s := a.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || len(ref) == 0 || from > math.MaxInt64 {
+		return nil, nil
+	}
+	return a.scanLookups(ctx, sqlLeavesByRef, period, ref, auditInt(from), limit)
+}
+
+func (a *auditStore) scanLookups(ctx context.Context, stmt string, args ...any) ([]audit.Leaf, error) {
+	s := a.base()
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, s.wrap("look up audit entries", err)
+	}
+	defer rows.Close()
+	var out []audit.Leaf
+	for rows.Next() {
+		var l audit.Leaf
+		var idx, at int64
+		var role string
+		if err := rows.Scan(&idx, &at, &l.Lookup.Actor, &role, &l.Lookup.Period, &l.Lookup.Ref, &l.Entry, &l.Hashes); err != nil {
+			return nil, s.wrap("look up audit entries", err)
+		}
+		if idx < 0 {
+			return nil, fmt.Errorf("sqlstore: audit entry index is negative")
+		}
+		l.Index, l.Lookup.Time, l.Lookup.Role = uint64(idx), fromMicros(at), custos.Role(role)
+		if len(l.Lookup.Ref) == 0 {
+			l.Lookup.Ref = nil
+		}
+		out = append(out, l)
+	}
+	return out, s.wrap("look up audit entries", rows.Err())
+}
+
+func (a *auditStore) RefPeriods(ctx context.Context) ([]string, error) {
+	s := a.base()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, sqlRefPeriods)
+	if err != nil {
+		return nil, s.wrap("read audit periods", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, s.wrap("read audit periods", err)
+		}
+		out = append(out, p)
+	}
+	return out, s.wrap("read audit periods", rows.Err())
+}
+
+// backfillPage is how many entries logged before migration 0007 one
+// statement indexes.
+const backfillPage = 512
+
+// backfillAuditLookup indexes the entries logged before migration 0007,
+// inside the migration's transaction, so that no process appends (or looks
+// up) before every entry is indexed. It decodes each entry; one that does
+// not decode is indexed under empty keys (a query that reads it reports it
+// as tampered, and verification does).
+func backfillAuditLookup(ctx context.Context, tx *sql.Tx) error {
+	for next := int64(0); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT idx, entry FROM custos_audit_entries WHERE idx >= $1 ORDER BY idx LIMIT $2`, next, backfillPage)
+		if err != nil {
+			return err
+		}
+		var leaves []audit.Leaf
+		for rows.Next() {
+			var idx int64
+			var entry []byte
+			if err := rows.Scan(&idx, &entry); err != nil {
+				rows.Close()
+				return err
+			}
+			l := audit.Leaf{Index: uint64(max(idx, 0))}
+			if e, err := audit.ParseEntry(entry); err == nil {
+				l.Lookup = e.Keys()
+			}
+			leaves = append(leaves, l)
+			next = idx + 1
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(leaves) == 0 {
+			return nil
+		}
+		if err := writeLookups(ctx, tx, leaves); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package transfer_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/keys/insecuredevkek"
+	"github.com/custos-go/custos/kind"
+	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/storage/storetest"
+	"github.com/custos-go/custos/transfer"
+	"github.com/custos-go/custos/vault"
+)
+
+// Purposes of the end-to-end tests.
+const (
+	servicing  custos.PurposeID = "lease-servicing"
+	marketing  custos.PurposeID = "marketing"
+	wide       custos.PurposeID = "marketing-wide"
+	moving     custos.PurposeID = "company-transfer"
+	provision  custos.PurposeID = "provision-to-acquirer"
+	recordsOff custos.PurposeID = "records-office"
+)
+
+var (
+	teller  = custos.Access{Actor: custos.Actor{ID: "staff-teller", Role: "clerk"}, Purpose: servicing}
+	seller  = custos.Access{Actor: custos.Actor{ID: "svc-transfer", Role: "operator"}, Purpose: moving, RequestID: "transfer-1"}
+	channel = custos.Actor{ID: "svc-app", Role: "channel"}
+	office  = custos.Access{Actor: custos.Actor{ID: "staff-records", Role: "records"}, Purpose: recordsOff}
+)
+
+func schema() vault.Schema {
+	c2 := custos.Class{Level: custos.C2}
+	return vault.Schema{Types: []vault.RecordType{
+		{Name: "customer", Fields: []vault.Field{
+			{Name: "name", Kind: kind.PersonName{}, Class: c2, Required: true},
+			{Name: "mobile", Kind: kind.Mobile{}, Class: c2, Searchable: true},
+		}},
+		{Name: "lease", Fields: []vault.Field{
+			{Name: "contract", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}, Required: true},
+		}},
+		{Name: "scoring", Fields: []vault.Field{
+			{Name: "grade", Kind: kind.Text{}, Class: custos.Class{Level: custos.C1}},
+		}},
+	}}
+}
+
+func txt(s string) consent.Text { return consent.Text{ZH: s + "（中文）", EN: s} }
+
+func notice(controller string) consent.Notice {
+	return consent.Notice{
+		ID:              "privacy-notice",
+		Controller:      consent.Party{Name: controller, Contact: "privacy@" + controller + ".example"},
+		Methods:         []string{"collection", "encrypted-storage"},
+		Retention:       txt("Kept for the contract term plus 10 years (AML Art. 34)"),
+		AtExpiry:        txt("Deleted or anonymised at the end of retention"),
+		Rights:          txt("Write to the privacy office"),
+		Withdrawal:      txt("Settings > Privacy > Withdraw"),
+		StorageLocation: "CN",
+		Jurisdiction:    "CN",
+		Body:            txt("We process your information as follows."),
+	}
+}
+
+var all = map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract"}, "scoring": {"grade"}}
+
+// purposes returns a side's purposes; the acquirer also has a wider
+// marketing purpose.
+func purposes(acquirer bool) []consent.Purpose {
+	ps := []consent.Purpose{
+		{ID: servicing, Description: txt("Servicing your lease"), Basis: custos.BasisContract, Notice: "privacy-notice",
+			Actions: []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionFind, custos.ActionUpdate}, Fields: all},
+		{ID: marketing, Description: txt("Offers by SMS"), Basis: custos.BasisConsent, Notice: "privacy-notice",
+			Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
+		{ID: moving, Description: txt("Company transfer"), Basis: custos.BasisOtherLaw, Law: "PIPL Art. 22", Notice: "privacy-notice",
+			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn}, Fields: all},
+		{ID: recordsOff, Description: txt("Records office"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47", Notice: "privacy-notice",
+			Actions: []custos.Action{custos.ActionRestrict, custos.ActionState}},
+	}
+	if acquirer {
+		ps = append(ps, consent.Purpose{ID: wide, Description: txt("Offers by SMS and about your lease"), Basis: custos.BasisConsent, Notice: "privacy-notice",
+			Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract"}}})
+	} else {
+		ps = append(ps, consent.Purpose{ID: provision, Description: txt("Providing your data to Acquirer Leasing"), Basis: custos.BasisConsent, Notice: "privacy-notice",
+			Actions: []custos.Action{custos.ActionState}, Separate: []consent.Trigger{consent.TriggerProvision},
+			Recipients: []consent.Recipient{{Party: consent.Party{Name: "Acquirer Leasing Co., Ltd.", Contact: "privacy@acquirer.example"}, Country: "CN"}}})
+	}
+	return ps
+}
+
+// side is one company's deployment: its own database, KEK, keyring,
+// consent registry, vault and audit events.
+type side struct {
+	t      *testing.T
+	db     *memstore.Store
+	keys   *keys.Keyring
+	reg    *consent.Registry
+	vault  *vault.Vault
+	events *storetest.Recorder
+	signer note.Signer
+	vkey   string
+	now    time.Time
+}
+
+func newSide(t *testing.T, name string, acquirer bool, db *memstore.Store) *side {
+	t.Helper()
+	ctx := context.Background()
+	s := &side{t: t, db: db, events: &storetest.Recorder{}, now: t0}
+	kek, err := insecuredevkek.New()
+	require.NoError(t, err)
+	s.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger(), Clock: s.clock})
+	require.NoError(t, err)
+	sc := schema()
+	s.reg, err = consent.New(ctx, consent.Config{
+		Purposes: purposes(acquirer), Notices: []consent.Notice{notice(name)}, Fields: sc.Classes(),
+		Store: db.Consent(), Recorder: s.events, Subjects: vault.Subjects(db.Vault(), s.keys), Pseudonyms: s.keys, Clock: s.clock,
+	})
+	require.NoError(t, err)
+	s.vault, err = vault.New(vault.Config{
+		Schema: sc, Keys: s.keys, Store: db.Vault(), Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
+		Search: vault.SearchConfig{ExpectedCustomers: 1000},
+	})
+	require.NoError(t, err)
+	skey, vkey, err := note.GenerateKey(rand.Reader, name+".example/transfer")
+	require.NoError(t, err)
+	s.signer, err = note.NewSigner(skey)
+	require.NoError(t, err)
+	s.vkey = vkey
+	return s
+}
+
+func (s *side) clock() time.Time { return s.now }
+
+// customer writes a synthetic customer with a lease and a scoring record.
+func (s *side) customer(subject custos.SubjectID, mobile string) {
+	s.t.Helper()
+	ctx := context.Background()
+	require.NoError(s.t, s.vault.Put(ctx, teller, subject, "customer", vault.Values{"name": "Synthetic Person " + string(rune('A'+subject[len(subject)-1]-'0')), "mobile": mobile}))
+	require.NoError(s.t, s.vault.Put(ctx, teller, subject, "lease", vault.Values{"contract": "L-" + string(subject)}))
+	require.NoError(s.t, s.vault.Put(ctx, teller, subject, "scoring", vault.Values{"grade": "B"}))
+}
+
+// consent records a customer's explicit consent to a purpose.
+func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
+	s.t.Helper()
+	n, ok := s.reg.NoticeFor(p)
+	require.True(s.t, ok)
+	require.NoError(s.t, s.reg.Grant(context.Background(), consent.Act{
+		Subject: subject, Purposes: []custos.PurposeID{p}, Actor: channel, Channel: "app",
+		Signal: consent.SignalClick, Notice: n.Version, Language: consent.LangZH, Evidence: "form-0001",
+	}))
+}
+
+func (s *side) seller(t *testing.T) *transfer.Seller {
+	t.Helper()
+	sl, err := transfer.NewSeller(transfer.SellerConfig{
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Store: s.db.Transfer(),
+		Recorder: s.events, Approval: rule, Clock: s.clock,
+	})
+	require.NoError(t, err)
+	return sl
+}
+
+func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
+	t.Helper()
+	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Private: rc.private, Signer: s.signer,
+		Store: s.db.Transfer(), Recorder: s.events, Clock: s.clock,
+	})
+	require.NoError(t, err)
+	return a
+}
+
+// world is a seller with three customers and an acquirer, with an
+// approved plan between them.
+type world struct {
+	from, to *side
+	rcpt     recipient
+	plan     transfer.Plan
+	sell     *transfer.Seller
+	buy      *transfer.Acquirer
+	ag       transfer.Agreement
+}
+
+func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{from: newSide(t, "seller", false, memstore.New()), to: newSide(t, "acquirer", true, memstore.New()), rcpt: newRecipient(t)}
+	w.from.customer("c-1", "13800000001")
+	w.from.customer("c-2", "13800000002")
+	w.from.customer("c-3", "13800000003")
+	w.from.consent("c-2", marketing)
+	require.NoError(t, w.from.vault.Restrict(ctx, office, "c-3", "AML Art. 34: identity records kept 10 years"))
+	w.plan = plan(w.rcpt.public)
+	w.plan.Scope.Purposes = []custos.PurposeID{servicing, marketing}
+	w.plan.Recipient.Verifier = w.to.vkey
+	w.sell = w.from.seller(t)
+	w.buy = w.to.acquirer(t, w.rcpt)
+	require.NoError(t, w.sell.Propose(ctx, dpo, w.plan))
+	require.NoError(t, w.sell.Approve(ctx, dpo, w.plan.ID))
+	require.NoError(t, w.sell.Approve(ctx, counsel, w.plan.ID))
+	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey,
+		Purposes: map[custos.PurposeID]custos.PurposeID{servicing: servicing, marketing: marketing}}
+	return w
+}
+
+// export writes the world's bundle.
+func (w *world) export(t *testing.T) ([]byte, transfer.ExportReport) {
+	t.Helper()
+	var buf bytes.Buffer
+	rep, err := w.sell.Export(context.Background(), seller, w.plan.ID, &buf, nil)
+	require.NoError(t, err)
+	return buf.Bytes(), rep
+}
