@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/rights"
+	"github.com/custos-go/custos/vault"
 )
 
 // TestSubmitBadInput: each bad request is refused with a clear error and
@@ -246,17 +248,30 @@ func TestAuditFailsClosed(t *testing.T) {
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	f := newFixture(t)
-	good := rights.Config{Store: f.db.Rights(), Recorder: f.events, Verifier: rights.VerifierFunc(f.verify), Regimes: []rights.Regime{rights.GDPR()}}
+	f.desk()
+	good := f.config()
 	_, err := rights.New(good)
 	require.NoError(t, err)
 	for name, edit := range map[string]func(*rights.Config){
-		"no store":           func(c *rights.Config) { c.Store = nil },
-		"no recorder":        func(c *rights.Config) { c.Recorder = nil },
-		"no verifier":        func(c *rights.Config) { c.Verifier = nil },
-		"no regime":          func(c *rights.Config) { c.Regimes = nil },
-		"regime twice":       func(c *rights.Config) { c.Regimes = []rights.Regime{rights.GDPR(), rights.GDPR()} },
-		"invalid regime":     func(c *rights.Config) { c.Regimes = []rights.Regime{{Name: "x"}} },
-		"negative tolerance": func(c *rights.Config) { c.Tolerance = -time.Second },
+		"no store":                          func(c *rights.Config) { c.Store = nil },
+		"no recorder":                       func(c *rights.Config) { c.Recorder = nil },
+		"no verifier":                       func(c *rights.Config) { c.Verifier = nil },
+		"no regime":                         func(c *rights.Config) { c.Regimes = nil },
+		"regime twice":                      func(c *rights.Config) { c.Regimes = []rights.Regime{rights.GDPR(), rights.GDPR()} },
+		"invalid regime":                    func(c *rights.Config) { c.Regimes = []rights.Regime{{Name: "x"}} },
+		"negative tolerance":                func(c *rights.Config) { c.Tolerance = -time.Second },
+		"no vault":                          func(c *rights.Config) { c.Vault = nil },
+		"no consent":                        func(c *rights.Config) { c.Consent = nil },
+		"no retention":                      func(c *rights.Config) { c.Retention = nil },
+		"no outbox":                         func(c *rights.Config) { c.Outbox = nil },
+		"no schema":                         func(c *rights.Config) { c.Schema = vault.Schema{} },
+		"no controller":                     func(c *rights.Config) { c.Policy.Controller = consent.Party{} },
+		"no complaint route":                func(c *rights.Config) { c.Policy.Complaint = consent.Text{EN: "complain"} },
+		"contact holding an e-mail address": func(c *rights.Config) { c.Policy.Contact = "write to dpo@leasing.example" },
+		"disclosure of an unknown field": func(c *rights.Config) {
+			c.Policy.Disclosures = []rights.Disclosure{{Organisation: "credit-bureau", Fields: []string{"customer.income"}}}
+		},
+		"automated decision without logic": func(c *rights.Config) { c.Policy.Automated = []rights.Decision{{ID: "score"}} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := good

@@ -3,9 +3,14 @@ package rights
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/kind"
+	"github.com/custos-go/custos/notify"
+	"github.com/custos-go/custos/vault"
 )
 
 // Recorder durably records audit events: *audit.Log implements it.
@@ -15,8 +20,8 @@ type Recorder = custos.Recorder
 // Config.Tolerance is zero: clocks of hosts differ a little, never by days.
 const DefaultTolerance = 5 * time.Minute
 
-// Config configures a Desk. Store, Recorder, Verifier and at least one
-// Regime are required.
+// Config configures a Desk. Every field but Clock and Tolerance is
+// required.
 type Config struct {
 	// Store persists requests and their histories.
 	Store Store
@@ -26,6 +31,17 @@ type Config struct {
 	Verifier Verifier
 	// Regimes are the clock policies requests may name, by Name.
 	Regimes []Regime
+	// Schema is the vault's schema: corrections are validated by the kind
+	// of each field before anything is written (PIPL Art. 46).
+	Schema vault.Schema
+	// Vault, Consent, Retention and Outbox are the packages requests are
+	// fulfilled through.
+	Vault     Vault
+	Consent   Consent
+	Retention Retention
+	Outbox    Outbox
+	// Policy is what answers state.
+	Policy Policy
 	// Clock gives the time; nil means time.Now.
 	Clock custos.Clock
 	// Tolerance is how far in the future a receipt time may lie; 0 means
@@ -44,6 +60,14 @@ type Desk struct {
 	clock     custos.Clock
 	tolerance time.Duration
 	maxSoon   Period
+
+	schema    vault.Schema
+	vault     Vault
+	consent   Consent
+	retention Retention
+	outbox    Outbox
+	policy    Policy
+	purposes  map[custos.PurposeID]consent.Purpose
 }
 
 // New validates cfg and returns a Desk.
@@ -59,8 +83,40 @@ func New(cfg Config) (*Desk, error) {
 		return nil, fmt.Errorf("%w: no Regimes", ErrConfig)
 	case cfg.Tolerance < 0:
 		return nil, fmt.Errorf("%w: negative Tolerance", ErrConfig)
+	case cfg.Vault == nil:
+		return nil, fmt.Errorf("%w: no Vault", ErrConfig)
+	case cfg.Consent == nil:
+		return nil, fmt.Errorf("%w: no Consent", ErrConfig)
+	case cfg.Retention == nil:
+		return nil, fmt.Errorf("%w: no Retention", ErrConfig)
+	case cfg.Outbox == nil:
+		return nil, fmt.Errorf("%w: no Outbox", ErrConfig)
+	case len(cfg.Schema.Types) == 0:
+		return nil, fmt.Errorf("%w: no Schema", ErrConfig)
 	}
-	d := &Desk{store: cfg.Store, rec: cfg.Recorder, verifier: cfg.Verifier, regimes: map[string]Regime{}, clock: cfg.Clock, tolerance: cfg.Tolerance}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Desk{
+		store: cfg.Store, rec: cfg.Recorder, verifier: cfg.Verifier, regimes: map[string]Regime{}, clock: cfg.Clock, tolerance: cfg.Tolerance,
+		schema: cfg.Schema, vault: cfg.Vault, consent: cfg.Consent, retention: cfg.Retention, outbox: cfg.Outbox, policy: cfg.Policy,
+		purposes: map[custos.PurposeID]consent.Purpose{},
+	}
+	for _, p := range cfg.Consent.Purposes() {
+		d.purposes[p.ID] = p
+	}
+	for _, disc := range cfg.Policy.Disclosures {
+		for _, f := range disc.Fields {
+			if _, err := d.field(f); err != nil {
+				return nil, fmt.Errorf("%w: disclosure to %s: %w", ErrConfig, disc.Organisation, err)
+			}
+		}
+	}
+	for _, t := range []notify.TemplateID{notify.RequestAnswer, notify.CorrectionNotice, ExtensionNotice} {
+		if _, ok := cfg.Outbox.Templates().Template(t); !ok {
+			return nil, fmt.Errorf("%w: the outbox has no template %s (see ExtensionTemplate)", ErrConfig, t)
+		}
+	}
 	if d.tolerance == 0 {
 		d.tolerance = DefaultTolerance
 	}
@@ -103,4 +159,27 @@ func (d *Desk) History(ctx context.Context, id string) ([]Entry, error) {
 		return nil, fmt.Errorf("rights: read history: %w", err)
 	}
 	return h, nil
+}
+
+// field returns the kind of the schema's field "recordtype.field".
+func (d *Desk) field(name string) (kind.Kind, error) {
+	t, f, _ := strings.Cut(name, ".")
+	for _, rt := range d.schema.Types {
+		if rt.Name != t {
+			continue
+		}
+		for _, fl := range rt.Fields {
+			if fl.Name == f {
+				return fl.Kind, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: the schema declares no field %q", ErrInvalidRequest, safe(name))
+}
+
+// forRequest returns acc carrying the request's id, for every call made
+// to fulfil it.
+func forRequest(acc custos.Access, r Request) custos.Access {
+	acc.RequestID = r.ID
+	return acc
 }

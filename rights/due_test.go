@@ -72,7 +72,8 @@ func TestOverdueCostFollowsResult(t *testing.T) {
 	}
 	faults := &storetest.Faults{}
 	f.store = storetest.FaultyRights(f.db.Rights(), faults)
-	counted := f.desk()
+	f.build()
+	counted := f.d
 	faults.Arm(0, storetest.Before, false)
 	assert.Len(t, ids(t, counted.Overdue(ctx, f.now, 2)), 3)
 	assert.Equal(t, 2, faults.Calls(), "two pages of two for three requests, not a scan of 300")

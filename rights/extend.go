@@ -17,6 +17,10 @@ import (
 // period, without reasons, a second one with other reasons, of a closed
 // request, or under a regime that provides none. Extending again with the
 // same reasons changes nothing.
+//
+// The person is told through the outbox (ExtensionNotice), after the
+// extension is stored; if that fails, Extend returns the error and
+// extending again with the same reasons enqueues the notice, once.
 func (d *Desk) Extend(ctx context.Context, acc custos.Access, id string, reasons string) (Request, error) {
 	if reasons == "" {
 		return Request{}, fmt.Errorf("%w: no reasons (GDPR Art. 12(3))", ErrExtension)
@@ -24,7 +28,7 @@ func (d *Desk) Extend(ctx context.Context, acc custos.Access, id string, reasons
 	if err := checkText("extension reasons", reasons); err != nil {
 		return Request{}, fmt.Errorf("%w: %w", ErrExtension, err)
 	}
-	return d.advance(ctx, acc, id, func(r *Request, now time.Time) (Entry, bool, error) {
+	r, err := d.advance(ctx, acc, id, func(r *Request, now time.Time) (Entry, bool, error) {
 		switch {
 		case r.Extension == reasons:
 			return Entry{}, false, nil
@@ -45,4 +49,8 @@ func (d *Desk) Extend(ctx context.Context, acc custos.Access, id string, reasons
 		r.Extension, r.Due = reasons, g.ExtendedDue(r.Received)
 		return Entry{Step: StepExtended, Reason: reasons}, true, nil
 	})
+	if err != nil {
+		return r, err
+	}
+	return r, d.notifyExtension(ctx, acc, r)
 }

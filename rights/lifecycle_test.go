@@ -3,6 +3,7 @@ package rights_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,15 +63,16 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, "staff-009", e.Actor)
 		steps, states = append(steps, e.Step), append(states, e.State)
 	}
-	assert.Equal(t, []rights.Step{rights.StepReceived, rights.StepVerified, rights.StepStarted, rights.StepExtended, rights.StepRefused}, steps)
-	assert.Equal(t, []rights.State{rights.Received, rights.Verified, rights.InProgress, rights.InProgress, rights.Refused}, states)
+	assert.Equal(t, []rights.Step{rights.StepReceived, rights.StepVerified, rights.StepStarted, rights.StepExtended, rights.StepRefused, rights.StepAnswered}, steps)
+	assert.Equal(t, []rights.State{rights.Received, rights.Verified, rights.InProgress, rights.InProgress, rights.Refused, rights.Refused}, states)
+	assert.Equal(t, "none", r.Answered, "the vault does not hold the customer: no address to send the answer to")
 	assert.Equal(t, "sms-otp", h[1].Reason)
 	assert.Equal(t, "the customer holds records in four systems", h[3].Reason)
 	assert.Equal(t, int64(len(h)), r.Version)
 
-	events := f.events.Events()
+	events := rightsEvents(f)
 	require.Len(t, events, len(h), "one audit event per step")
-	wantActions := []custos.Action{rights.ActionSubmit, rights.ActionVerify, rights.ActionStart, rights.ActionExtend, rights.ActionRefuse}
+	wantActions := []custos.Action{rights.ActionSubmit, rights.ActionVerify, rights.ActionStart, rights.ActionExtend, rights.ActionRefuse, rights.ActionAnswer}
 	for i, ev := range events {
 		assert.Equal(t, wantActions[i], ev.Action)
 		assert.Equal(t, r.ID, ev.Access.RequestID, "under the request's id")
@@ -151,4 +153,15 @@ func TestPIPLRegime(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 2, 15, 16, 0, 0, 0, time.UTC), r.Due, "15 days, counted in Beijing time: 31 January 18:00 there")
 	_, err = d.Extend(ctx, dpo, r.ID, "complex")
 	assert.ErrorIs(t, err, rights.ErrExtension, "the host's PIPL regime provides no extension")
+}
+
+// rightsEvents returns the audit events of the rights package.
+func rightsEvents(f *fixture) []custos.Event {
+	var out []custos.Event
+	for _, e := range f.events.Events() {
+		if strings.HasPrefix(string(e.Action), "rights.") {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -15,7 +15,10 @@ import (
 // any open state, before verification too (the identity could not be
 // verified). It refuses with ErrNoReason a refusal without reason, and
 // with ErrState one of a closed request; refusing a refused request again
-// with the same reason changes nothing.
+// with the same reason changes nothing. The answer notice
+// (notify.RequestAnswer, which states the right to complain) is enqueued
+// once the refusal is stored; if that fails, refusing again with the same
+// reason enqueues it, once.
 func (d *Desk) Refuse(ctx context.Context, acc custos.Access, id string, reason string) (Request, error) {
 	if reason == "" {
 		return Request{}, fmt.Errorf("%w: a refusal states its reason (PIPL Art. 50; GDPR Art. 12(4))", ErrNoReason)
@@ -23,7 +26,12 @@ func (d *Desk) Refuse(ctx context.Context, acc custos.Access, id string, reason 
 	if err := checkText("refusal reason", reason); err != nil {
 		return Request{}, fmt.Errorf("%w: %w", ErrNoReason, err)
 	}
-	return d.advance(ctx, acc, id, closeChange(Refused, reason))
+	r, err := d.advance(ctx, acc, id, closeChange(Refused, reason))
+	if err != nil {
+		return r, err
+	}
+	ans, err := d.answer(ctx, acc, r)
+	return ans.Request, err
 }
 
 // closeChange closes a request in state to with outcome.

@@ -2,7 +2,6 @@ package rights
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -83,16 +82,27 @@ type Request struct {
 	// Closed is when the request was fulfilled, partially fulfilled or
 	// refused; zero while open.
 	Closed time.Time `json:"closed,omitzero"`
+	// Answered is, once the answer notice is enqueued, its message id in
+	// the outbox, or "none" when the customer could not be sent one (the
+	// vault no longer holds them: the host answers through the request's
+	// channel with the Answer Fulfil returns).
+	Answered string `json:"answered,omitempty"`
 	// Version counts the request's history entries; the Store advances it.
 	Version int64 `json:"version"`
 }
 
 // RequestID returns the id of the request submitted under an idempotency
 // key: a hash of the key, so that a rerun of an interrupted submission
-// finds the same request.
+// finds the same request. It is "rq-" and 24 letters a to p (96 bits of
+// the hash, a letter per four bits): no digits, so that no id reads as a
+// number that notices refuse as personal data.
 func RequestID(key string) string {
 	h := sha256.Sum256([]byte("custos/rights/request\x00" + key))
-	return "rq-" + hex.EncodeToString(h[:12])
+	b := []byte("rq-")
+	for _, c := range h[:12] {
+		b = append(b, 'a'+c>>4, 'a'+c&0xf)
+	}
+	return string(b)
 }
 
 // LogValue renders the request for log/slog without the customer.

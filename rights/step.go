@@ -46,7 +46,7 @@ func (d *Desk) advance(ctx context.Context, acc custos.Access, id string, decide
 		}
 		err = d.store.Advance(ctx, next, e)
 		switch {
-		case err == nil:
+		case err == nil, d.committed(ctx, e):
 			return next, nil
 		case errors.Is(err, ErrConflict):
 			d.notCommitted(ctx, ev)
@@ -72,4 +72,17 @@ func move(r *Request, to State) error {
 	}
 	r.State = to
 	return nil
+}
+
+// committed reports whether entry e is in its request's history: a store
+// call that failed after its commit (the connection dropped on the way
+// back) did take the step, and the caller goes on as if it had not failed,
+// so that what follows the step (writing a document) is not lost.
+func (d *Desk) committed(ctx context.Context, e Entry) bool {
+	h, err := d.store.History(ctx, e.Request)
+	if err != nil || int64(len(h)) < e.Seq {
+		return false
+	}
+	got := h[e.Seq-1]
+	return got.Seq == e.Seq && got.Step == e.Step && got.Act == e.Act && got.At.Equal(e.At) && got.Actor == e.Actor && got.Detail == e.Detail && got.Reason == e.Reason
 }

@@ -33,6 +33,9 @@ func (d *Desk) Submit(ctx context.Context, acc custos.Access, r Request) (Reques
 	if err := r.validate(); err != nil {
 		return Request{}, err
 	}
+	if err := d.checkPolicy(r); err != nil {
+		return Request{}, err
+	}
 	g, ok := d.regimes[r.Regime]
 	if !ok {
 		return Request{}, fmt.Errorf("%w: %q", ErrUnknownRegime, safe(r.Regime))
@@ -47,7 +50,7 @@ func (d *Desk) Submit(ctx context.Context, acc custos.Access, r Request) (Reques
 	r.State, r.Version = Received, 1
 	r.Due = g.Due(r.Received)
 	r.FirstDue = r.Due
-	r.Extension, r.Identity, r.Outcome, r.Closed = "", Identity{}, "", time.Time{}
+	r.Extension, r.Identity, r.Outcome, r.Closed, r.Answered = "", Identity{}, "", time.Time{}, ""
 
 	got, err := d.store.Get(ctx, r.ID)
 	switch {
@@ -78,4 +81,24 @@ func (d *Desk) same(stored, r Request) (Request, error) {
 		return Request{}, fmt.Errorf("%w: request %s", ErrKeyReused, stored.ID)
 	}
 	return stored, nil
+}
+
+// checkPolicy checks the request's fields and purposes against the schema
+// and the registered purposes.
+func (d *Desk) checkPolicy(r Request) error {
+	for _, f := range r.Fields {
+		if _, err := d.field(f); err != nil {
+			return err
+		}
+	}
+	for _, id := range r.Purposes {
+		p, ok := d.purposes[id]
+		switch {
+		case !ok:
+			return fmt.Errorf("%w: purpose %q is not registered", ErrInvalidRequest, safe(string(id)))
+		case r.Kind == Withdrawal && p.Basis != custos.BasisConsent:
+			return fmt.Errorf("%w: purpose %s rests on %s, not consent: nothing to withdraw", ErrInvalidRequest, id, p.Basis)
+		}
+	}
+	return nil
 }

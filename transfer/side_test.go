@@ -101,6 +101,11 @@ func purposes(acquirer bool) []consent.Purpose {
 // consent registry, vault and audit events.
 type side struct {
 	t      *testing.T
+	name   string
+	buyer  bool
+	kek    keys.KEK
+	skey   string
+	store  transfer.Store
 	db     *memstore.Store
 	keys   *keys.Keyring
 	reg    *consent.Registry
@@ -113,29 +118,55 @@ type side struct {
 
 func newSide(t *testing.T, name string, acquirer bool, db *memstore.Store) *side {
 	t.Helper()
-	ctx := context.Background()
-	s := &side{t: t, db: db, events: &storetest.Recorder{}, now: t0}
 	kek, err := insecuredevkek.New()
-	require.NoError(t, err)
-	s.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: db.Keys(), Ledger: db.Ledger(), Clock: s.clock})
-	require.NoError(t, err)
-	sc := schema()
-	s.reg, err = consent.New(ctx, consent.Config{
-		Purposes: purposes(acquirer), Notices: []consent.Notice{notice(name)}, Fields: sc.Classes(),
-		Store: db.Consent(), Recorder: s.events, Subjects: vault.Subjects(db.Vault(), s.keys), Pseudonyms: s.keys, Clock: s.clock,
-	})
-	require.NoError(t, err)
-	s.vault, err = vault.New(vault.Config{
-		Schema: sc, Keys: s.keys, Store: db.Vault(), Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
-		Search: vault.SearchConfig{ExpectedCustomers: 1000},
-	})
 	require.NoError(t, err)
 	skey, vkey, err := note.GenerateKey(rand.Reader, name+".example/transfer")
 	require.NoError(t, err)
-	s.signer, err = note.NewSigner(skey)
-	require.NoError(t, err)
-	s.vkey = vkey
+	s := &side{t: t, name: name, buyer: acquirer, db: db, kek: kek, skey: skey, vkey: vkey, events: &storetest.Recorder{}, now: t0}
+	s.build(nil)
 	return s
+}
+
+// rebuild returns the same company (database, KEK, signing key, clock)
+// with every store wrapped so that f decides which calls fail, and its
+// own audit events.
+func (s *side) rebuild(f *storetest.Faults) *side {
+	c := &side{t: s.t, name: s.name, buyer: s.buyer, db: s.db, kek: s.kek, skey: s.skey, vkey: s.vkey, events: &storetest.Recorder{}, now: s.now}
+	c.build(f)
+	return c
+}
+
+func (s *side) build(f *storetest.Faults) {
+	t := s.t
+	ctx := context.Background()
+	var (
+		ks  keys.Store     = s.db.Keys()
+		led keys.Ledger    = s.db.Ledger()
+		cs  consent.Store  = s.db.Consent()
+		vs  vault.Store    = s.db.Vault()
+		ts  transfer.Store = s.db.Transfer()
+	)
+	if f != nil {
+		ks, led, cs = storetest.FaultyKeys(ks, f), storetest.FaultyLedger(led, f), storetest.FaultyConsent(cs, f)
+		vs, ts = storetest.FaultyVault(vs, f), storetest.FaultyTransfer(ts, f)
+	}
+	s.store = ts
+	var err error
+	s.keys, err = keys.New(ctx, keys.Config{KEK: s.kek, Store: ks, Ledger: led, Clock: s.clock})
+	require.NoError(t, err)
+	sc := schema()
+	s.reg, err = consent.New(ctx, consent.Config{
+		Purposes: purposes(s.buyer), Notices: []consent.Notice{notice(s.name)}, Fields: sc.Classes(),
+		Store: cs, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Pseudonyms: s.keys, Clock: s.clock,
+	})
+	require.NoError(t, err)
+	s.vault, err = vault.New(vault.Config{
+		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
+		Search: vault.SearchConfig{ExpectedCustomers: 1000},
+	})
+	require.NoError(t, err)
+	s.signer, err = note.NewSigner(s.skey)
+	require.NoError(t, err)
 }
 
 func (s *side) clock() time.Time { return s.now }
@@ -163,7 +194,7 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 func (s *side) seller(t *testing.T) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Store: s.db.Transfer(),
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Store: s.store,
 		Recorder: s.events, Approval: rule, Clock: s.clock,
 	})
 	require.NoError(t, err)
@@ -174,7 +205,7 @@ func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Private: rc.private, Signer: s.signer,
-		Store: s.db.Transfer(), Recorder: s.events, Clock: s.clock,
+		Store: s.store, Recorder: s.events, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	return a

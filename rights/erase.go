@@ -1,0 +1,87 @@
+package rights
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/custos-go/custos/retention"
+	"github.com/custos-go/custos/vault"
+)
+
+// erase answers an erasure request through retention (PIPL Art. 47; GDPR
+// Art. 17): destroyed with a certificate; kept in storage only while a
+// statutory period runs (PIPL Art. 47 ¶2), the answer naming the rules and
+// until when; refused under a legal hold, with the hold's reason (GDPR
+// Art. 17(3)(e)).
+func (a *acts) erase(ctx context.Context) (outcome, error) {
+	if e, ok := a.done[actErase]; ok {
+		return recorded(e), nil
+	}
+	o, err := a.d.retention.Erase(ctx, a.r.Subject, a.r.ID)
+	switch {
+	case errors.Is(err, retention.ErrUnknownSubject):
+		return a.erased(ctx, outcome{state: Fulfilled, text: noData}, nil)
+	case errors.Is(err, retention.ErrForgotten):
+		// Destroyed by an earlier attempt whose record was lost, or
+		// forgotten elsewhere: Forget finishes an interrupted erasure and
+		// returns its certificate, or the certificate of the erasure done.
+		cert, ferr := a.d.vault.Forget(ctx, a.as(), a.r.Subject, a.erasure())
+		switch {
+		case cert.ID != "" && (ferr == nil || errors.Is(ferr, vault.ErrForgotten)):
+			return a.erased(ctx, destroyedOutcome(cert), &cert)
+		case ferr == nil, errors.Is(ferr, vault.ErrForgotten), errors.Is(ferr, vault.ErrNotFound):
+			return a.erased(ctx, outcome{state: Fulfilled, text: "erased earlier; " + noData}, nil)
+		}
+		return outcome{}, fmt.Errorf("rights: finish the erasure: %w", ferr)
+	case err != nil:
+		return outcome{}, fmt.Errorf("rights: erase: %w", err)
+	}
+	switch {
+	case o.Kind == retention.Destroyed && o.Certificate != nil:
+		return a.erased(ctx, destroyedOutcome(*o.Certificate), o.Certificate)
+	case len(o.Holds) > 0:
+		var why []string
+		for _, id := range o.Holds {
+			h, err := a.d.retention.Hold(ctx, id)
+			if err != nil {
+				return outcome{}, fmt.Errorf("rights: read hold: %w", err)
+			}
+			why = append(why, "legal hold "+h.ID+": "+h.Reason)
+		}
+		text := "erasure refused (GDPR Art. 17(3)(e); PIPL Art. 47 ¶2): " + strings.Join(why, "; ") + "; kept in storage only"
+		return a.erased(ctx, outcome{state: Refused, text: bounded(text)}, nil)
+	case o.Kind == retention.Restricted:
+		return a.erased(ctx, outcome{state: PartiallyFulfilled, text: bounded(o.Why)}, nil)
+	}
+	return outcome{}, fmt.Errorf("rights: erase: retention answered %s", o.Kind)
+}
+
+func destroyedOutcome(c vault.Certificate) outcome {
+	return outcome{state: Fulfilled, text: "erased by crypto-shredding; destruction certificate issued"}
+}
+
+// erased records the erasure act with its outcome and certificate.
+func (a *acts) erased(ctx context.Context, o outcome, cert *vault.Certificate) (outcome, error) {
+	d := map[string]any{"state": o.state.String(), "outcome": o.text}
+	if cert != nil {
+		d["certificate"] = cert
+	}
+	if err := a.did(ctx, actErase, d); err != nil {
+		return outcome{}, err
+	}
+	return o, nil
+}
+
+// bounded keeps an outcome within custos.GroundRule's 512 bytes.
+func bounded(s string) string {
+	if len(s) <= 512 {
+		return s
+	}
+	cut := 509
+	for cut > 0 && s[cut]&0xc0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "..."
+}
