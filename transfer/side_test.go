@@ -166,7 +166,7 @@ func (s *side) build(f *storetest.Faults) {
 	s.vault, err = vault.New(vault.Config{
 		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
 		Erasers: []custos.Eraser{s.reg},
-		Search: vault.SearchConfig{ExpectedCustomers: 1000},
+		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
 	})
 	require.NoError(t, err)
 	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
