@@ -23,7 +23,7 @@ func retentionCommand(c *Config) *cobra.Command {
 		Use:   "retention",
 		Short: "Retention: what is due, the sweep that destroys and restricts, legal holds",
 	})
-	cmd.AddCommand(retentionDueCommand(c), retentionSweepCommand(c), retentionHoldsCommand(c))
+	cmd.AddCommand(retentionDueCommand(c), retentionSweepCommand(c), retentionHoldsCommand(c), retentionReviewsCommand(c))
 	return cmd
 }
 
@@ -200,9 +200,9 @@ is safe to rerun after any failure.`,
 func retentionHoldsCommand(c *Config) *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "holds",
-		Short: "Legal holds: place, release, show",
+		Short: "Legal holds: list, place, release, show",
 	})
-	cmd.AddCommand(holdPlaceCommand(c), holdReleaseCommand(c), holdShowCommand(c))
+	cmd.AddCommand(holdListCommand(c), holdPlaceCommand(c), holdReleaseCommand(c), holdShowCommand(c))
 	return cmd
 }
 

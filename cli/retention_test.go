@@ -21,7 +21,7 @@ func retentionPolicy() *retention.Policy {
 			Min: retention.Years(10), Max: retention.Years(10), Expiry: retention.Destroy, Law: "AML Art. 34"},
 		{Name: "aml-lease", RecordType: "lease", Start: retention.Start{Event: retention.EventTransaction},
 			Min: retention.Years(10), Max: retention.Years(10), Expiry: retention.Destroy, Law: "AML Art. 34"},
-	}}
+	}, Reviews: []retention.ReviewRule{{RecordType: "customer", Every: retention.Years(1), Law: "PIPL Art. 8"}}}
 }
 
 // withClocks reports, through the SDK, the end of the relationship and a
@@ -36,6 +36,7 @@ func (d *deployment) withClocks(t *testing.T) {
 		for _, k := range []retention.EventKind{retention.EventRelationshipEnded, retention.EventTransaction} {
 			require.NoError(t, r.Report(context.Background(), retention.Event{Subject: s, Kind: k, At: d.clock.Now()}))
 		}
+		require.NoError(t, r.Reviewed(context.Background(), s, "customer", d.clock.Now()))
 	}
 	h.close()
 }
@@ -52,6 +53,16 @@ func TestRetentionCommands(t *testing.T) {
 	assert.Contains(t, out, "2036-03-02  aml-identity  customer  "+string(customer(1)))
 
 	code, _, errs := run(t, cfg, "retention", "due", "--before", "next week", "--db", d.db)
+	assert.Equal(t, cli.ExitUsage, code, errs)
+
+	code, out, errs = run(t, cfg, "retention", "reviews", "--before", "2026-12-31", "--db", d.db)
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Empty(t, out, "no review due within the year")
+	code, out, errs = run(t, cfg, "retention", "reviews", "--before", "2027-12-31", "--db", d.db, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Contains(t, out, `"count":2`)
+	assert.Contains(t, out, `"record_type":"customer"`)
+	code, _, errs = run(t, cfg, "retention", "reviews", "--db", d.db)
 	assert.Equal(t, cli.ExitUsage, code, errs)
 
 	before := dbFiles(t, d.dir)
@@ -83,8 +94,16 @@ func TestRetentionCommands(t *testing.T) {
 	assert.Equal(t, cli.ExitFailed, code, "a sweep before the last: %s", errs)
 	assert.Contains(t, errs, "before the latest sweep")
 
+	code, out, errs = run(t, cfg, "retention", "holds", "list", "--db", d.db)
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Equal(t, hold+"  owner legal-01  in force  (1 customers, 0 record types)\n", out)
+
 	code, _, errs = run(t, cfg, d.flags("retention", "holds", "release", hold, "--by", "legal-01")...)
 	require.Equal(t, cli.ExitOK, code, errs)
+	code, out, errs = run(t, cfg, "retention", "holds", "list", "--db", d.db, "--json")
+	require.Equal(t, cli.ExitOK, code, errs)
+	assert.Contains(t, out, `"state":"released `)
+	assert.Contains(t, out, `"ID":"`+hold+`"`)
 	code, out, errs = run(t, cfg, d.flags("retention", "sweep", "--at", "2037-01-02")...)
 	require.Equal(t, cli.ExitOK, code, errs)
 	assert.Contains(t, out, "destroyed 1, restricted 0, held 0")

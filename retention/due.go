@@ -20,27 +20,41 @@ func (r *Retention) Due(ctx context.Context, before time.Time, batch int) iter.S
 // DueIn is Retention.Due on a Store alone, for tools that list what is due
 // without a vault, such as the operator command line.
 func DueIn(ctx context.Context, store Store, before time.Time, batch int) iter.Seq2[Clock, error] {
+	return paged(batch, "read due clocks", func(after Clock, first bool, n int) ([]Clock, error) {
+		k := DueKey{}
+		if !first {
+			k = DueKey{Next: after.Next, Subject: after.Subject, Rule: after.Rule}
+		}
+		return store.DueClocks(ctx, before, k, n)
+	})
+}
+
+// paged streams the pages read returns, batch items at a time (0 means
+// 256), each page after the last item of the one before; memory holds one
+// page. A read error ends the sequence with that error, wrapped in what.
+func paged[T any](batch int, what string, read func(after T, first bool, n int) ([]T, error)) iter.Seq2[T, error] {
 	if batch <= 0 {
 		batch = 256
 	}
-	return func(yield func(Clock, error) bool) {
-		after := DueKey{}
+	return func(yield func(T, error) bool) {
+		var last T
+		first := true
 		for {
-			page, err := store.DueClocks(ctx, before, after, batch)
+			page, err := read(last, first, batch)
 			if err != nil {
-				yield(Clock{}, fmt.Errorf("retention: read due clocks: %w", err))
+				var zero T
+				yield(zero, fmt.Errorf("retention: %s: %w", what, err))
 				return
 			}
-			for _, c := range page {
-				if !yield(c, nil) {
+			for _, x := range page {
+				if !yield(x, nil) {
 					return
 				}
 			}
 			if len(page) < batch {
 				return
 			}
-			last := page[len(page)-1]
-			after = DueKey{Next: last.Next, Subject: last.Subject, Rule: last.Rule}
+			last, first = page[len(page)-1], false
 		}
 	}
 }

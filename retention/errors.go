@@ -32,6 +32,15 @@ var (
 	// customer the vault does not hold, or forgot.
 	ErrUnknownSubject = errors.New("retention: customer unknown to the vault")
 	ErrForgotten      = errors.New("retention: customer forgotten")
+	// ErrReview reports a review that cannot be recorded: a record type
+	// without a review rule or that the customer does not hold, or a time
+	// that is missing, in the future beyond the tolerance or before the
+	// customer's first record.
+	ErrReview = errors.New("retention: invalid review")
+	// ErrImport reports a SubjectState that ImportSubject refuses: a clock
+	// of a rule the policy does not have, a hold or review it cannot
+	// keep, or a time missing.
+	ErrImport = errors.New("retention: invalid subject state")
 	// ErrHold reports a hold without owner or reason, or with an invalid
 	// scope or period.
 	ErrHold = errors.New("retention: invalid hold")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -161,4 +162,19 @@ func safeName(n string) string {
 		return n
 	}
 	return "(invalid name)"
+}
+
+// ListHolds lists every hold, released or not, by ID, read batch per
+// store call (0 means 256). A store error ends the sequence with that
+// error.
+func (r *Retention) ListHolds(ctx context.Context, batch int) iter.Seq2[Hold, error] {
+	return ListHoldsIn(ctx, r.store, batch)
+}
+
+// ListHoldsIn is Retention.ListHolds on a Store alone, for tools such as
+// the operator command line.
+func ListHoldsIn(ctx context.Context, store Store, batch int) iter.Seq2[Hold, error] {
+	return paged(batch, "list holds", func(after Hold, _ bool, n int) ([]Hold, error) {
+		return store.ListHolds(ctx, after.ID, n)
+	})
 }

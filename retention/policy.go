@@ -15,6 +15,9 @@ import (
 type Policy struct {
 	// Rules are the retention rules, each with a distinct name.
 	Rules []Rule
+	// Reviews are the accuracy-review intervals, at most one per record
+	// type; a record type without one is not reviewed.
+	Reviews []ReviewRule
 }
 
 // Validate reports whether the policy can run over the vault schema s:
@@ -26,7 +29,9 @@ type Policy struct {
 //   - no rule's maximum falls below the statutory minimum of another rule
 //     of the same record type and purpose: the records could not be both
 //     destroyed by one and kept by the other (AML Art. 34 against PIPL Art.
-//     19); the error names both rules.
+//     19); the error names both rules;
+//   - every review rule is valid, names a record type of s, and no record
+//     type has two.
 //
 // The error wraps ErrPolicy and names rules and record types, never a
 // customer.
@@ -54,6 +59,19 @@ func (p Policy) Validate(s vault.Schema) error {
 		if !covered[t.Name] {
 			return fmt.Errorf("%w: record type %q has no retention rule (PIPL Art. 19)", ErrPolicy, t.Name)
 		}
+	}
+	reviewed := map[string]bool{}
+	for _, rv := range p.Reviews {
+		if err := rv.Validate(); err != nil {
+			return err
+		}
+		if !types[rv.RecordType] {
+			return fmt.Errorf("%w: review rule names record type %q, which the vault schema does not declare", ErrPolicy, rv.RecordType)
+		}
+		if reviewed[rv.RecordType] {
+			return fmt.Errorf("%w: record type %q has two review rules", ErrPolicy, rv.RecordType)
+		}
+		reviewed[rv.RecordType] = true
 	}
 	return p.checkConflicts()
 }

@@ -62,6 +62,7 @@ type Config struct {
 // concurrent use, and several, in several processes, may share one Store.
 type Retention struct {
 	clocks
+	reviews   []ReviewRule
 	vault     Vault
 	rec       Recorder
 	acc       custos.Access
@@ -91,8 +92,9 @@ func New(cfg Config) (*Retention, error) {
 		cfg.Tolerance = DefaultTolerance
 	}
 	return &Retention{
-		clocks: clocks{rules: cfg.Policy.Rules, store: cfg.Store, clock: cfg.Clock},
-		vault:  cfg.Vault, rec: cfg.Recorder, acc: acc, tolerance: cfg.Tolerance,
+		clocks:  clocks{rules: cfg.Policy.Rules, store: cfg.Store, clock: cfg.Clock},
+		reviews: cfg.Policy.Reviews,
+		vault:   cfg.Vault, rec: cfg.Recorder, acc: acc, tolerance: cfg.Tolerance,
 	}, nil
 }
 

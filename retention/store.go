@@ -107,13 +107,13 @@ type Store interface {
 	// stored.
 	DueClocks(ctx context.Context, at time.Time, after DueKey, limit int) ([]Clock, error)
 
-	// DeleteClocks deletes the customer's clocks and reports how many
-	// there were.
+	// DeleteClocks deletes the customer's clocks and review dates, and
+	// reports how many clocks there were.
 	DeleteClocks(ctx context.Context, subject custos.SubjectID) (int, error)
 
-	// Destroyed atomically stores d and deletes subject's clocks. It
-	// returns ErrConflict, and changes nothing, if a destruction under
-	// d.Ref exists.
+	// Destroyed atomically stores d and deletes subject's clocks and
+	// review dates. It returns ErrConflict, and changes nothing, if a
+	// destruction under d.Ref exists.
 	Destroyed(ctx context.Context, subject custos.SubjectID, d Destruction) error
 	// GetDestruction returns the destruction under ref, or ErrNotFound.
 	GetDestruction(ctx context.Context, ref string) (Destruction, error)
@@ -131,6 +131,22 @@ type Store interface {
 	// Holds returns the holds in force at `at` (started, not ended, not
 	// released) whose Subjects name subject or are empty, by ID.
 	Holds(ctx context.Context, subject custos.SubjectID, at time.Time) ([]Hold, error)
+	// ListHolds returns up to limit holds, released or not, with ID after
+	// `after`, by ID.
+	ListHolds(ctx context.Context, after string, limit int) ([]Hold, error)
+
+	// PutReview stores rv, replacing the review of (rv.Subject,
+	// rv.RecordType) unless that one was reviewed after rv.Reviewed; it
+	// reports whether it stored rv.
+	PutReview(ctx context.Context, rv Review) (bool, error)
+	// Reviews returns the customer's reviews sorted by record type; none
+	// is not an error.
+	Reviews(ctx context.Context, subject custos.SubjectID) ([]Review, error)
+	// DueReviews returns up to limit reviews with Due not after at, in
+	// ReviewKey order, strictly after `after` (the zero ReviewKey starts
+	// at the beginning). Its cost follows the reviews returned, not the
+	// reviews stored.
+	DueReviews(ctx context.Context, at time.Time, after ReviewKey, limit int) ([]Review, error)
 
 	// SweepMark returns the time of the latest sweep recorded, zero when
 	// none was.

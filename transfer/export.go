@@ -32,6 +32,9 @@ type ExportReport struct {
 	// by the deadline, PIPL Art. 23, 39) and OutOfScope (no record of the
 	// scope's types) customers are not.
 	Excluded, NotConsented, OutOfScope int64
+	// NotNotified customers have no notice in the outbox (Seller.Notify):
+	// nobody moves without being told (PIPL Art. 22, 23).
+	NotNotified int64
 	// Manifest is the signed manifest, once the bundle is complete.
 	Manifest Manifest
 }
@@ -64,14 +67,11 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	if pageSize <= 0 {
 		pageSize = 256
 	}
-	p, have, err := s.Plan(ctx, id)
+	p, err := s.approvedPlan(ctx, id)
 	if err != nil {
 		return ExportReport{}, err
 	}
 	digest := p.Digest()
-	if !s.rule.satisfied(digest, have) {
-		return ExportReport{}, fmt.Errorf("%w: %d of %d approvals", ErrNotApproved, len(have), s.rule.Required)
-	}
 	if p.NeedsSeparateConsent() && s.now().Before(p.ConsentDeadline) {
 		return ExportReport{}, fmt.Errorf("%w: separate consent requests are open until the deadline", ErrNotApproved)
 	}
@@ -115,6 +115,8 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 				rep.NotConsented++
 			case skipOutOfScope:
 				rep.OutOfScope++
+			case skipNotNotified:
+				rep.NotNotified++
 			default:
 				b, err := json.Marshal(c)
 				if err != nil {
@@ -154,6 +156,9 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	}
 	if err := fw.flush(); err != nil {
 		return rep, fmt.Errorf("transfer: write bundle: %w", err)
+	}
+	if err := s.store.SetExported(ctx, id, m.Root, m.Customers); err != nil {
+		return rep, fmt.Errorf("transfer: store export: %w", err)
 	}
 	rep.Manifest = m
 	ev.Time, ev.Detail = s.now(), detail(id, digest, map[string]any{"step": "written", "root": hex.EncodeToString(m.Root), "customers": m.Customers})
@@ -206,6 +211,7 @@ const (
 	skipExcluded
 	skipNoConsent
 	skipOutOfScope
+	skipNotNotified
 )
 
 // customer reads one customer for the bundle, or says why it stays.
@@ -213,6 +219,7 @@ func (s *Seller) customer(ctx context.Context, acc custos.Access, p Plan, tk *Tr
 	if p.Excluded(subj) {
 		return Customer{}, skipExcluded, nil
 	}
+
 	if p.NeedsSeparateConsent() {
 		ca := acc
 		ca.Purpose = p.ConsentPurpose
@@ -233,6 +240,11 @@ func (s *Seller) customer(ctx context.Context, acc custos.Access, p Plan, tk *Tr
 	}
 	if len(sealed.Records) == 0 {
 		return Customer{}, skipOutOfScope, nil
+	}
+	if ok, err := s.notified(ctx, p, subj); err != nil {
+		return Customer{}, 0, err
+	} else if !ok {
+		return Customer{}, skipNotNotified, nil
 	}
 	dek, err := tk.ExportDEK(ctx, s.keys, subj)
 	if errors.Is(err, keys.ErrShredded) {

@@ -58,13 +58,14 @@ func mergerPlan(pub []byte) transfer.Plan {
 	return transfer.Plan{
 		ID:     "merger-2026",
 		Cause:  transfer.CauseMerger,
-		Seller: transfer.Party{Name: "Example Leasing Co., Ltd.", Contact: "privacy@seller.example", Jurisdiction: "CN"},
+		Seller: transfer.Party{Name: "Example Leasing Co., Ltd.", Contact: "https://seller.example/privacy", Jurisdiction: "CN"},
 		Recipient: transfer.Recipient{
-			Party:        transfer.Party{Name: "Acquirer Leasing Co., Ltd.", Contact: "privacy@acquirer.example", Jurisdiction: "CN"},
+			Party:        transfer.Party{Name: "Acquirer Leasing Co., Ltd.", Contact: "https://acquirer.example/privacy", Jurisdiction: "CN"},
 			PublicKeyset: pub,
 		},
 		Scope:            transfer.Scope{RecordTypes: []string{"customer", "lease"}, Purposes: []custos.PurposeID{"lease-servicing"}},
 		ImpactAssessment: "PIA-2026-017",
+		Effective:        t0.Add(60 * 24 * time.Hour),
 	}
 }
 
@@ -73,5 +74,6 @@ func salePlan(pub []byte) transfer.Plan {
 	p := mergerPlan(pub)
 	p.ID, p.Cause = "sale-2026", transfer.CauseSale
 	p.ConsentPurpose, p.ConsentDeadline = "provision-to-acquirer", t0.Add(30*24*time.Hour)
+	p.Terms = &transfer.Terms{Purpose: "Servicing your lease", Method: "Encrypted records", Categories: "Name, mobile, lease contract"}
 	return p
 }

@@ -71,6 +71,13 @@ type Plan struct {
 	// assessment made before the transfer (PIPL Art. 55(3); RULES M4),
 	// such as a report number.
 	ImpactAssessment string `json:"impact_assessment"`
+	// Effective is the day the customers pass to the recipient, stated in
+	// the notices (PIPL Art. 22).
+	Effective time.Time `json:"effective"`
+	// Terms state, for a plan needing separate consent, the recipient's
+	// purpose, method and categories of data the consent request names
+	// (PIPL Art. 23). Required then.
+	Terms *Terms `json:"terms,omitempty"`
 	// ConsentPurpose is the registered purpose of the separate consent to
 	// this provision. Required when the plan needs separate consent (PIPL
 	// Art. 23 or 39): only customers with a live consent for it move.
@@ -79,6 +86,15 @@ type Plan struct {
 	// plan close: only customers who consented by then move. Required with
 	// ConsentPurpose.
 	ConsentDeadline time.Time `json:"consent_deadline,omitzero"`
+}
+
+// Terms are what a separate-consent request states besides the recipient
+// (PIPL Art. 23): the recipient's purpose, method and categories of data,
+// as plain text in the notice's words. No personal data.
+type Terms struct {
+	Purpose    string `json:"purpose"`
+	Method     string `json:"method"`
+	Categories string `json:"categories"`
 }
 
 var planID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,47}$`)
@@ -156,7 +172,13 @@ func (p Plan) Validate() error {
 	if strings.TrimSpace(p.ImpactAssessment) == "" {
 		return bad("no impact assessment referenced (PIPL Art. 55(3))")
 	}
+	if p.Effective.IsZero() {
+		return bad("no effective date for the notices (PIPL Art. 22)")
+	}
 	if p.NeedsSeparateConsent() {
+		if p.Terms == nil || strings.TrimSpace(p.Terms.Purpose) == "" || strings.TrimSpace(p.Terms.Method) == "" || strings.TrimSpace(p.Terms.Categories) == "" {
+			return bad("separate consent needs the recipient's purpose, method and categories (PIPL Art. 23)")
+		}
 		if p.ConsentPurpose == "" {
 			return bad("%s needs separate consent: no consent purpose", strings.Join(articleNames(p.Articles()), ", "))
 		}
@@ -241,9 +263,14 @@ func (p Plan) Digest() []byte {
 // MarshalCanonical returns the plan's canonical JSON: fields in the order
 // of the Plan type, times in UTC at microsecond precision.
 func (p Plan) MarshalCanonical() ([]byte, error) {
-	p.ConsentDeadline = p.ConsentDeadline.UTC().Truncate(time.Microsecond)
-	if p.ConsentDeadline.Equal(time.Time{}.UTC()) {
-		p.ConsentDeadline = time.Time{}
-	}
+	p.ConsentDeadline = canonicalTime(p.ConsentDeadline)
+	p.Effective = canonicalTime(p.Effective)
 	return json.Marshal(p)
+}
+
+func canonicalTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
 }

@@ -2,6 +2,7 @@ package transfer_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,9 +65,15 @@ func TestPlanValidate(t *testing.T) {
 		{"repeated record type", func(p *transfer.Plan) { p.Scope.RecordTypes = []string{"lease", "lease"} }, "given twice"},
 		{"no purposes", func(p *transfer.Plan) { p.Scope.Purposes = nil }, "no purpose"},
 		{"no impact assessment", func(p *transfer.Plan) { p.ImpactAssessment = "" }, "PIPL Art. 55(3)"},
-		{"sale without consent purpose", func(p *transfer.Plan) { p.Cause = transfer.CauseSale }, "needs separate consent"},
-		{"abroad without consent purpose", func(p *transfer.Plan) { p.Recipient.Jurisdiction = "SG" }, "PIPL Art. 39 needs separate consent"},
-		{"consent without deadline", func(p *transfer.Plan) { p.Cause, p.ConsentPurpose = transfer.CauseSale, "provision" }, "deadline"},
+		{"sale without consent purpose", func(p *transfer.Plan) { p.Cause, p.Terms = transfer.CauseSale, salePlan(nil).Terms }, "needs separate consent"},
+		{"abroad without consent purpose", func(p *transfer.Plan) { p.Recipient.Jurisdiction, p.Terms = "SG", salePlan(nil).Terms }, "PIPL Art. 39 needs separate consent"},
+		{"consent without deadline", func(p *transfer.Plan) {
+			p.Cause, p.ConsentPurpose, p.Terms = transfer.CauseSale, "provision", &transfer.Terms{Purpose: "p", Method: "m", Categories: "c"}
+		}, "deadline"},
+		{"sale without terms", func(p *transfer.Plan) {
+			p.Cause, p.ConsentPurpose, p.ConsentDeadline = transfer.CauseSale, "provision", t0
+		}, "purpose, method and categories"},
+		{"no effective date", func(p *transfer.Plan) { p.Effective = time.Time{} }, "effective date"},
 		{"unsorted exclusions", func(p *transfer.Plan) { p.Exclusions = []custos.SubjectID{"c-2", "c-1"} }, "not sorted"},
 		{"repeated exclusion", func(p *transfer.Plan) { p.Exclusions = []custos.SubjectID{"c-1", "c-1"} }, "not sorted or repeated"},
 	} {
@@ -84,7 +91,7 @@ func TestPlanDigestChangesWithPlan(t *testing.T) {
 	pub := newRecipient(t).public
 	a, b := mergerPlan(pub), mergerPlan(pub)
 	assert.Equal(t, a.Digest(), b.Digest())
-	b.Recipient.Contact = "other@acquirer.example"
+	b.Recipient.Contact = "https://acquirer.example/other"
 	assert.NotEqual(t, a.Digest(), b.Digest())
 }
 

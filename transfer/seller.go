@@ -15,6 +15,7 @@ import (
 
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -37,6 +38,9 @@ type SellerConfig struct {
 	// Consent reads the customers' consent records and, for a plan that
 	// needs separate consent, decides who moves.
 	Consent *consent.Registry
+	// Outbox queues the notices customers are owed (PIPL Art. 22, 23); a
+	// customer moves only once its notice is in the outbox.
+	Outbox *notify.Outbox
 	// Signer signs manifests (a C2SP signed-note key); the acquirer
 	// verifies them with its verifier key, given out of band.
 	Signer note.Signer
@@ -59,6 +63,7 @@ type Seller struct {
 	vault   *vault.Vault
 	consent *consent.Registry
 	signer  note.Signer
+	outbox  *notify.Outbox
 	store   Store
 	rec     Recorder
 	rule    ApprovalRule
@@ -75,6 +80,8 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 		return nil, fmt.Errorf("%w: no Vault", ErrConfig)
 	case cfg.Consent == nil:
 		return nil, fmt.Errorf("%w: no Consent registry", ErrConfig)
+	case cfg.Outbox == nil:
+		return nil, fmt.Errorf("%w: no notify Outbox", ErrConfig)
 	case cfg.Signer == nil:
 		return nil, fmt.Errorf("%w: no manifest Signer", ErrConfig)
 	case cfg.Store == nil:
@@ -85,7 +92,7 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 	if err := cfg.Approval.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Seller{keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, signer: cfg.Signer, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
+	s := &Seller{keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, signer: cfg.Signer, outbox: cfg.Outbox, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -218,4 +225,17 @@ func (s *Seller) Approved(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	return s.rule.satisfied(p.Digest(), have), nil
+}
+
+// approvedPlan returns the plan if it holds its approvals, else
+// ErrNotApproved.
+func (s *Seller) approvedPlan(ctx context.Context, id string) (Plan, error) {
+	p, have, err := s.Plan(ctx, id)
+	if err != nil {
+		return Plan{}, err
+	}
+	if !s.rule.satisfied(p.Digest(), have) {
+		return Plan{}, fmt.Errorf("%w: %d of %d approvals", ErrNotApproved, len(have), s.rule.Required)
+	}
+	return p, nil
 }

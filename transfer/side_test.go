@@ -15,6 +15,7 @@ import (
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
+	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/transfer"
@@ -82,7 +83,7 @@ func purposes(acquirer bool) []consent.Purpose {
 		{ID: marketing, Description: txt("Offers by SMS"), Basis: custos.BasisConsent, Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 		{ID: moving, Description: txt("Company transfer"), Basis: custos.BasisOtherLaw, Law: "PIPL Art. 22", Notice: "privacy-notice",
-			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn}, Fields: all},
+			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn, custos.ActionState, custos.ActionForget}, Fields: all},
 		{ID: recordsOff, Description: txt("Records office"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47", Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionRestrict, custos.ActionState}},
 	}
@@ -92,7 +93,7 @@ func purposes(acquirer bool) []consent.Purpose {
 	} else {
 		ps = append(ps, consent.Purpose{ID: provision, Description: txt("Providing your data to Acquirer Leasing"), Basis: custos.BasisConsent, Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionState}, Separate: []consent.Trigger{consent.TriggerProvision},
-			Recipients: []consent.Recipient{{Party: consent.Party{Name: "Acquirer Leasing Co., Ltd.", Contact: "privacy@acquirer.example"}, Country: "CN"}}})
+			Recipients: []consent.Recipient{{Party: consent.Party{Name: "Acquirer Leasing Co., Ltd.", Contact: "https://acquirer.example/privacy"}, Country: "CN"}}})
 	}
 	return ps
 }
@@ -112,6 +113,7 @@ type side struct {
 	vault  *vault.Vault
 	events *storetest.Recorder
 	signer note.Signer
+	outbox *notify.Outbox
 	vkey   string
 	now    time.Time
 }
@@ -145,10 +147,11 @@ func (s *side) build(f *storetest.Faults) {
 		cs  consent.Store  = s.db.Consent()
 		vs  vault.Store    = s.db.Vault()
 		ts  transfer.Store = s.db.Transfer()
+		ns  notify.Store   = s.db.Notify()
 	)
 	if f != nil {
 		ks, led, cs = storetest.FaultyKeys(ks, f), storetest.FaultyLedger(led, f), storetest.FaultyConsent(cs, f)
-		vs, ts = storetest.FaultyVault(vs, f), storetest.FaultyTransfer(ts, f)
+		vs, ts, ns = storetest.FaultyVault(vs, f), storetest.FaultyTransfer(ts, f), storetest.FaultyNotify(ns, f)
 	}
 	s.store = ts
 	var err error
@@ -162,8 +165,11 @@ func (s *side) build(f *storetest.Faults) {
 	require.NoError(t, err)
 	s.vault, err = vault.New(vault.Config{
 		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
-		Search: vault.SearchConfig{ExpectedCustomers: 1000},
+		Erasers: []custos.Eraser{s.reg},
+		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
 	})
+	require.NoError(t, err)
+	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
 	require.NoError(t, err)
 	s.signer, err = note.NewSigner(s.skey)
 	require.NoError(t, err)
@@ -194,7 +200,7 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 func (s *side) seller(t *testing.T) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Store: s.store,
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Store: s.store,
 		Recorder: s.events, Approval: rule, Clock: s.clock,
 	})
 	require.NoError(t, err)
@@ -239,6 +245,8 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 	require.NoError(t, w.sell.Propose(ctx, dpo, w.plan))
 	require.NoError(t, w.sell.Approve(ctx, dpo, w.plan.ID))
 	require.NoError(t, w.sell.Approve(ctx, counsel, w.plan.ID))
+	_, err := w.sell.Notify(ctx, seller, w.plan.ID, notify.ChannelEmail)
+	require.NoError(t, err)
 	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey,
 		Purposes: map[custos.PurposeID]custos.PurposeID{servicing: servicing, marketing: marketing}}
 	return w

@@ -21,6 +21,8 @@ type retentionState struct {
 	holds        map[string]retention.Hold
 	holdIDs      sorted[string]
 	mark         time.Time
+	reviews      map[custos.SubjectID]map[string]retention.Review // subject → record type → review
+	reviewDue    sorted[string]                                   // reviewKey of every review
 }
 
 func newRetentionState() *retentionState {
@@ -28,6 +30,7 @@ func newRetentionState() *retentionState {
 		clocks:       map[custos.SubjectID]map[string]retention.Clock{},
 		destructions: map[string]retention.Destruction{},
 		holds:        map[string]retention.Hold{},
+		reviews:      map[custos.SubjectID]map[string]retention.Review{},
 	}
 }
 
@@ -158,6 +161,10 @@ func (st *retentionState) deleteClocks(subject custos.SubjectID) int {
 		st.due.remove(clockKey(c))
 	}
 	delete(st.clocks, subject)
+	for _, rv := range st.reviews[subject] {
+		st.reviewDue.remove(reviewKey(rv))
+	}
+	delete(st.reviews, subject)
 	return n
 }
 
@@ -306,4 +313,85 @@ func (r *retentionStore) AdvanceSweep(_ context.Context, at time.Time) error {
 	}
 	s.retention.mark = at
 	return nil
+}
+
+func (r *retentionStore) ListHolds(_ context.Context, after string, limit int) ([]retention.Hold, error) {
+	s := (*Store)(r)
+	unlock, err := s.write() // sorted.after may sort
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out []retention.Hold
+	for _, id := range s.retention.holdIDs.after(after, limit) {
+		out = append(out, cloneHold(s.retention.holds[id]))
+	}
+	return out, nil
+}
+
+// reviewKey encodes a ReviewKey like dueKey a DueKey.
+func reviewKey(rv retention.Review) string {
+	return dueKey(retention.DueKey{Next: rv.Due, Subject: rv.Subject, Rule: rv.RecordType})
+}
+
+func (r *retentionStore) PutReview(_ context.Context, rv retention.Review) (bool, error) {
+	s := (*Store)(r)
+	unlock, err := s.write()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	st := s.retention
+	old, ok := st.reviews[rv.Subject][rv.RecordType]
+	if ok && old.Reviewed.After(rv.Reviewed) {
+		return false, nil
+	}
+	if ok {
+		st.reviewDue.remove(reviewKey(old))
+	}
+	if st.reviews[rv.Subject] == nil {
+		st.reviews[rv.Subject] = map[string]retention.Review{}
+	}
+	st.reviews[rv.Subject][rv.RecordType] = rv
+	st.reviewDue.add(reviewKey(rv))
+	return true, nil
+}
+
+func (r *retentionStore) Reviews(_ context.Context, subject custos.SubjectID) ([]retention.Review, error) {
+	s := (*Store)(r)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out []retention.Review
+	for _, rv := range s.retention.reviews[subject] {
+		out = append(out, rv)
+	}
+	slices.SortFunc(out, func(a, b retention.Review) int { return strings.Compare(a.RecordType, b.RecordType) })
+	return out, nil
+}
+
+func (r *retentionStore) DueReviews(_ context.Context, at time.Time, after retention.ReviewKey, limit int) ([]retention.Review, error) {
+	s := (*Store)(r)
+	unlock, err := s.write() // sorted.after may sort
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st := s.retention
+	from := ""
+	if after != (retention.ReviewKey{}) {
+		from = reviewKey(retention.Review{Due: after.Due, Subject: after.Subject, RecordType: after.RecordType})
+	}
+	var out []retention.Review
+	for _, k := range st.reviewDue.after(from, limit) {
+		parts := strings.SplitN(k[9:], "\x00", 2)
+		rv := st.reviews[custos.SubjectID(parts[0])][parts[1]]
+		if rv.Due.After(at) {
+			break
+		}
+		out = append(out, rv)
+	}
+	return out, nil
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/custos-go/custos/retention"
 )
 
-// Retention returns the database as a retention.Store (tables of migration
-// 0011).
+// Retention returns the database as a retention.Store (tables of
+// migrations 0011 and 0017).
 func (s *DB) Retention() retention.Store { return (*retentionStore)(s) }
 
 type retentionStore DB
@@ -118,6 +118,9 @@ func (r *retentionStore) DeleteClocks(ctx context.Context, subject custos.Subjec
 	err = s.write(ctx, "delete retention clocks", func(ctx context.Context, q querier) error {
 		var err error
 		n, err = affected(q.ExecContext(ctx, `DELETE FROM custos_retention_clocks WHERE subject = $1`, string(subject)))
+		if err == nil {
+			_, err = q.ExecContext(ctx, `DELETE FROM custos_retention_reviews WHERE subject = $1`, string(subject))
+		}
 		return s.wrap("delete retention clocks", err)
 	})
 	return int(n), err
@@ -143,6 +146,9 @@ func (r *retentionStore) Destroyed(ctx context.Context, subject custos.SubjectID
 			return retention.ErrConflict
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM custos_retention_clocks WHERE subject = $1`, string(subject))
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM custos_retention_reviews WHERE subject = $1`, string(subject))
+		}
 		return s.wrap(op, err)
 	})
 }
@@ -275,6 +281,15 @@ func (r *retentionStore) Holds(ctx context.Context, subject custos.SubjectID, at
 		WHERE released_at = 0 AND start_at <= $1 AND (end_at = 0 OR end_at > $1)
 		AND (everyone = 1 OR EXISTS (SELECT 1 FROM custos_retention_hold_subjects hs WHERE hs.subject = $2 AND hs.hold_id = h.id))
 		ORDER BY id`, micros(at), string(subject))
+	return scanHolds(s, rows, err)
+}
+
+func (r *retentionStore) ListHolds(ctx context.Context, after string, limit int) ([]retention.Hold, error) {
+	s, err := r.open()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+holdColumns+` FROM custos_retention_holds WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	return scanHolds(s, rows, err)
 }
 

@@ -76,3 +76,19 @@ func (w *faultyRetention) SweepMark(ctx context.Context) (time.Time, error) {
 func (w *faultyRetention) AdvanceSweep(ctx context.Context, at time.Time) error {
 	return w.f.Do("retention.AdvanceSweep", func() error { return w.s.AdvanceSweep(ctx, at) })
 }
+
+func (w *faultyRetention) ListHolds(ctx context.Context, after string, limit int) ([]retention.Hold, error) {
+	return call(w.f, "retention.ListHolds", func() ([]retention.Hold, error) { return w.s.ListHolds(ctx, after, limit) })
+}
+
+func (w *faultyRetention) PutReview(ctx context.Context, rv retention.Review) (bool, error) {
+	return call(w.f, "retention.PutReview", func() (bool, error) { return w.s.PutReview(ctx, rv) })
+}
+
+func (w *faultyRetention) Reviews(ctx context.Context, subject custos.SubjectID) ([]retention.Review, error) {
+	return call(w.f, "retention.Reviews", func() ([]retention.Review, error) { return w.s.Reviews(ctx, subject) })
+}
+
+func (w *faultyRetention) DueReviews(ctx context.Context, at time.Time, after retention.ReviewKey, limit int) ([]retention.Review, error) {
+	return call(w.f, "retention.DueReviews", func() ([]retention.Review, error) { return w.s.DueReviews(ctx, at, after, limit) })
+}

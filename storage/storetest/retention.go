@@ -37,6 +37,8 @@ func RunRetentionStore(t *testing.T, open Opener) {
 	t.Run("destructions", func(t *testing.T) { retentionDestructions(t, retentionStoreOf(t, openT(t, open))) })
 	t.Run("holds", func(t *testing.T) { retentionHolds(t, retentionStoreOf(t, openT(t, open))) })
 	t.Run("sweep-mark", func(t *testing.T) { retentionSweepMark(t, retentionStoreOf(t, openT(t, open))) })
+	t.Run("hold-list", func(t *testing.T) { retentionHoldList(t, retentionStoreOf(t, openT(t, open))) })
+	t.Run("reviews", func(t *testing.T) { retentionReviews(t, retentionStoreOf(t, openT(t, open))) })
 }
 
 func retentionClock(subject custos.SubjectID, rule string, started time.Time) retention.Clock {
@@ -117,6 +119,8 @@ func retentionDue(t *testing.T, s retention.Store) {
 	late := retentionClock("c-late", "rule-0", t0)
 	late.Next = t0.AddDate(50, 0, 0)
 	_, err := s.PutClock(ctx, late)
+	require.NoError(t, err)
+	_, err = s.PutClock(ctx, want[0]) // the same clock again: still indexed once
 	require.NoError(t, err)
 
 	var got []retention.Clock
@@ -237,4 +241,104 @@ func retentionSweepMark(t *testing.T, s retention.Store) {
 	mark, err = s.SweepMark(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(time.Hour), mark, "an earlier sweep does not move the mark back")
+}
+
+func retentionHoldList(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	page, err := s.ListHolds(ctx, "", 10)
+	require.NoError(t, err)
+	assert.Empty(t, page)
+	var want []string
+	for i := range 5 {
+		id := fmt.Sprintf("h-%d", 4-i)
+		want = append([]string{id}, want...)
+		require.NoError(t, s.PutHold(ctx, retention.Hold{ID: id, Owner: "legal", Reason: "case", Subjects: []custos.SubjectID{"c-1"}, Start: t0}))
+	}
+	require.NoError(t, s.ReleaseHold(ctx, "h-2", t0.Add(time.Hour), "legal"))
+	var got []string
+	after := ""
+	for {
+		page, err := s.ListHolds(ctx, after, 2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 2)
+		if len(page) == 0 {
+			break
+		}
+		for _, h := range page {
+			got = append(got, h.ID)
+			if h.ID == "h-2" {
+				assert.Equal(t, t0.Add(time.Hour), h.Released, "released holds are listed too")
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+	assert.Equal(t, want, got, "every hold once, by ID")
+}
+
+func retentionReviews(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	rv := retention.Review{Subject: "c-1", RecordType: "identity", Reviewed: t0, Due: t0.AddDate(1, 0, 0)}
+	stored, err := s.PutReview(ctx, rv)
+	require.NoError(t, err)
+	assert.True(t, stored)
+	older := rv
+	older.Reviewed, older.Due = t0.Add(-time.Hour), t0.AddDate(0, 11, 0)
+	stored, err = s.PutReview(ctx, older)
+	require.NoError(t, err)
+	assert.False(t, stored, "an earlier review does not replace a later one")
+	stored, err = s.PutReview(ctx, rv)
+	require.NoError(t, err)
+	assert.True(t, stored, "the same review again is a rerun")
+	other := retention.Review{Subject: "c-1", RecordType: "contact", Reviewed: t0, Due: t0.AddDate(0, 6, 0)}
+	_, err = s.PutReview(ctx, other)
+	require.NoError(t, err)
+	got, err := s.Reviews(ctx, "c-1")
+	require.NoError(t, err)
+	assert.Equal(t, []retention.Review{other, rv}, got, "by record type")
+	none, err := s.Reviews(ctx, "c-9")
+	require.NoError(t, err)
+	assert.Empty(t, none)
+
+	var want []retention.Review
+	for i := range 12 {
+		r := retention.Review{Subject: custos.SubjectID(fmt.Sprintf("d-%02d", i%4)), RecordType: fmt.Sprintf("type-%d", i/4),
+			Reviewed: t0, Due: t0.Add(time.Duration(i%5) * time.Hour)}
+		_, err := s.PutReview(ctx, r)
+		require.NoError(t, err)
+		if i%5 <= 2 {
+			want = append(want, r)
+		}
+	}
+	var due []retention.Review
+	after := retention.ReviewKey{}
+	for {
+		page, err := s.DueReviews(ctx, t0.Add(2*time.Hour), after, 3)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 3)
+		if len(page) == 0 {
+			break
+		}
+		due = append(due, page...)
+		last := page[len(page)-1]
+		after = retention.ReviewKey{Due: last.Due, Subject: last.Subject, RecordType: last.RecordType}
+	}
+	for i := 1; i < len(due); i++ {
+		a, b := due[i-1], due[i]
+		ordered := a.Due.Before(b.Due) || a.Due.Equal(b.Due) && (a.Subject < b.Subject || a.Subject == b.Subject && a.RecordType < b.RecordType)
+		assert.True(t, ordered, "ReviewKey order at %d", i)
+	}
+	assert.ElementsMatch(t, want, due, "every review due, once; c-1's are due later")
+
+	_, err = s.DeleteClocks(ctx, "c-1")
+	require.NoError(t, err)
+	got, err = s.Reviews(ctx, "c-1")
+	require.NoError(t, err)
+	assert.Empty(t, got, "DeleteClocks deletes the customer's reviews")
+	require.NoError(t, s.Destroyed(ctx, "d-00", retention.Destruction{Ref: "ee01", Sweep: "s", Rules: []string{"r"}, At: t0, Certificate: []byte("{}")}))
+	got, err = s.Reviews(ctx, "d-00")
+	require.NoError(t, err)
+	assert.Empty(t, got, "Destroyed deletes the customer's reviews")
+	got, err = s.Reviews(ctx, "d-01")
+	require.NoError(t, err)
+	assert.Len(t, got, 3, "others keep theirs")
 }

@@ -1,0 +1,11 @@
+-- Retention: accuracy reviews, one per customer and record type, indexed
+-- by the date the next review is due.
+CREATE TABLE custos_retention_reviews (
+    subject     TEXT COLLATE "C" NOT NULL,
+    record_type TEXT COLLATE "C" NOT NULL,
+    reviewed    BIGINT  NOT NULL,
+    due         BIGINT  NOT NULL,
+    PRIMARY KEY (subject, record_type)
+);
+
+CREATE INDEX custos_retention_reviews_by_due ON custos_retention_reviews (due, subject, record_type);
