@@ -9,12 +9,18 @@ import (
 	"github.com/custos-go/custos"
 )
 
-// request is one pending append: its encoded entry, whose index the
-// committer fills in, and where to send the outcome.
+// request is one pending append: its encoded entries, appended in order
+// at consecutive indexes the committer fills in, and where to send the
+// outcome (the index of the first).
 type request struct {
+	entries []pending
+	done    chan result
+}
+
+// pending is one encoded entry and its lookup keys.
+type pending struct {
 	entry []byte
 	keys  LookupKeys
-	done  chan result
 }
 
 type result struct {
@@ -22,9 +28,10 @@ type result struct {
 	err   error
 }
 
-// submit queues an encoded entry and waits until it is durable.
-func (l *Log) submit(ctx context.Context, entry []byte, keys LookupKeys) (uint64, error) {
-	req := &request{entry: entry, keys: keys, done: make(chan result, 1)}
+// submit queues encoded entries and waits until they are durable; it
+// returns the index of the first.
+func (l *Log) submit(ctx context.Context, entries ...pending) (uint64, error) {
+	req := &request{entries: entries, done: make(chan result, 1)}
 	l.mu.RLock()
 	if l.closed {
 		l.mu.RUnlock()
@@ -57,21 +64,24 @@ func (l *Log) run() {
 			return
 		}
 		batch = append(batch[:0], req)
+		n := len(req.entries)
 	fill:
-		for len(batch) < l.maxBatch {
+		for n < l.maxBatch {
 			select {
 			case r, ok := <-l.queue:
 				if !ok {
 					break fill
 				}
 				batch = append(batch, r)
+				n += len(r.entries)
 			default:
 				break fill
 			}
 		}
 		first, err := l.commit(batch)
-		for i, r := range batch {
-			r.done <- result{index: first + uint64(i), err: err}
+		for _, r := range batch {
+			r.done <- result{index: first, err: err}
+			first += uint64(len(r.entries))
 		}
 		clear(batch)
 		l.saveHistory(false)
@@ -100,15 +110,17 @@ func (l *Log) commit(batch []*request) (uint64, error) {
 		}
 		rng := cloneRange(base.rng)
 		first = rng.End()
-		leaves := make([]Leaf, len(batch))
-		for i, req := range batch {
-			index := first + uint64(i)
-			setIndex(req.entry, index)
-			hs, err := appendLeaf(rng, req.entry)
-			if err != nil {
-				return Batch{}, fmt.Errorf("audit: append to tree: %w", err)
+		var leaves []Leaf
+		for _, req := range batch {
+			for _, p := range req.entries {
+				index := first + uint64(len(leaves))
+				setIndex(p.entry, index)
+				hs, err := appendLeaf(rng, p.entry)
+				if err != nil {
+					return Batch{}, fmt.Errorf("audit: append to tree: %w", err)
+				}
+				leaves = append(leaves, Leaf{Index: index, Entry: p.entry, Hashes: hs, Lookup: p.keys})
 			}
-			leaves[i] = Leaf{Index: index, Entry: req.entry, Hashes: hs, Lookup: req.keys}
 		}
 		cp := Checkpoint{Origin: l.origin, Size: rng.End(), Root: rootOf(rng)}
 		signed, err := signCheckpoint(cp, l.keys.signer)

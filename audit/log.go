@@ -305,6 +305,36 @@ func (l *Log) Record(ctx context.Context, e custos.Event) error {
 	return err
 }
 
+var _ custos.BatchRecorder = (*Log)(nil)
+
+// RecordBatch appends the events, in order, at consecutive indexes, and
+// returns once all of them are durable and covered by a signed checkpoint;
+// it implements custos.BatchRecorder. The events are written in one store
+// write, all or none: an event that cannot be logged fails the whole
+// batch, before anything is written, with an error naming its position
+// (*custos.ItemError).
+func (l *Log) RecordBatch(ctx context.Context, events []custos.Event) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	entries := make([]pending, len(events))
+	for i, e := range events {
+		ent, err := l.entryOf(ctx, e)
+		if err == nil {
+			entries[i] = pending{keys: ent.Keys()}
+			entries[i].entry, err = ent.Encode()
+		}
+		if err != nil {
+			return &custos.ItemError{Index: i, Err: err}
+		}
+	}
+	_, err := l.submit(ctx, entries...)
+	return err
+}
+
 // Append logs the event and returns its index once it is durable and
 // covered by a signed checkpoint. Concurrent appends share one store write
 // (group commit); if that write fails, each of them returns the error. If
@@ -325,7 +355,7 @@ func (l *Log) Append(ctx context.Context, e custos.Event) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return l.submit(ctx, b, ent.Keys())
+	return l.submit(ctx, pending{entry: b, keys: ent.Keys()})
 }
 
 // entryOf turns an event into an entry without personal data.

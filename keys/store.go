@@ -91,8 +91,17 @@ type Store interface {
 	// UpdateGroup), and returns ErrConflict otherwise: no DEK is ever
 	// written under a retiring epoch key.
 	CreateDEK(ctx context.Context, d WrappedDEK) error
+	// CreateDEKs stores new DEKs, all in one transaction: every one of
+	// them, or, if any of them would fail CreateDEK, none, returning a
+	// *custos.ItemError naming one that failed and wrapping its
+	// error (ErrExists, ErrShredded, ErrConflict). The subjects are
+	// distinct. It is the batch write's key step (vault.Vault.PutBatch).
+	CreateDEKs(ctx context.Context, ds []WrappedDEK) error
 	// GetDEK returns the subject's DEK, or ErrNotFound.
 	GetDEK(ctx context.Context, subject custos.SubjectID) (WrappedDEK, error)
+	// GetDEKs returns the DEKs of those of subjects that have one, in any
+	// order; a subject without a DEK is skipped.
+	GetDEKs(ctx context.Context, subjects []custos.SubjectID) ([]WrappedDEK, error)
 	// UpdateDEK replaces the subject's DEK (group, KEK ID, keyset,
 	// version, update time) with d if the stored version is d.Version-1;
 	// otherwise it returns ErrConflict, or ErrNotFound if there is none.
@@ -166,6 +175,9 @@ type Ledger interface {
 	AppendShred(ctx context.Context, e ShredEntry) error
 	// IsShredded reports whether ref is recorded.
 	IsShredded(ctx context.Context, ref []byte) (bool, error)
+	// FindShredded returns those of refs that are recorded, in any order:
+	// IsShredded for a batch.
+	FindShredded(ctx context.Context, refs [][]byte) ([][]byte, error)
 	// ScanShreds returns up to limit entries whose Ref sorts after `after`
 	// in byte order, ascending. A nil after starts at the beginning.
 	ScanShreds(ctx context.Context, after []byte, limit int) ([]ShredEntry, error)

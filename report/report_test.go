@@ -34,6 +34,7 @@ func fullEnv(t *testing.T) *env {
 	e.consents(t, 30)
 	e.clocks(t, 24)
 	e.outbox(t, 3)
+	e.requests(t)
 	return e
 }
 
@@ -169,12 +170,32 @@ func TestLiveState(t *testing.T) {
 	ob := table(t, section(t, rep, "outbox"), "outbox")
 	assert.Equal(t, int64(3), cell(t, ob, "outbox.pending", "messages").N)
 
+	rq := section(t, rep, "rights")
+	kinds := table(t, rq, "rights-kinds")
+	assert.Equal(t, int64(1), cell(t, kinds, "access", "due-soon").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "access", "closed").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "erasure", "overdue").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "erasure", "late").N)
+	clocks := table(t, rq, "rights-clocks")
+	assert.Equal(t, int64(1), cell(t, clocks, "left.overdue", "requests").N)
+	assert.Equal(t, int64(1), cell(t, clocks, "left.le-30d", "requests").N)
+	took := table(t, rq, "rights-answer-times")
+	assert.Equal(t, int64(1), cell(t, took, "took.le-7d", "requests").N)
+	assert.Equal(t, int64(1), cell(t, took, "took.le-60d", "requests").N)
+	assert.Equal(t, "GDPR Art. 12(3)", cell(t, table(t, rq, "rights-regimes"), "gdpr", "law").S)
+
 	au := section(t, rep, "audit")
 	st := table(t, au, "audit-state")
 	assert.Equal(t, "8", cell(t, st, "audit.size", "value").S)
 	assert.Equal(t, "verified", cell(t, st, "audit.verification", "value").S)
 	assert.Equal(t, int64(1), cell(t, table(t, au, "alerts"), "bulk-reads", "alerts").N)
 
+	codes := map[string]bool{}
+	for _, f := range rep.Findings {
+		codes[f.Code] = true
+	}
+	assert.True(t, codes["rights-overdue"] && codes["rights-late"], "missed obligations are findings")
+	assert.Equal(t, report.Failure, rep.Findings[0].Severity, "failures come first")
 	var open []string
 	for _, f := range rep.Findings {
 		if f.Code == "question-open" {

@@ -157,6 +157,9 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	if err := fw.flush(); err != nil {
 		return rep, fmt.Errorf("transfer: write bundle: %w", err)
 	}
+	if err := s.store.SetExported(ctx, id, m.Root, m.Customers); err != nil {
+		return rep, fmt.Errorf("transfer: store export: %w", err)
+	}
 	rep.Manifest = m
 	ev.Time, ev.Detail = s.now(), detail(id, digest, map[string]any{"step": "written", "root": hex.EncodeToString(m.Root), "customers": m.Customers})
 	if err := s.rec.Record(ctx, ev); err != nil {

@@ -83,7 +83,7 @@ func purposes(acquirer bool) []consent.Purpose {
 		{ID: marketing, Description: txt("Offers by SMS"), Basis: custos.BasisConsent, Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionGet}, Fields: map[string][]string{"customer": {"name", "mobile"}}},
 		{ID: moving, Description: txt("Company transfer"), Basis: custos.BasisOtherLaw, Law: "PIPL Art. 22", Notice: "privacy-notice",
-			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn, custos.ActionState}, Fields: all},
+			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn, custos.ActionState, custos.ActionForget}, Fields: all},
 		{ID: recordsOff, Description: txt("Records office"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47", Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionRestrict, custos.ActionState}},
 	}
@@ -165,7 +165,8 @@ func (s *side) build(f *storetest.Faults) {
 	require.NoError(t, err)
 	s.vault, err = vault.New(vault.Config{
 		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
-		Search: vault.SearchConfig{ExpectedCustomers: 1000},
+		Erasers: []custos.Eraser{s.reg},
+		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
 	})
 	require.NoError(t, err)
 	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})

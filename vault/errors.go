@@ -39,6 +39,9 @@ var (
 	// ErrConflict reports a write that lost a race with another writer too
 	// many times; the caller may retry.
 	ErrConflict = errors.New("vault: concurrent modification")
+	// ErrBatch reports a batch that is invalid as a whole: too many items,
+	// or one customer given twice.
+	ErrBatch = errors.New("vault: invalid batch")
 	// ErrNoIndex reports a Find whose query fields no index covers.
 	ErrNoIndex = errors.New("vault: no index for these fields")
 	// ErrAudit reports that the audit event of an operation could not be

@@ -85,10 +85,8 @@ func (v *Vault) Put(ctx context.Context, acc custos.Access, subject custos.Subje
 	if err != nil {
 		return err
 	}
-	for _, n := range t.order {
-		if _, given := canonical[n]; t.fields[n].Required && !given {
-			return fmt.Errorf("%w: %s.%s is required", ErrMissingField, t.name, n)
-		}
+	if err := t.checkRequired(canonical); err != nil {
+		return err
 	}
 	ev, err := v.decide(ctx, Request{Access: acc, Action: custos.ActionPut, Subject: subject, RecordType: recordType, Fields: names})
 	if err != nil {

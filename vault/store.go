@@ -60,6 +60,15 @@ type Subject struct {
 	Created time.Time
 }
 
+// SubjectLookup is what LookupSubjects found about one customer.
+type SubjectLookup struct {
+	// Found reports that the customer has a subject entry, Subject.
+	Found   bool
+	Subject Subject
+	// Forgotten reports a tombstone for the customer's reference.
+	Forgotten bool
+}
+
 // IndexEntry is one blind-index entry of a record.
 type IndexEntry struct {
 	// Index names the blind index (record type, fields and key version).
@@ -185,6 +194,16 @@ type Store interface {
 	// Forget either commits before the tombstone, and is then deleted with
 	// the customer, or fails.
 	PutRecord(ctx context.Context, w Write) error
+	// LookupSubjects returns, for each of subjects, its subject entry if
+	// it has one and whether a tombstone exists for refs[i], its
+	// reference, in the order given: the batch write's one read.
+	LookupSubjects(ctx context.Context, subjects []custos.SubjectID, refs [][]byte) ([]SubjectLookup, error)
+	// PutRecords applies every write of ws in one transaction, each as
+	// PutRecord would, or none: if any of them would fail, it returns a
+	// *custos.ItemError naming one that failed, wrapping its error
+	// (ErrForgotten, ErrConflict), and changes nothing. The writes are to
+	// distinct records.
+	PutRecords(ctx context.Context, ws []Write) error
 	// SetRestriction replaces the customer's restriction state, or returns
 	// ErrNotFound; ErrForgotten when the customer's subject entry has a
 	// tombstone.

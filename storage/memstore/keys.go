@@ -20,6 +20,49 @@ func (k *keyStore) CreateDEK(_ context.Context, d keys.WrappedDEK) error {
 		return err
 	}
 	defer unlock()
+	if err := s.checkDEKLocked(d); err != nil {
+		return err
+	}
+	s.createDEKLocked(d)
+	return nil
+}
+
+func (k *keyStore) CreateDEKs(_ context.Context, ds []keys.WrappedDEK) error {
+	s := (*Store)(k)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for i, d := range ds {
+		if err := s.checkDEKLocked(d); err != nil {
+			return &custos.ItemError{Index: i, Err: err}
+		}
+	}
+	for _, d := range ds {
+		s.createDEKLocked(d)
+	}
+	return nil
+}
+
+func (k *keyStore) GetDEKs(_ context.Context, subjects []custos.SubjectID) ([]keys.WrappedDEK, error) {
+	s := (*Store)(k)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out []keys.WrappedDEK
+	for _, subject := range subjects {
+		if d, ok := s.deks[subject]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// checkDEKLocked says whether d may be created now.
+func (s *Store) checkDEKLocked(d keys.WrappedDEK) error {
 	if s.keyTombs[string(d.Ref)] {
 		return keys.ErrShredded
 	}
@@ -29,11 +72,15 @@ func (k *keyStore) CreateDEK(_ context.Context, d keys.WrappedDEK) error {
 	if !s.groupKeyLocked(d) {
 		return keys.ErrConflict
 	}
+	return nil
+}
+
+// createDEKLocked stores d, which checkDEKLocked allowed.
+func (s *Store) createDEKLocked(d keys.WrappedDEK) {
 	s.deks[d.Subject] = d
 	s.dekByRef[string(d.Ref)] = d.Subject
 	s.dekOrder.add(d.Subject)
 	s.groupOrderLocked(d.Group).add(d.Subject)
-	return nil
 }
 
 func (k *keyStore) GetDEK(_ context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {

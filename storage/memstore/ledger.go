@@ -36,6 +36,22 @@ func (l *ledger) IsShredded(_ context.Context, ref []byte) (bool, error) {
 	return ok, nil
 }
 
+func (l *ledger) FindShredded(_ context.Context, refs [][]byte) ([][]byte, error) {
+	s := (*Store)(l)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var out [][]byte
+	for _, ref := range refs {
+		if _, ok := s.shreds[string(ref)]; ok {
+			out = append(out, ref)
+		}
+	}
+	return out, nil
+}
+
 func (l *ledger) ScanShreds(_ context.Context, after []byte, limit int) ([]keys.ShredEntry, error) {
 	s := (*Store)(l)
 	unlock, err := s.write() // a scan may sort

@@ -70,6 +70,50 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 		return err
 	}
 	defer unlock()
+	if err := s.checkWriteLocked(w); err != nil {
+		return err
+	}
+	s.putLocked(w)
+	return nil
+}
+
+func (v *vaultStore) PutRecords(_ context.Context, ws []vault.Write) error {
+	s := (*Store)(v)
+	unlock, err := s.write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for i, w := range ws {
+		if err := s.checkWriteLocked(w); err != nil {
+			return &custos.ItemError{Index: i, Err: err}
+		}
+	}
+	for _, w := range ws {
+		s.putLocked(w)
+	}
+	return nil
+}
+
+func (v *vaultStore) LookupSubjects(_ context.Context, subjects []custos.SubjectID, refs [][]byte) ([]vault.SubjectLookup, error) {
+	s := (*Store)(v)
+	unlock, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	out := make([]vault.SubjectLookup, len(subjects))
+	for i, subject := range subjects {
+		out[i].Subject, out[i].Found = s.subjects[subject]
+		if i < len(refs) {
+			_, out[i].Forgotten = s.tombstones[string(refs[i])]
+		}
+	}
+	return out, nil
+}
+
+// checkWriteLocked says whether w may be applied now.
+func (s *Store) checkWriteLocked(w vault.Write) error {
 	if _, gone := s.tombstones[string(w.Ref)]; gone {
 		return vault.ErrForgotten
 	}
@@ -79,6 +123,12 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 	case w.Expect == vault.ExpectAbsent && exists, w.Expect > 0 && (!exists || old.Version != w.Expect):
 		return vault.ErrConflict
 	}
+	return nil
+}
+
+// putLocked applies w, which checkWriteLocked allowed.
+func (s *Store) putLocked(w vault.Write) {
+	old, exists := s.records[w.Subject][w.Type]
 	rec := vault.Stored{Subject: w.Subject, Type: w.Type, Envelope: w.Envelope, Version: 1, Created: w.Time, Updated: w.Time}
 	if exists {
 		rec.Version, rec.Created = old.Version+1, old.Created
@@ -92,7 +142,6 @@ func (v *vaultStore) PutRecord(_ context.Context, w vault.Write) error {
 	}
 	s.records[w.Subject][w.Type] = rec
 	s.replaceIndexLocked(recordKey{w.Subject, w.Type}, w.ReplaceIndexes, w.Index)
-	return nil
 }
 
 // replaceIndexLocked replaces a record's entries of the named indexes.

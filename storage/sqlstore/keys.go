@@ -20,24 +20,32 @@ func (k *keyStore) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	return s.write(ctx, "create DEK", func(ctx context.Context, q querier) error {
-		if err := s.checkKeyTombstone(ctx, q, d.Ref); err != nil {
-			return err
-		}
-		if err := s.holdGroupKey(ctx, q, "create DEK", d); err != nil {
-			return err
-		}
-		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, grp, kek_id, keyset, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			string(d.Subject), d.Ref, d.Group, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
-		if err != nil {
-			return s.wrap("create DEK", err)
-		}
-		if n == 0 {
-			return keys.ErrExists
-		}
-		return nil
-	})
+	return s.write(ctx, "create DEK", func(ctx context.Context, q querier) error { return s.createDEK(ctx, q, d) })
+}
+
+// createDEK stores one new DEK in q.
+func (s *DB) createDEK(ctx context.Context, q querier, d keys.WrappedDEK) error {
+	if err := s.checkKeyTombstone(ctx, q, d.Ref); err != nil {
+		return err
+	}
+	if err := s.holdGroupKey(ctx, q, "create DEK", d); err != nil {
+		return err
+	}
+	return s.insertDEK(ctx, q, d)
+}
+
+// insertDEK inserts one new DEK, whose checks are done, in q.
+func (s *DB) insertDEK(ctx context.Context, q querier, d keys.WrappedDEK) error {
+	n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, grp, kek_id, keyset, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		string(d.Subject), d.Ref, d.Group, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated)))
+	if err != nil {
+		return s.wrap("create DEK", err)
+	}
+	if n == 0 {
+		return keys.ErrExists
+	}
+	return nil
 }
 
 func (k *keyStore) GetDEK(ctx context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {

@@ -88,13 +88,7 @@ func TestNotifyDispatchChild(t *testing.T) {
 		t.Skip("a process of TestNotifyDispatchersAcrossProcesses")
 	}
 	ctx := context.Background()
-	var db *sqlstore.DB
-	var err error
-	if dialect == "sqlite" {
-		db, err = sqlstore.OpenSQLite(ctx, os.Getenv(notifyChildDB), nil)
-	} else {
-		db, err = sqlstore.OpenPostgres(ctx, os.Getenv("CUSTOS_TEST_POSTGRES_DSN"), &sqlstore.Options{Schema: os.Getenv(notifyChildDB)})
-	}
+	db, err := openFromChild(ctx, dialect, os.Getenv(notifyChildDB))
 	require.NoError(t, err)
 	defer db.Close()
 	f, err := os.OpenFile(os.Getenv(notifyChildOut), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -196,17 +190,7 @@ func TestNotifyDispatchersAcrossProcesses(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
-			var db *sqlstore.DB
-			var where string
-			if dialect == "sqlite" {
-				where = filepath.Join(dir, "custos.db")
-				var err error
-				db, err = sqlstore.OpenSQLite(ctx, where, nil)
-				require.NoError(t, err)
-			} else {
-				db = openPostgres(t)
-				require.NoError(t, db.SQL().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&where))
-			}
+			db, where := openShared(t, dialect, dir)
 			defer db.Close()
 			outbox, err := procOutbox(db)
 			require.NoError(t, err)

@@ -73,3 +73,28 @@ func TestConformancePostgres(t *testing.T) {
 	postgresDSN(t)
 	storetest.Run(t, func(t *testing.T) storetest.Adapter { return openPostgres(t) })
 }
+
+// openShared opens a fresh database of the dialect ("sqlite" or
+// "postgres") that other processes can open too, and returns where they
+// find it: the SQLite file in dir, or the PostgreSQL schema.
+func openShared(t *testing.T, dialect, dir string) (*sqlstore.DB, string) {
+	t.Helper()
+	if dialect == "sqlite" {
+		where := filepath.Join(dir, "custos.db")
+		db, err := sqlstore.OpenSQLite(context.Background(), where, nil)
+		require.NoError(t, err)
+		return db, where
+	}
+	db := openPostgres(t)
+	var where string
+	require.NoError(t, db.SQL().QueryRowContext(context.Background(), `SELECT current_schema()`).Scan(&where))
+	return db, where
+}
+
+// openFromChild opens, in a child process, what openShared returned.
+func openFromChild(ctx context.Context, dialect, where string) (*sqlstore.DB, error) {
+	if dialect == "sqlite" {
+		return sqlstore.OpenSQLite(ctx, where, nil)
+	}
+	return sqlstore.OpenPostgres(ctx, os.Getenv("CUSTOS_TEST_POSTGRES_DSN"), &sqlstore.Options{Schema: where})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 )
 
 // statements are the hot-path queries, prepared once per DB so that a read
@@ -12,6 +13,9 @@ type statements struct {
 	getRecord       *sql.Stmt
 	getDEK          *sql.Stmt
 	indexCandidates *sql.Stmt
+	// batch holds the batch reads' statements, prepared on first use and
+	// keyed by their text: a few sizes of IN list each (see padded).
+	batch sync.Map
 }
 
 const (
@@ -44,4 +48,24 @@ func (st *statements) close() {
 			s.Close()
 		}
 	}
+	st.batch.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+}
+
+// cached returns the DB's prepared statement of query, preparing it once.
+func (st *statements) cached(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	if v, ok := st.batch.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	stmt, err := db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := st.batch.LoadOrStore(query, stmt); loaded {
+		stmt.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return stmt, nil
 }

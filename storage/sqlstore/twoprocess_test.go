@@ -124,13 +124,7 @@ func TestForgetChild(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := os.Getenv(childDir)
-	var db *sqlstore.DB
-	var err error
-	if dialect == "sqlite" {
-		db, err = sqlstore.OpenSQLite(ctx, os.Getenv(childDB), nil)
-	} else {
-		db, err = sqlstore.OpenPostgres(ctx, os.Getenv("CUSTOS_TEST_POSTGRES_DSN"), &sqlstore.Options{Schema: os.Getenv(childDB)})
-	}
+	db, err := openFromChild(ctx, dialect, os.Getenv(childDB))
 	require.NoError(t, err)
 	defer db.Close()
 	pause := &pausingStore{in: bufio.NewReader(os.Stdin)}
@@ -159,17 +153,7 @@ func TestForgetRacesPutAcrossProcesses(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
-			var db *sqlstore.DB
-			var where string
-			if dialect == "sqlite" {
-				where = filepath.Join(dir, "custos.db")
-				var err error
-				db, err = sqlstore.OpenSQLite(ctx, where, nil)
-				require.NoError(t, err)
-			} else {
-				db = openPostgres(t)
-				require.NoError(t, db.SQL().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&where))
-			}
+			db, where := openShared(t, dialect, dir)
 			defer db.Close()
 			kr, v, done, err := twoProcessVault(ctx, db, dir, nil)
 			require.NoError(t, err)

@@ -118,40 +118,49 @@ const insertRecord = `INSERT INTO custos_records (subject, record_type, envelope
 
 func (v *vaultStore) PutRecord(ctx context.Context, w vault.Write) error {
 	s := v.base()
-	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error {
-		if err := s.checkTombstone(ctx, tx, w.Ref); err != nil {
-			return err
-		}
-		t := micros(w.Time)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
-			ON CONFLICT (subject) DO UPDATE SET ref = custos_subjects.ref`, string(w.Subject), w.Ref, t); err != nil {
-			return s.wrap("write subject", err)
-		}
-		var res sql.Result
-		var err error
-		switch w.Expect {
-		case vault.ExpectAny:
-			res, err = tx.ExecContext(ctx, insertRecord+`
-				ON CONFLICT (subject, record_type) DO UPDATE SET envelope = excluded.envelope,
-					version = custos_records.version + 1, updated_at = excluded.updated_at`,
-				string(w.Subject), w.Type, w.Envelope, t)
-		case vault.ExpectAbsent:
-			res, err = tx.ExecContext(ctx, insertRecord+` ON CONFLICT DO NOTHING`,
-				string(w.Subject), w.Type, w.Envelope, t)
-		default:
-			res, err = tx.ExecContext(ctx, `UPDATE custos_records SET envelope = $1, version = version + 1, updated_at = $2
-				WHERE subject = $3 AND record_type = $4 AND version = $5`,
-				w.Envelope, t, string(w.Subject), w.Type, w.Expect)
-		}
-		n, err := affected(res, err)
-		if err != nil {
-			return s.wrap("write record", err)
-		}
-		if n == 0 {
-			return vault.ErrConflict
-		}
-		return s.replaceIndex(ctx, tx, w.Subject, w.Type, w.ReplaceIndexes, w.Index)
-	})
+	return s.write(ctx, "write record", func(ctx context.Context, tx querier) error { return s.putRecord(ctx, tx, w) })
+}
+
+// putRecord applies one vault.Write in tx.
+func (s *DB) putRecord(ctx context.Context, tx querier, w vault.Write) error {
+	if err := s.checkTombstone(ctx, tx, w.Ref); err != nil {
+		return err
+	}
+	return s.writeRecord(ctx, tx, w)
+}
+
+// writeRecord applies one vault.Write in tx, whose tombstone check is
+// done.
+func (s *DB) writeRecord(ctx context.Context, tx querier, w vault.Write) error {
+	t := micros(w.Time)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (subject) DO UPDATE SET ref = custos_subjects.ref`, string(w.Subject), w.Ref, t); err != nil {
+		return s.wrap("write subject", err)
+	}
+	var res sql.Result
+	var err error
+	switch w.Expect {
+	case vault.ExpectAny:
+		res, err = tx.ExecContext(ctx, insertRecord+`
+			ON CONFLICT (subject, record_type) DO UPDATE SET envelope = excluded.envelope,
+				version = custos_records.version + 1, updated_at = excluded.updated_at`,
+			string(w.Subject), w.Type, w.Envelope, t)
+	case vault.ExpectAbsent:
+		res, err = tx.ExecContext(ctx, insertRecord+` ON CONFLICT DO NOTHING`,
+			string(w.Subject), w.Type, w.Envelope, t)
+	default:
+		res, err = tx.ExecContext(ctx, `UPDATE custos_records SET envelope = $1, version = version + 1, updated_at = $2
+			WHERE subject = $3 AND record_type = $4 AND version = $5`,
+			w.Envelope, t, string(w.Subject), w.Type, w.Expect)
+	}
+	n, err := affected(res, err)
+	if err != nil {
+		return s.wrap("write record", err)
+	}
+	if n == 0 {
+		return vault.ErrConflict
+	}
+	return s.replaceIndex(ctx, tx, w.Subject, w.Type, w.ReplaceIndexes, w.Index)
 }
 
 func (v *vaultStore) SetRestriction(ctx context.Context, subject custos.SubjectID, r vault.Restriction) error {

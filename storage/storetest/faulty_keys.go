@@ -26,6 +26,14 @@ func (w *faultyKeys) CreateDEK(ctx context.Context, d keys.WrappedDEK) error {
 	return w.f.Do("keys.CreateDEK", func() error { return w.s.CreateDEK(ctx, d) })
 }
 
+func (w *faultyKeys) CreateDEKs(ctx context.Context, ds []keys.WrappedDEK) error {
+	return w.f.Do("keys.CreateDEKs", func() error { return w.s.CreateDEKs(ctx, ds) })
+}
+
+func (w *faultyKeys) GetDEKs(ctx context.Context, subjects []custos.SubjectID) ([]keys.WrappedDEK, error) {
+	return call(w.f, "keys.GetDEKs", func() ([]keys.WrappedDEK, error) { return w.s.GetDEKs(ctx, subjects) })
+}
+
 func (w *faultyKeys) GetDEK(ctx context.Context, subject custos.SubjectID) (keys.WrappedDEK, error) {
 	return call(w.f, "keys.GetDEK", func() (keys.WrappedDEK, error) { return w.s.GetDEK(ctx, subject) })
 }
@@ -114,6 +122,10 @@ func (w *faultyLedger) AppendShred(ctx context.Context, e keys.ShredEntry) error
 
 func (w *faultyLedger) IsShredded(ctx context.Context, ref []byte) (bool, error) {
 	return call(w.f, "ledger.IsShredded", func() (bool, error) { return w.l.IsShredded(ctx, ref) })
+}
+
+func (w *faultyLedger) FindShredded(ctx context.Context, refs [][]byte) ([][]byte, error) {
+	return call(w.f, "ledger.FindShredded", func() ([][]byte, error) { return w.l.FindShredded(ctx, refs) })
 }
 
 func (w *faultyLedger) ScanShreds(ctx context.Context, after []byte, limit int) ([]keys.ShredEntry, error) {

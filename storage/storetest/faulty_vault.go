@@ -35,6 +35,14 @@ func (w *faultyVault) PutRecord(ctx context.Context, wr vault.Write) error {
 	return w.f.Do("vault.PutRecord", func() error { return w.s.PutRecord(ctx, wr) })
 }
 
+func (w *faultyVault) PutRecords(ctx context.Context, ws []vault.Write) error {
+	return w.f.Do("vault.PutRecords", func() error { return w.s.PutRecords(ctx, ws) })
+}
+
+func (w *faultyVault) LookupSubjects(ctx context.Context, subjects []custos.SubjectID, refs [][]byte) ([]vault.SubjectLookup, error) {
+	return call(w.f, "vault.LookupSubjects", func() ([]vault.SubjectLookup, error) { return w.s.LookupSubjects(ctx, subjects, refs) })
+}
+
 func (w *faultyVault) SetRestriction(ctx context.Context, subject custos.SubjectID, r vault.Restriction) error {
 	return w.f.Do("vault.SetRestriction", func() error { return w.s.SetRestriction(ctx, subject, r) })
 }

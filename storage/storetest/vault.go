@@ -34,6 +34,7 @@ func runVault(t *testing.T, open Opener) {
 	t.Run("write-events", func(t *testing.T) { testWriteEvents(t, open) })
 	t.Run("restriction-read", func(t *testing.T) { testRestrictionRead(t, open) })
 	t.Run("write-every-fault", func(t *testing.T) { testWriteFaults(t, open) })
+	t.Run("put-batch", func(t *testing.T) { runPutBatch(t, open) })
 }
 
 func testPutGetUpdate(t *testing.T, open Opener) {
