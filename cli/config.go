@@ -8,6 +8,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/report"
@@ -137,6 +138,8 @@ type Stores struct {
 	Notify notify.Store
 	// Rights holds data-subject requests, for the rights commands.
 	Rights rights.Store
+	// Incident is the incident register, for the incident commands.
+	Incident incident.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }
