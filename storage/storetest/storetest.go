@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("notify-store", func(t *testing.T) { runNotifyStore(t, open) })
 	t.Run("notify-dispatch", func(t *testing.T) { runNotifyDispatch(t, open) })
 	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })
+	t.Run("rights-store", func(t *testing.T) { RunRightsStore(t, open) })
 	t.Run("report-consent-records", func(t *testing.T) { RunConsentRecords(t, open) })
 }
 
