@@ -134,7 +134,9 @@ func (n *Notices) customerParams(inc Incident) notify.Params {
 }
 
 // reportParams fills the regulator report (PIPL Art. 57; GDPR Art. 33(3)).
-func (n *Notices) reportParams(inc Incident, phase string) notify.Params { return reportParams(inc, n.Contact, phase) }
+func (n *Notices) reportParams(inc Incident, phase string) notify.Params {
+	return reportParams(inc, n.Contact, phase)
+}
 
 func reportParams(inc Incident, contact, phase string) notify.Params {
 	return notify.Params{
