@@ -67,10 +67,10 @@ func incidentToJSON(inc incident.Incident, at time.Time) incidentJSON {
 
 // incidentStore returns the session's incident store.
 func incidentStore(s *session) (incident.Store, error) {
-	if s.stores.Incident == nil {
+	if s.stores.Incidents == nil {
 		return nil, errors.New("the store opener returned no incident store")
 	}
-	return s.stores.Incident, nil
+	return s.stores.Incidents, nil
 }
 
 func incidentListCommand(c *Config) *cobra.Command {
