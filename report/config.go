@@ -89,6 +89,8 @@ type Config struct {
 	Outbox OutboxCounter
 	// Rights reads the data-subject requests.
 	Rights *RightsState
+	// Transfers reads company transfers.
+	Transfers *TransferState
 	// Assessments are planned processings to draft an impact assessment
 	// for (PIPL Art. 55).
 	Assessments []Plan
@@ -118,6 +120,9 @@ func (c *Config) validate() error {
 	}
 	if c.Rights != nil && c.Rights.Store == nil {
 		return fmt.Errorf("%w: Rights needs a Store", ErrConfig)
+	}
+	if c.Transfers != nil && c.Transfers.Store == nil {
+		return fmt.Errorf("%w: Transfers needs a Store", ErrConfig)
 	}
 	if c.Months < 0 || c.Months > 120 {
 		return fmt.Errorf("%w: Months must be 0 to 120", ErrConfig)

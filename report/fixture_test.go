@@ -18,6 +18,7 @@ import (
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/rights"
 	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/transfer"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -77,6 +78,7 @@ type env struct {
 	db       *memstore.Store
 	log      *audit.Log
 	verifier string
+	plans    []string
 }
 
 func newEnv(t testing.TB) *env {
@@ -155,6 +157,27 @@ func (e *env) requests(t testing.TB) {
 	}
 }
 
+// transfer stores an approved, exported merger plan.
+func (e *env) transfer(t testing.TB) transfer.Plan {
+	plan := transfer.Plan{ID: "merger-2027", Cause: transfer.CauseMerger,
+		Seller:    transfer.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example", Jurisdiction: "CN"},
+		Recipient: transfer.Recipient{Party: transfer.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example", Jurisdiction: "CN"}},
+		Scope:     transfer.Scope{RecordTypes: []string{"customer", "lease"}, Purposes: []custos.PurposeID{"servicing"}},
+		Effective: at.AddDate(0, 1, 0)}
+	canon, err := plan.MarshalCanonical()
+	require.NoError(t, err)
+	st := e.db.Transfer()
+	ctx := context.Background()
+	require.NoError(t, st.CreatePlan(ctx, transfer.StoredPlan{ID: plan.ID, Plan: canon, Digest: plan.Digest(), Proposed: at, By: "cfo"}))
+	for _, who := range []string{"cfo", "dpo"} {
+		require.NoError(t, st.AddApproval(ctx, transfer.Approval{TransferID: plan.ID, Digest: plan.Digest(), Approver: custos.Actor{ID: who, Role: "approver"}, At: at}))
+	}
+	require.NoError(t, st.SetExported(ctx, plan.ID, make([]byte, 32), 1234))
+
+	e.plans = append(e.plans, plan.ID)
+	return plan
+}
+
 // outbox enqueues n notices.
 func (e *env) outbox(t testing.TB, n int) {
 	for i := range n {
@@ -174,6 +197,7 @@ func (e *env) config() report.Config {
 		Retention: e.db.Retention(),
 		Outbox:    e.db.Notify(),
 		Rights:    &report.RightsState{Store: e.db.Rights(), Regimes: []rights.Regime{rights.GDPR()}},
+		Transfers: &report.TransferState{Store: e.db.Transfer(), Plans: e.plans},
 		Assessments: []report.Plan{{ID: "transfer-2027", Case: report.CaseProvision, Purposes: []custos.PurposeID{"servicing"},
 			Recipient: &consent.Recipient{Party: consent.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example"}, Country: "CN"},
 			Answers:   map[string]consent.Text{report.QuestionLawful: text("合并，依第二十二条告知。", "Merger; notified under Art. 22.")}}},

@@ -43,6 +43,7 @@ func fullEnv(t *testing.T) *env {
 	e.clocks(t, 24)
 	e.outbox(t, 3)
 	e.requests(t)
+	e.transfer(t)
 	return e
 }
 

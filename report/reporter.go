@@ -41,6 +41,9 @@ func New(cfg Config) (*Reporter, error) {
 	if cfg.Rights != nil {
 		r.sources = append(r.sources, rightsState{r: cfg.Rights, months: cfg.months()})
 	}
+	if cfg.Transfers != nil {
+		r.sources = append(r.sources, transfers{cfg.Transfers})
+	}
 	if cfg.Outbox != nil {
 		r.sources = append(r.sources, outbox{cfg.Outbox})
 	}

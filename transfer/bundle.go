@@ -11,6 +11,7 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -66,6 +67,9 @@ type Customer struct {
 	// Consents are the customer's consent records for the purposes carried
 	// over, each with its full history.
 	Consents []ConsentRecord `json:"consents,omitempty"`
+	// Retention is the customer's retention clocks, holds and reviews
+	// (retention.Retention.ExportSubject).
+	Retention retention.SubjectState `json:"retention"`
 }
 
 // frameWriter writes frames: kind (1 byte) | uvarint length | payload.

@@ -46,7 +46,8 @@ func transferKeyName(id string) string { return "custos.transfer." + id }
 // Export writes the bundle of an approved plan to w (docs/FORMAT.md): a
 // header with the transfer key sealed to the recipient, each moved
 // customer — DEK wrapped under the transfer key, records as ciphertext
-// byte for byte, restriction state, consent records with full history —
+// byte for byte, restriction state, consent records with full history,
+// retention clocks, holds and reviews —
 // then the notice versions those consents name and the signed manifest.
 // No field is decrypted and the seller's blind-index key is not written.
 //
@@ -257,7 +258,11 @@ func (s *Seller) customer(ctx context.Context, acc custos.Access, p Plan, tk *Tr
 	if err != nil {
 		return Customer{}, 0, fmt.Errorf("transfer: read consents: %w", err)
 	}
-	c := Customer{Subject: subj, DEK: dek, Records: sealed.Records, Restriction: sealed.Restriction}
+	ret, err := s.ret.ExportSubject(ctx, acc, subj)
+	if err != nil {
+		return Customer{}, 0, fmt.Errorf("transfer: read retention: %w", err)
+	}
+	c := Customer{Subject: subj, DEK: dek, Records: sealed.Records, Restriction: sealed.Restriction, Retention: ret}
 	for _, cr := range carried {
 		c.Consents = append(c.Consents, carriedToWire(cr))
 	}

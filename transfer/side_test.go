@@ -16,6 +16,7 @@ import (
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
 	"github.com/custos-go/custos/notify"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/transfer"
@@ -55,6 +56,19 @@ func schema() vault.Schema {
 	}}
 }
 
+// policy keeps identity records 10 years after the relationship ends
+// (AML Art. 34), leases 5 years after the contract, scores a year.
+func policy() retention.Policy {
+	return retention.Policy{Rules: []retention.Rule{
+		{Name: "aml-identity", RecordType: "customer", Start: retention.Start{Event: retention.EventRelationshipEnded},
+			Min: retention.Years(10), Max: retention.Years(10), Expiry: retention.Destroy, Law: "AML Art. 34"},
+		{Name: "lease-contract", RecordType: "lease", Start: retention.Start{Event: retention.EventContractEnded},
+			Max: retention.Years(5), Expiry: retention.Destroy, Law: "PIPL Art. 19"},
+		{Name: "scoring", RecordType: "scoring", Start: retention.Start{Event: retention.EventCollected},
+			Max: retention.Years(1), Expiry: retention.Destroy, Law: "PIPL Art. 19"},
+	}}
+}
+
 func txt(s string) consent.Text { return consent.Text{ZH: s + "（中文）", EN: s} }
 
 func notice(controller string) consent.Notice {
@@ -85,7 +99,7 @@ func purposes(acquirer bool) []consent.Purpose {
 		{ID: moving, Description: txt("Company transfer"), Basis: custos.BasisOtherLaw, Law: "PIPL Art. 22", Notice: "privacy-notice",
 			Actions: []custos.Action{vault.ActionTransferOut, vault.ActionTransferIn, consent.ActionTransferOut, consent.ActionTransferIn, custos.ActionState, custos.ActionForget}, Fields: all},
 		{ID: recordsOff, Description: txt("Records office"), Basis: custos.BasisLegalDuty, Law: "PIPL Art. 47", Notice: "privacy-notice",
-			Actions: []custos.Action{custos.ActionRestrict, custos.ActionState}},
+			Actions: []custos.Action{custos.ActionRestrict, custos.ActionUnrestrict, custos.ActionForget, custos.ActionState}},
 	}
 	if acquirer {
 		ps = append(ps, consent.Purpose{ID: wide, Description: txt("Offers by SMS and about your lease"), Basis: custos.BasisConsent, Notice: "privacy-notice",
@@ -114,6 +128,7 @@ type side struct {
 	events *storetest.Recorder
 	signer note.Signer
 	outbox *notify.Outbox
+	ret    *retention.Retention
 	vkey   string
 	now    time.Time
 }
@@ -142,16 +157,18 @@ func (s *side) build(f *storetest.Faults) {
 	t := s.t
 	ctx := context.Background()
 	var (
-		ks  keys.Store     = s.db.Keys()
-		led keys.Ledger    = s.db.Ledger()
-		cs  consent.Store  = s.db.Consent()
-		vs  vault.Store    = s.db.Vault()
-		ts  transfer.Store = s.db.Transfer()
-		ns  notify.Store   = s.db.Notify()
+		ks  keys.Store      = s.db.Keys()
+		led keys.Ledger     = s.db.Ledger()
+		cs  consent.Store   = s.db.Consent()
+		vs  vault.Store     = s.db.Vault()
+		ts  transfer.Store  = s.db.Transfer()
+		ns  notify.Store    = s.db.Notify()
+		rs  retention.Store = s.db.Retention()
 	)
 	if f != nil {
 		ks, led, cs = storetest.FaultyKeys(ks, f), storetest.FaultyLedger(led, f), storetest.FaultyConsent(cs, f)
 		vs, ts, ns = storetest.FaultyVault(vs, f), storetest.FaultyTransfer(ts, f), storetest.FaultyNotify(ns, f)
+		rs = storetest.FaultyRetention(rs, f)
 	}
 	s.store = ts
 	var err error
@@ -167,6 +184,11 @@ func (s *side) build(f *storetest.Faults) {
 		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
 		Erasers: []custos.Eraser{s.reg},
 		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
+	})
+	require.NoError(t, err)
+	s.ret, err = retention.New(retention.Config{
+		Policy: policy(), Schema: sc, Store: rs, Vault: s.vault, Recorder: s.events,
+		Actor: office.Actor, Purpose: office.Purpose, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
@@ -200,7 +222,7 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 func (s *side) seller(t *testing.T) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Store: s.store,
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Store: s.store,
 		Recorder: s.events, Approval: rule, Clock: s.clock,
 	})
 	require.NoError(t, err)
@@ -210,7 +232,7 @@ func (s *side) seller(t *testing.T) *transfer.Seller {
 func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Private: rc.private, Signer: s.signer,
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Retention: s.ret, Private: rc.private, Signer: s.signer,
 		Store: s.store, Recorder: s.events, Clock: s.clock,
 	})
 	require.NoError(t, err)
@@ -237,6 +259,9 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 	w.from.customer("c-3", "13800000003")
 	w.from.consent("c-2", marketing)
 	require.NoError(t, w.from.vault.Restrict(ctx, office, "c-3", "AML Art. 34: identity records kept 10 years"))
+	require.NoError(t, w.from.ret.Report(ctx, retention.Event{Subject: "c-1", Kind: retention.EventRelationshipEnded, At: t0}))
+	_, err := w.from.ret.Place(ctx, office, retention.Hold{ID: "case-2026-0042", Owner: "staff-records", Reason: "case-2026-civil-0042", Subjects: []custos.SubjectID{"c-1", "c-2"}, Start: t0})
+	require.NoError(t, err)
 	w.plan = plan(w.rcpt.public)
 	w.plan.Scope.Purposes = []custos.PurposeID{servicing, marketing}
 	w.plan.Recipient.Verifier = w.to.vkey
@@ -245,7 +270,7 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 	require.NoError(t, w.sell.Propose(ctx, dpo, w.plan))
 	require.NoError(t, w.sell.Approve(ctx, dpo, w.plan.ID))
 	require.NoError(t, w.sell.Approve(ctx, counsel, w.plan.ID))
-	_, err := w.sell.Notify(ctx, seller, w.plan.ID, notify.ChannelEmail)
+	_, err = w.sell.Notify(ctx, seller, w.plan.ID, notify.ChannelEmail)
 	require.NoError(t, err)
 	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey,
 		Purposes: map[custos.PurposeID]custos.PurposeID{servicing: servicing, marketing: marketing}}
