@@ -41,6 +41,7 @@ var texts = [][3]string{
 	{"contents", "目录", "Contents"},
 	{"findings", "需要关注的事项", "Findings"},
 	{"no-findings", "没有需要关注的事项。", "No findings."},
+	{"none", "无", "none"},
 	{"unanswered", "（待处理者回答）", "(to be answered by the controller)"},
 	{"digest", "报告摘要（SHA-256）", "Report digest (SHA-256)"},
 	{"signature", "签名", "Signature"},

@@ -18,12 +18,14 @@ import (
 // BundleMagic is the first line of every bundle.
 const BundleMagic = "custos-transfer-bundle/v1\n"
 
-// Frame kinds, in the order a bundle holds them: one header, the
-// customers in ascending byte order of subject, the notice versions
-// their consents name in ascending order, one manifest.
+// Frame kinds, in the order a bundle holds them: one header; the
+// customers in ascending byte order of subject, each followed by its audit
+// trail; the notice versions their consents name in ascending order; one
+// manifest.
 const (
 	frameHeader   byte = 'H'
 	frameCustomer byte = 'C'
+	frameAudit    byte = 'A'
 	frameNotice   byte = 'N'
 	frameManifest byte = 'M'
 )

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
@@ -129,6 +130,7 @@ type side struct {
 	signer note.Signer
 	outbox *notify.Outbox
 	ret    *retention.Retention
+	log    *audit.Log
 	vkey   string
 	now    time.Time
 }
@@ -174,27 +176,44 @@ func (s *side) build(f *storetest.Faults) {
 	var err error
 	s.keys, err = keys.New(ctx, keys.Config{KEK: s.kek, Store: ks, Ledger: led, Clock: s.clock})
 	require.NoError(t, err)
+	s.log, err = audit.New(ctx, audit.Config{Store: s.db.Audit(), Keys: s.keys, Origin: s.name + ".example/audit", Clock: s.clock})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.log.Close() })
+	rec := tee{s.log, s.events}
 	sc := schema()
 	s.reg, err = consent.New(ctx, consent.Config{
 		Purposes: purposes(s.buyer), Notices: []consent.Notice{notice(s.name)}, Fields: sc.Classes(),
-		Store: cs, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Pseudonyms: s.keys, Clock: s.clock,
+		Store: cs, Recorder: rec, Subjects: vault.Subjects(vs, s.keys), Pseudonyms: s.keys, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	s.vault, err = vault.New(vault.Config{
-		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
+		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: rec, Clock: s.clock,
 		Erasers: []custos.Eraser{s.reg},
 		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
 	})
 	require.NoError(t, err)
 	s.ret, err = retention.New(retention.Config{
-		Policy: policy(), Schema: sc, Store: rs, Vault: s.vault, Recorder: s.events,
+		Policy: policy(), Schema: sc, Store: rs, Vault: s.vault, Recorder: rec,
 		Actor: office.Actor, Purpose: office.Purpose, Clock: s.clock,
 	})
 	require.NoError(t, err)
-	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
+	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: rec, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
 	require.NoError(t, err)
 	s.signer, err = note.NewSigner(s.skey)
 	require.NoError(t, err)
+}
+
+// tee records each event in the audit log, then in memory for the tests.
+type tee struct {
+	log *audit.Log
+	mem *storetest.Recorder
+}
+
+func (r tee) Record(ctx context.Context, e custos.Event) error {
+	if err := r.log.Record(ctx, e); err != nil {
+		return err
+	}
+	return r.mem.Record(ctx, e)
 }
 
 func (s *side) clock() time.Time { return s.now }
@@ -222,8 +241,8 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 func (s *side) seller(t *testing.T) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Store: s.store,
-		Recorder: s.events, Approval: rule, Clock: s.clock,
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Audit: s.log, Store: s.store,
+		Recorder: tee{s.log, s.events}, Approval: rule, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	return sl
@@ -233,7 +252,7 @@ func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Retention: s.ret, Private: rc.private, Signer: s.signer,
-		Store: s.store, Recorder: s.events, Clock: s.clock,
+		Store: s.store, Recorder: tee{s.log, s.events}, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	return a
@@ -272,7 +291,7 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 	require.NoError(t, w.sell.Approve(ctx, counsel, w.plan.ID))
 	_, err = w.sell.Notify(ctx, seller, w.plan.ID, notify.ChannelEmail)
 	require.NoError(t, err)
-	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey,
+	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey, SellerAudit: w.from.log.Verifier(),
 		Purposes: map[custos.PurposeID]custos.PurposeID{servicing: servicing, marketing: marketing}}
 	return w
 }
