@@ -12,6 +12,7 @@ import (
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
+	"github.com/custos-go/custos/rights"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -49,6 +50,21 @@ type Config struct {
 	// Logger receives the library's operational messages; nil discards
 	// them.
 	Logger *slog.Logger
+	// Rights builds the host's data-subject request desk over the stores,
+	// keyring and audit log a command opened, for `rights export`; nil
+	// makes that command refuse to run (the stock binary has no policy to
+	// answer requests with). `rights list` and `rights show` need only the
+	// store.
+	Rights func(ctx context.Context, s RightsSession) (*rights.Desk, error)
+}
+
+// RightsSession is what Config.Rights builds a desk over: the stores, the
+// keyring and the audit log the command opened, and the command's clock.
+type RightsSession struct {
+	Stores *Stores
+	Keys   *keys.Keyring
+	Log    *audit.Log
+	Clock  custos.Clock
 }
 
 // Policies are the host's policy values the vault commands are built
@@ -119,6 +135,8 @@ type Stores struct {
 	Consents report.ConsentRecords
 	// Notify is the notification outbox, for the notify commands.
 	Notify notify.Store
+	// Rights holds data-subject requests, for the rights commands.
+	Rights rights.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

@@ -19,7 +19,7 @@ func OpenSQLStores(ctx context.Context, db Database) (*Stores, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the database: %w", err)
 	}
-	s := &Stores{Audit: main.Audit(), Keys: main.Keys(), Vault: main.Vault(), Retention: main.Retention(), Notify: main.Notify(),
+	s := &Stores{Audit: main.Audit(), Keys: main.Keys(), Vault: main.Vault(), Retention: main.Retention(), Notify: main.Notify(), Rights: main.Rights(),
 		Consents: main.ConsentRecords(), Close: main.Close}
 	if !db.NeedLedger {
 		return s, nil

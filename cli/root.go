@@ -23,6 +23,7 @@ func areas() []func(*Config) *cobra.Command {
 		reapplyCommand,
 		reportCommand,
 		retentionCommand,
+		rightsCommand,
 		vaultCommand,
 	}
 }

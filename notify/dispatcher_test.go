@@ -311,3 +311,25 @@ func TestDispatcherConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestRunUntilCancelled: Run drains the outbox, waits idle when nothing is
+// due, and returns the context's error once it ends.
+func TestRunUntilCancelled(t *testing.T) {
+	f := newDispatch(t, contacts(3))
+	f.enqueue(t, transferNotice("C0000001", "k1"), transferNotice("C0000002", "k2"), transferNotice("C0000003", "k3"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	sent := 0
+	f.sink.Fail = func(notify.Delivery) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if sent++; sent == 3 {
+			cancel() // the last send ends the run
+		}
+		return nil
+	}
+	err := f.disp.Run(ctx, time.Millisecond)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, map[string]int{"k1": 1, "k2": 1, "k3": 1}, f.sink.ByKey())
+}

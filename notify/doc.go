@@ -40,7 +40,9 @@
 // every send has its audit event except a send whose event failed before
 // it was recorded, and that message's resend has one. Dispatcher
 // processes killed between sending and recording, and three processes
-// draining one outbox, are tested on SQLite and PostgreSQL.
+// draining one outbox, are tested on SQLite and PostgreSQL. A temporary
+// failure is retried even when it may hide a delivery (a timeout after the
+// receiver accepted): the resend carries the same key.
 //
 // # Errors
 //

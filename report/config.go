@@ -87,6 +87,10 @@ type Config struct {
 	Retention retention.Store
 	// Outbox counts the notification outbox's messages by state.
 	Outbox OutboxCounter
+	// Rights reads the data-subject requests.
+	Rights *RightsState
+	// Transfers reads company transfers.
+	Transfers *TransferState
 	// Assessments are planned processings to draft an impact assessment
 	// for (PIPL Art. 55).
 	Assessments []Plan
@@ -113,6 +117,12 @@ func (c *Config) validate() error {
 	}
 	if c.Audit != nil && (c.Audit.Store == nil || c.Audit.Verifier == "") {
 		return fmt.Errorf("%w: Audit needs a Store and a Verifier", ErrConfig)
+	}
+	if c.Rights != nil && c.Rights.Store == nil {
+		return fmt.Errorf("%w: Rights needs a Store", ErrConfig)
+	}
+	if c.Transfers != nil && c.Transfers.Store == nil {
+		return fmt.Errorf("%w: Transfers needs a Store", ErrConfig)
 	}
 	if c.Months < 0 || c.Months > 120 {
 		return fmt.Errorf("%w: Months must be 0 to 120", ErrConfig)

@@ -16,7 +16,9 @@ import (
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
+	"github.com/custos-go/custos/rights"
 	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/transfer"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -76,6 +78,7 @@ type env struct {
 	db       *memstore.Store
 	log      *audit.Log
 	verifier string
+	plans    []string
 }
 
 func newEnv(t testing.TB) *env {
@@ -136,6 +139,45 @@ func (e *env) clocks(t testing.TB, n int) {
 	}
 }
 
+// requests stores data-subject requests straight into the store: one due
+// soon, one overdue, one due later, one answered in time, one late.
+func (e *env) requests(t testing.TB) {
+	day := 24 * time.Hour
+	for i, r := range []rights.Request{
+		{Kind: rights.Access, State: rights.Received, Received: at.Add(-20 * day), Due: at.Add(3 * day)},
+		{Kind: rights.Erasure, State: rights.Verified, Received: at.Add(-40 * day), Due: at.Add(-2 * day)},
+		{Kind: rights.Copy, State: rights.Received, Received: at.Add(-1 * day), Due: at.Add(20 * day)},
+		{Kind: rights.Access, State: rights.Fulfilled, Received: at.Add(-40 * day), Due: at.Add(-10 * day), Closed: at.Add(-35 * day)},
+		{Kind: rights.Erasure, State: rights.PartiallyFulfilled, Received: at.Add(-60 * day), Due: at.Add(-30 * day), Closed: at.Add(-25 * day)},
+	} {
+		r.ID, r.Key, r.Subject, r.Regime, r.Channel = rights.RequestID(synthID(i)), synthID(i), custos.SubjectID(synthID(i)), "gdpr", "app"
+		r.FirstDue = r.Due
+		_, _, err := e.db.Rights().Create(context.Background(), r, rights.Entry{Request: r.ID, Seq: 1, At: r.Received, Step: rights.StepReceived, State: r.State, Actor: "desk", Role: "dpo"})
+		require.NoError(t, err)
+	}
+}
+
+// transfer stores an approved, exported merger plan.
+func (e *env) transfer(t testing.TB) transfer.Plan {
+	plan := transfer.Plan{ID: "merger-2027", Cause: transfer.CauseMerger,
+		Seller:    transfer.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example", Jurisdiction: "CN"},
+		Recipient: transfer.Recipient{Party: transfer.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example", Jurisdiction: "CN"}},
+		Scope:     transfer.Scope{RecordTypes: []string{"customer", "lease"}, Purposes: []custos.PurposeID{"servicing"}},
+		Effective: at.AddDate(0, 1, 0)}
+	canon, err := plan.MarshalCanonical()
+	require.NoError(t, err)
+	st := e.db.Transfer()
+	ctx := context.Background()
+	require.NoError(t, st.CreatePlan(ctx, transfer.StoredPlan{ID: plan.ID, Plan: canon, Digest: plan.Digest(), Proposed: at, By: "cfo"}))
+	for _, who := range []string{"cfo", "dpo"} {
+		require.NoError(t, st.AddApproval(ctx, transfer.Approval{TransferID: plan.ID, Digest: plan.Digest(), Approver: custos.Actor{ID: who, Role: "approver"}, At: at}))
+	}
+	require.NoError(t, st.SetExported(ctx, plan.ID, make([]byte, 32), 1234))
+
+	e.plans = append(e.plans, plan.ID)
+	return plan
+}
+
 // outbox enqueues n notices.
 func (e *env) outbox(t testing.TB, n int) {
 	for i := range n {
@@ -154,6 +196,8 @@ func (e *env) config() report.Config {
 		Consents:  e.db.ConsentRecords(),
 		Retention: e.db.Retention(),
 		Outbox:    e.db.Notify(),
+		Rights:    &report.RightsState{Store: e.db.Rights(), Regimes: []rights.Regime{rights.GDPR()}},
+		Transfers: &report.TransferState{Store: e.db.Transfer(), Plans: e.plans},
 		Assessments: []report.Plan{{ID: "transfer-2027", Case: report.CaseProvision, Purposes: []custos.PurposeID{"servicing"},
 			Recipient: &consent.Recipient{Party: consent.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example"}, Country: "CN"},
 			Answers:   map[string]consent.Text{report.QuestionLawful: text("合并，依第二十二条告知。", "Merger; notified under Art. 22.")}}},

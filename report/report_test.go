@@ -3,8 +3,10 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +14,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/text/language"
 
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/report"
+	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/storage/storetest"
+	"github.com/custos-go/custos/vault"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -34,6 +42,8 @@ func fullEnv(t *testing.T) *env {
 	e.consents(t, 30)
 	e.clocks(t, 24)
 	e.outbox(t, 3)
+	e.requests(t)
+	e.transfer(t)
 	return e
 }
 
@@ -169,12 +179,32 @@ func TestLiveState(t *testing.T) {
 	ob := table(t, section(t, rep, "outbox"), "outbox")
 	assert.Equal(t, int64(3), cell(t, ob, "outbox.pending", "messages").N)
 
+	rq := section(t, rep, "rights")
+	kinds := table(t, rq, "rights-kinds")
+	assert.Equal(t, int64(1), cell(t, kinds, "access", "due-soon").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "access", "closed").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "erasure", "overdue").N)
+	assert.Equal(t, int64(1), cell(t, kinds, "erasure", "late").N)
+	clocks := table(t, rq, "rights-clocks")
+	assert.Equal(t, int64(1), cell(t, clocks, "left.overdue", "requests").N)
+	assert.Equal(t, int64(1), cell(t, clocks, "left.le-30d", "requests").N)
+	took := table(t, rq, "rights-answer-times")
+	assert.Equal(t, int64(1), cell(t, took, "took.le-7d", "requests").N)
+	assert.Equal(t, int64(1), cell(t, took, "took.le-60d", "requests").N)
+	assert.Equal(t, "GDPR Art. 12(3)", cell(t, table(t, rq, "rights-regimes"), "gdpr", "law").S)
+
 	au := section(t, rep, "audit")
 	st := table(t, au, "audit-state")
 	assert.Equal(t, "8", cell(t, st, "audit.size", "value").S)
 	assert.Equal(t, "verified", cell(t, st, "audit.verification", "value").S)
 	assert.Equal(t, int64(1), cell(t, table(t, au, "alerts"), "bulk-reads", "alerts").N)
 
+	codes := map[string]bool{}
+	for _, f := range rep.Findings {
+		codes[f.Code] = true
+	}
+	assert.True(t, codes["rights-overdue"] && codes["rights-late"], "missed obligations are findings")
+	assert.Equal(t, report.Failure, rep.Findings[0].Severity, "failures come first")
 	var open []string
 	for _, f := range rep.Findings {
 		if f.Code == "question-open" {
@@ -222,4 +252,80 @@ func TestParseLanguage(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// A log that does not verify is the first finding and is shown at the top
+// of the page, never left out.
+func TestAuditLogThatFailsVerificationIsProminent(t *testing.T) {
+	e := newEnv(t)
+	e.reads(t, 3)
+	cfg := e.config()
+	_, wrongKey, err := note.GenerateKey(rand.Reader, "audit.leasing.example/custos")
+	require.NoError(t, err)
+	cfg.Audit.Verifier = wrongKey
+	r, rep := build(t, cfg)
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, report.Failure, rep.Findings[0].Severity)
+	assert.Equal(t, "audit-verification-failed", rep.Findings[0].Code)
+	st := table(t, section(t, rep, "audit"), "audit-state")
+	assert.Equal(t, "failed", cell(t, st, "audit.verification", "value").S)
+
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteHTML(&buf, rep, language.English))
+	page := buf.String()
+	first := strings.Index(page, `<li class="failure"><strong>Failed</strong> [audit] The audit log does not verify`)
+	require.GreaterOrEqual(t, first, 0)
+	assert.Less(t, first, strings.Index(page, `<section id="processing"`), "shown before every section")
+}
+
+// Bad configurations are refused by New with ErrConfig.
+func TestNewRefusesBadConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*report.Config)
+	}{
+		{"no schema", func(c *report.Config) { c.Policies.Schema = vault.Schema{} }},
+		{"no purposes", func(c *report.Config) { c.Policies.Purposes = nil }},
+		{"audit without verifier", func(c *report.Config) { c.Audit = &report.AuditState{Store: memstore.New().Audit()} }},
+		{"negative months", func(c *report.Config) { c.Months = -1 }},
+		{"plan of unknown case", func(c *report.Config) {
+			c.Assessments = []report.Plan{{ID: "p", Case: "whim", Purposes: []custos.PurposeID{"servicing"}}}
+		}},
+		{"plan answering an unknown question", func(c *report.Config) {
+			c.Assessments = []report.Plan{{ID: "p", Case: report.CaseOther, Purposes: []custos.PurposeID{"servicing"}, Answers: map[string]consent.Text{"why": {}}}}
+		}},
+		{"rights without store", func(c *report.Config) { c.Rights = &report.RightsState{} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := report.Config{Policies: policies()}
+			tc.mod(&cfg)
+			_, err := report.New(cfg)
+			assert.ErrorIs(t, err, report.ErrConfig)
+		})
+	}
+}
+
+// A store that fails makes Build fail: no report with a section silently
+// missing.
+func TestBuildFailsOnStoreError(t *testing.T) {
+	e := fullEnv(t)
+	faults := &storetest.Faults{}
+	cfg := e.config()
+	cfg.Retention = storetest.FaultyRetention(cfg.Retention, faults)
+	cfg.Consents = storetest.FaultyConsentRecords(cfg.Consents, faults)
+	r, err := report.New(cfg)
+	require.NoError(t, err)
+	faults.Arm(1, storetest.Before, false)
+	_, err = r.Build(context.Background(), at)
+	assert.ErrorIs(t, err, storetest.ErrInjected)
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.json")
+	err = report.WriteFile(out, func(w io.Writer) error {
+		_, _ = w.Write([]byte("{ half a report"))
+		return storetest.ErrInjected
+	})
+	assert.ErrorIs(t, err, storetest.ErrInjected)
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries, "no partial file, no temporary file")
 }

@@ -38,6 +38,12 @@ func New(cfg Config) (*Reporter, error) {
 	if cfg.Retention != nil {
 		r.sources = append(r.sources, retentionState{store: cfg.Retention, months: cfg.months()})
 	}
+	if cfg.Rights != nil {
+		r.sources = append(r.sources, rightsState{r: cfg.Rights, months: cfg.months()})
+	}
+	if cfg.Transfers != nil {
+		r.sources = append(r.sources, transfers{cfg.Transfers})
+	}
 	if cfg.Outbox != nil {
 		r.sources = append(r.sources, outbox{cfg.Outbox})
 	}

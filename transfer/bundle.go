@@ -11,18 +11,21 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
 // BundleMagic is the first line of every bundle.
 const BundleMagic = "custos-transfer-bundle/v1\n"
 
-// Frame kinds, in the order a bundle holds them: one header, the
-// customers in ascending byte order of subject, the notice versions
-// their consents name in ascending order, one manifest.
+// Frame kinds, in the order a bundle holds them: one header; the
+// customers in ascending byte order of subject, each followed by its audit
+// trail; the notice versions their consents name in ascending order; one
+// manifest.
 const (
 	frameHeader   byte = 'H'
 	frameCustomer byte = 'C'
+	frameAudit    byte = 'A'
 	frameNotice   byte = 'N'
 	frameManifest byte = 'M'
 )
@@ -66,6 +69,9 @@ type Customer struct {
 	// Consents are the customer's consent records for the purposes carried
 	// over, each with its full history.
 	Consents []ConsentRecord `json:"consents,omitempty"`
+	// Retention is the customer's retention clocks, holds and reviews
+	// (retention.Retention.ExportSubject).
+	Retention retention.SubjectState `json:"retention"`
 }
 
 // frameWriter writes frames: kind (1 byte) | uvarint length | payload.

@@ -22,6 +22,12 @@ type StoredPlan struct {
 	// (SealTransferKey), set once by the first export so that an export
 	// run again writes the same bundle; empty before.
 	SealedKey []byte
+	// Root and Customers are the manifest of the latest complete export;
+	// empty before.
+	Root      []byte
+	Customers uint64
+	// Finished is when Seller.Finish completed; zero before.
+	Finished time.Time
 }
 
 // Approval is one approver's sign-off of a plan's digest.
@@ -62,6 +68,13 @@ type Store interface {
 	// the stored one: the first caller's key wins, so that concurrent or
 	// repeated exports agree. ErrNotFound if there is no such plan.
 	SetSealedKey(ctx context.Context, id string, sealed []byte) ([]byte, error)
+	// SetExported records the manifest root and customer count of a
+	// complete export, replacing any earlier; ErrNotFound if there is no
+	// such plan.
+	SetExported(ctx context.Context, id string, root []byte, customers uint64) error
+	// SetFinished sets the plan's Finished time if it is zero; ErrNotFound
+	// if there is no such plan.
+	SetFinished(ctx context.Context, id string, at time.Time) error
 	// AddApproval stores an approval, or returns ErrExists if the same
 	// approver (Actor.ID) already approved the plan; ErrNotFound if there
 	// is no such plan.

@@ -10,7 +10,3 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(*testing.T) storetest.Adapter { return memstore.New() })
 }
-
-func TestRightsConformance(t *testing.T) {
-	storetest.RunRightsStore(t, func(*testing.T) storetest.Adapter { return memstore.New() })
-}

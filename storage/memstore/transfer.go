@@ -83,6 +83,40 @@ func (t *transferStore) SetSealedKey(_ context.Context, id string, sealed []byte
 	return p.SealedKey, nil
 }
 
+func (t *transferStore) SetExported(_ context.Context, id string, root []byte, customers uint64) error {
+	unlock, err := (*Store)(t).write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := t.state()
+	p, ok := st.plans[id]
+	if !ok {
+		return transfer.ErrNotFound
+	}
+	p.Root, p.Customers = bytes.Clone(root), customers
+	st.plans[id] = p
+	return nil
+}
+
+func (t *transferStore) SetFinished(_ context.Context, id string, at time.Time) error {
+	unlock, err := (*Store)(t).write()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := t.state()
+	p, ok := st.plans[id]
+	if !ok {
+		return transfer.ErrNotFound
+	}
+	if p.Finished.IsZero() {
+		p.Finished = at
+		st.plans[id] = p
+	}
+	return nil
+}
+
 func (t *transferStore) AddApproval(_ context.Context, a transfer.Approval) error {
 	unlock, err := (*Store)(t).write()
 	if err != nil {

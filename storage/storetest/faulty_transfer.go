@@ -30,6 +30,14 @@ func (w *faultyTransfer) SetSealedKey(ctx context.Context, id string, sealed []b
 	return call(w.f, "transfer.SetSealedKey", func() ([]byte, error) { return w.s.SetSealedKey(ctx, id, sealed) })
 }
 
+func (w *faultyTransfer) SetExported(ctx context.Context, id string, root []byte, customers uint64) error {
+	return w.f.Do("transfer.SetExported", func() error { return w.s.SetExported(ctx, id, root, customers) })
+}
+
+func (w *faultyTransfer) SetFinished(ctx context.Context, id string, at time.Time) error {
+	return w.f.Do("transfer.SetFinished", func() error { return w.s.SetFinished(ctx, id, at) })
+}
+
 func (w *faultyTransfer) AddApproval(ctx context.Context, a transfer.Approval) error {
 	return w.f.Do("transfer.AddApproval", func() error { return w.s.AddApproval(ctx, a) })
 }
