@@ -8,11 +8,13 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/rights"
+	"github.com/custos-go/custos/transfer"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -89,9 +91,13 @@ type Policies struct {
 	// Assessments are planned processings the report drafts an impact
 	// assessment for (PIPL Art. 55).
 	Assessments []report.Plan
-	// ReportSources are further report sections, such as those of the
-	// rights, incident and transfer packages.
+	// ReportSources are further report sections of the host's own.
 	ReportSources []report.Source
+	// Regimes are the clocks the rights desk answers requests on, which
+	// the report states; Transfers the IDs of the company transfers it
+	// reports on.
+	Regimes   []rights.Regime
+	Transfers []string
 }
 
 // KEKs are a deployment's key-encryption keys.
@@ -137,6 +143,10 @@ type Stores struct {
 	Notify notify.Store
 	// Rights holds data-subject requests, for the rights commands.
 	Rights rights.Store
+	// Incidents and Transfers are the incident register's and the
+	// transfers' stores, for the report.
+	Incidents incident.Store
+	Transfers transfer.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

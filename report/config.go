@@ -8,6 +8,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
@@ -91,6 +92,8 @@ type Config struct {
 	Rights *RightsState
 	// Transfers reads company transfers.
 	Transfers *TransferState
+	// Incidents is the incident register's store.
+	Incidents incident.Store
 	// Assessments are planned processings to draft an impact assessment
 	// for (PIPL Art. 55).
 	Assessments []Plan

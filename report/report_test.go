@@ -44,6 +44,7 @@ func fullEnv(t *testing.T) *env {
 	e.outbox(t, 3)
 	e.requests(t)
 	e.transfer(t)
+	e.incidents(t)
 	return e
 }
 
@@ -193,6 +194,16 @@ func TestLiveState(t *testing.T) {
 	assert.Equal(t, int64(1), cell(t, took, "took.le-60d", "requests").N)
 	assert.Equal(t, "GDPR Art. 12(3)", cell(t, table(t, rq, "rights-regimes"), "gdpr", "law").S)
 
+	inc := section(t, rep, "incident")
+	list := table(t, inc, "incidents")
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "met").N)
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "overdue").N)
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "open").N)
+	assert.Equal(t, "yes", cell(t, list, "DRILL-2026-01", "drill").S)
+	tl := table(t, inc, "incident-timeline")
+	assert.Equal(t, int64(4), cell(t, tl, "INC-2026-0042 cac-initial", "due-hours").N)
+	assert.Equal(t, int64(3), cell(t, tl, "INC-2026-0042 cac-initial", "met-hours").N)
+
 	au := section(t, rep, "audit")
 	st := table(t, au, "audit-state")
 	assert.Equal(t, "8", cell(t, st, "audit.size", "value").S)
@@ -204,6 +215,13 @@ func TestLiveState(t *testing.T) {
 		codes[f.Code] = true
 	}
 	assert.True(t, codes["rights-overdue"] && codes["rights-late"], "missed obligations are findings")
+	var overdue []string
+	for _, f := range rep.Findings {
+		if f.Code == "incident-obligation-overdue" {
+			overdue = append(overdue, strings.Join(f.Args, " "))
+		}
+	}
+	assert.Equal(t, []string{"INC-2026-0042 gdpr-initial"}, overdue, "a drill owes nothing")
 	assert.Equal(t, report.Failure, rep.Findings[0].Severity, "failures come first")
 	var open []string
 	for _, f := range rep.Findings {

@@ -258,7 +258,7 @@ func (a *Acquirer) importAll(ctx context.Context, acc custos.Access, r io.Reader
 		if err != nil {
 			return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
 		}
-		if kind == frameHeader {
+		if kind == frameHeader || kind == frameAudit {
 			continue
 		}
 		if kind != frameCustomer {

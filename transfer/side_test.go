@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
@@ -115,7 +116,7 @@ func purposes(acquirer bool) []consent.Purpose {
 // side is one company's deployment: its own database, KEK, keyring,
 // consent registry, vault and audit events.
 type side struct {
-	t      *testing.T
+	t      testing.TB
 	name   string
 	buyer  bool
 	kek    keys.KEK
@@ -129,11 +130,12 @@ type side struct {
 	signer note.Signer
 	outbox *notify.Outbox
 	ret    *retention.Retention
+	log    *audit.Log
 	vkey   string
 	now    time.Time
 }
 
-func newSide(t *testing.T, name string, acquirer bool, db *memstore.Store) *side {
+func newSide(t testing.TB, name string, acquirer bool, db *memstore.Store) *side {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
@@ -174,27 +176,44 @@ func (s *side) build(f *storetest.Faults) {
 	var err error
 	s.keys, err = keys.New(ctx, keys.Config{KEK: s.kek, Store: ks, Ledger: led, Clock: s.clock})
 	require.NoError(t, err)
+	s.log, err = audit.New(ctx, audit.Config{Store: s.db.Audit(), Keys: s.keys, Origin: s.name + ".example/audit", Clock: s.clock})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.log.Close() })
+	rec := tee{s.log, s.events}
 	sc := schema()
 	s.reg, err = consent.New(ctx, consent.Config{
 		Purposes: purposes(s.buyer), Notices: []consent.Notice{notice(s.name)}, Fields: sc.Classes(),
-		Store: cs, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Pseudonyms: s.keys, Clock: s.clock,
+		Store: cs, Recorder: rec, Subjects: vault.Subjects(vs, s.keys), Pseudonyms: s.keys, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	s.vault, err = vault.New(vault.Config{
-		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: s.events, Clock: s.clock,
+		Schema: sc, Keys: s.keys, Store: vs, Authorizer: s.reg.Checker(), Recorder: rec, Clock: s.clock,
 		Erasers: []custos.Eraser{s.reg},
 		Search:  vault.SearchConfig{ExpectedCustomers: 1000},
 	})
 	require.NoError(t, err)
 	s.ret, err = retention.New(retention.Config{
-		Policy: policy(), Schema: sc, Store: rs, Vault: s.vault, Recorder: s.events,
+		Policy: policy(), Schema: sc, Store: rs, Vault: s.vault, Recorder: rec,
 		Actor: office.Actor, Purpose: office.Purpose, Clock: s.clock,
 	})
 	require.NoError(t, err)
-	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: s.events, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
+	s.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ns, Recorder: rec, Subjects: vault.Subjects(vs, s.keys), Clock: s.clock})
 	require.NoError(t, err)
 	s.signer, err = note.NewSigner(s.skey)
 	require.NoError(t, err)
+}
+
+// tee records each event in the audit log, then in memory for the tests.
+type tee struct {
+	log *audit.Log
+	mem *storetest.Recorder
+}
+
+func (r tee) Record(ctx context.Context, e custos.Event) error {
+	if err := r.log.Record(ctx, e); err != nil {
+		return err
+	}
+	return r.mem.Record(ctx, e)
 }
 
 func (s *side) clock() time.Time { return s.now }
@@ -219,21 +238,21 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 	}))
 }
 
-func (s *side) seller(t *testing.T) *transfer.Seller {
+func (s *side) seller(t testing.TB) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
-		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Store: s.store,
-		Recorder: s.events, Approval: rule, Clock: s.clock,
+		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Audit: s.log, Store: s.store,
+		Recorder: tee{s.log, s.events}, Approval: rule, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	return sl
 }
 
-func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
+func (s *side) acquirer(t testing.TB, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Retention: s.ret, Private: rc.private, Signer: s.signer,
-		Store: s.store, Recorder: s.events, Clock: s.clock,
+		Store: s.store, Recorder: tee{s.log, s.events}, Clock: s.clock,
 	})
 	require.NoError(t, err)
 	return a
@@ -250,7 +269,7 @@ type world struct {
 	ag       transfer.Agreement
 }
 
-func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
+func newWorld(t testing.TB, plan func(pub []byte) transfer.Plan) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{from: newSide(t, "seller", false, memstore.New()), to: newSide(t, "acquirer", true, memstore.New()), rcpt: newRecipient(t)}
@@ -272,13 +291,13 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 	require.NoError(t, w.sell.Approve(ctx, counsel, w.plan.ID))
 	_, err = w.sell.Notify(ctx, seller, w.plan.ID, notify.ChannelEmail)
 	require.NoError(t, err)
-	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey,
+	w.ag = transfer.Agreement{Transfer: w.plan.ID, SellerVerifier: w.from.vkey, SellerAudit: w.from.log.Verifier(),
 		Purposes: map[custos.PurposeID]custos.PurposeID{servicing: servicing, marketing: marketing}}
 	return w
 }
 
 // export writes the world's bundle.
-func (w *world) export(t *testing.T) ([]byte, transfer.ExportReport) {
+func (w *world) export(t testing.TB) ([]byte, transfer.ExportReport) {
 	t.Helper()
 	var buf bytes.Buffer
 	rep, err := w.sell.Export(context.Background(), seller, w.plan.ID, &buf, nil)
