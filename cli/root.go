@@ -18,6 +18,7 @@ func areas() []func(*Config) *cobra.Command {
 	return []func(*Config) *cobra.Command{
 		auditCommand,
 		keysCommand,
+		incidentCommand,
 		indexCommand,
 		notifyCommand,
 		reapplyCommand,
