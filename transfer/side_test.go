@@ -116,7 +116,7 @@ func purposes(acquirer bool) []consent.Purpose {
 // side is one company's deployment: its own database, KEK, keyring,
 // consent registry, vault and audit events.
 type side struct {
-	t      *testing.T
+	t      testing.TB
 	name   string
 	buyer  bool
 	kek    keys.KEK
@@ -135,7 +135,7 @@ type side struct {
 	now    time.Time
 }
 
-func newSide(t *testing.T, name string, acquirer bool, db *memstore.Store) *side {
+func newSide(t testing.TB, name string, acquirer bool, db *memstore.Store) *side {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
@@ -238,7 +238,7 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 	}))
 }
 
-func (s *side) seller(t *testing.T) *transfer.Seller {
+func (s *side) seller(t testing.TB) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Audit: s.log, Store: s.store,
@@ -248,7 +248,7 @@ func (s *side) seller(t *testing.T) *transfer.Seller {
 	return sl
 }
 
-func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
+func (s *side) acquirer(t testing.TB, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Retention: s.ret, Private: rc.private, Signer: s.signer,
@@ -269,7 +269,7 @@ type world struct {
 	ag       transfer.Agreement
 }
 
-func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
+func newWorld(t testing.TB, plan func(pub []byte) transfer.Plan) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{from: newSide(t, "seller", false, memstore.New()), to: newSide(t, "acquirer", true, memstore.New()), rcpt: newRecipient(t)}
@@ -297,7 +297,7 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 }
 
 // export writes the world's bundle.
-func (w *world) export(t *testing.T) ([]byte, transfer.ExportReport) {
+func (w *world) export(t testing.TB) ([]byte, transfer.ExportReport) {
 	t.Helper()
 	var buf bytes.Buffer
 	rep, err := w.sell.Export(context.Background(), seller, w.plan.ID, &buf, nil)
