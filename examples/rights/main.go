@@ -277,5 +277,5 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "outbox: %d notices pending (answers to the customer, the correction to the credit bureau)\n", c.ByState[notify.StatePending])
-	return nil
+	return writeReport(ctx, w, s, clock.now())
 }
