@@ -25,6 +25,7 @@ func areas() []func(*Config) *cobra.Command {
 		reportCommand,
 		retentionCommand,
 		rightsCommand,
+		transferCommand,
 		vaultCommand,
 	}
 }

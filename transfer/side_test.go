@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"testing"
 	"time"
 
@@ -122,7 +123,7 @@ type side struct {
 	kek    keys.KEK
 	skey   string
 	store  transfer.Store
-	db     *memstore.Store
+	db     database
 	keys   *keys.Keyring
 	reg    *consent.Registry
 	vault  *vault.Vault
@@ -135,7 +136,20 @@ type side struct {
 	now    time.Time
 }
 
-func newSide(t testing.TB, name string, acquirer bool, db *memstore.Store) *side {
+// database is an adapter holding every store a side uses: memstore or
+// sqlstore.
+type database interface {
+	Keys() keys.Store
+	Ledger() keys.Ledger
+	Consent() consent.Store
+	Vault() vault.Store
+	Transfer() transfer.Store
+	Notify() notify.Store
+	Retention() retention.Store
+	Audit() audit.Store
+}
+
+func newSide(t testing.TB, name string, acquirer bool, db database) *side {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
@@ -271,8 +285,17 @@ type world struct {
 
 func newWorld(t testing.TB, plan func(pub []byte) transfer.Plan) *world {
 	t.Helper()
+	return newWorldOn(t, plan, memstore.New(), memstore.New(), 3)
+}
+
+// newWorldOn is newWorld over the given databases with n customers.
+func newWorldOn(t testing.TB, plan func(pub []byte) transfer.Plan, from, to database, n int) *world {
+	t.Helper()
 	ctx := context.Background()
-	w := &world{from: newSide(t, "seller", false, memstore.New()), to: newSide(t, "acquirer", true, memstore.New()), rcpt: newRecipient(t)}
+	w := &world{from: newSide(t, "seller", false, from), to: newSide(t, "acquirer", true, to), rcpt: newRecipient(t)}
+	for i := 4; i <= n; i++ {
+		w.from.customer(custos.SubjectID(fmt.Sprintf("c-%d", i)), fmt.Sprintf("1390000%04d", i))
+	}
 	w.from.customer("c-1", "13800000001")
 	w.from.customer("c-2", "13800000002")
 	w.from.customer("c-3", "13800000003")
