@@ -3,6 +3,7 @@ package incident_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +53,7 @@ func policy() incident.Policy {
 // under a clock the test moves.
 type fixture struct {
 	t      testing.TB
+	mu     sync.Mutex
 	now    time.Time
 	db     *memstore.Store
 	kek    keys.KEK
@@ -73,7 +75,21 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) clock() time.Time { return f.now }
+func (f *fixture) clock() time.Time { return f.at() }
+
+// at returns the fixture's time; set moves it. The audit log's goroutine
+// reads it while the test moves it.
+func (f *fixture) at() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fixture) set(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = t
+}
 
 // build makes every component afresh over the fixture's database, as a new
 // process would.
@@ -168,13 +184,13 @@ func (f *fixture) reads(acc custos.Access, subjects ...custos.SubjectID) {
 	for _, s := range subjects {
 		_, err := f.vault.Get(context.Background(), acc, s, "customer", "name", "mobile")
 		require.NoError(f.t, err)
-		f.now = f.now.Add(time.Minute)
+		f.set(f.at().Add(time.Minute))
 	}
 }
 
 // open opens the incident the tests share.
 func (f *fixture) open(id string) incident.Incident {
-	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.now, Aware: f.now.Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
+	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.at(), Aware: f.at().Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
 	require.NoError(f.t, err)
 	return inc
 }
