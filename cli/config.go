@@ -8,10 +8,13 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/notify"
 	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
+	"github.com/custos-go/custos/rights"
+	"github.com/custos-go/custos/transfer"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -49,6 +52,26 @@ type Config struct {
 	// Logger receives the library's operational messages; nil discards
 	// them.
 	Logger *slog.Logger
+	// Rights builds the host's data-subject request desk over the stores,
+	// keyring and audit log a command opened, for `rights export`; nil
+	// makes that command refuse to run (the stock binary has no policy to
+	// answer requests with). `rights list` and `rights show` need only the
+	// store.
+	Rights func(ctx context.Context, s RightsSession) (*rights.Desk, error)
+	// Transfer builds the host's company-transfer seller and acquirer over
+	// the session a command opened, for `transfer plan`, `approve`,
+	// `export`, `import` and `finish`; nil makes those refuse to run.
+	// `transfer plan show` and `transfer verify` need no wiring.
+	Transfer func(ctx context.Context, s RightsSession) (Transfer, error)
+}
+
+// RightsSession is what Config.Rights builds a desk over: the stores, the
+// keyring and the audit log the command opened, and the command's clock.
+type RightsSession struct {
+	Stores *Stores
+	Keys   *keys.Keyring
+	Log    *audit.Log
+	Clock  custos.Clock
 }
 
 // Policies are the host's policy values the vault commands are built
@@ -73,9 +96,13 @@ type Policies struct {
 	// Assessments are planned processings the report drafts an impact
 	// assessment for (PIPL Art. 55).
 	Assessments []report.Plan
-	// ReportSources are further report sections, such as those of the
-	// rights, incident and transfer packages.
+	// ReportSources are further report sections of the host's own.
 	ReportSources []report.Source
+	// Regimes are the clocks the rights desk answers requests on, which
+	// the report states; Transfers the IDs of the company transfers it
+	// reports on.
+	Regimes   []rights.Regime
+	Transfers []string
 }
 
 // KEKs are a deployment's key-encryption keys.
@@ -119,6 +146,12 @@ type Stores struct {
 	Consents report.ConsentRecords
 	// Notify is the notification outbox, for the notify commands.
 	Notify notify.Store
+	// Rights holds data-subject requests, for the rights commands.
+	Rights rights.Store
+	// Incidents and Transfers are the incident register's and the
+	// transfers' stores, for the report.
+	Incidents incident.Store
+	Transfers transfer.Store
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

@@ -169,6 +169,15 @@ func (c *Config) reportConfig(st *Stores, o reportOpts) report.Config {
 	if st.Notify != nil {
 		cfg.Outbox = st.Notify
 	}
+	if st.Rights != nil {
+		cfg.Rights = &report.RightsState{Store: st.Rights, Regimes: p.Regimes}
+	}
+	if st.Incidents != nil {
+		cfg.Incidents = st.Incidents
+	}
+	if st.Transfers != nil && len(p.Transfers) > 0 {
+		cfg.Transfers = &report.TransferState{Store: st.Transfers, Plans: p.Transfers}
+	}
 	if o.verifier != "" && st.Audit != nil {
 		cfg.Audit = &report.AuditState{Store: st.Audit, Verifier: o.verifier, Checkpoints: o.checkpoints, Monitor: p.Monitor}
 	}

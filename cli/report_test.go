@@ -58,6 +58,9 @@ func TestReportCommandWritesEveryFormat(t *testing.T) {
 			case "html":
 				assert.Contains(t, string(b), "Records of processing")
 				assert.Contains(t, string(b), `<td>verified</td>`)
+				for _, id := range []string{"processing", "security", "consent", "retention", "rights", "incident", "outbox", "audit"} {
+					assert.Contains(t, string(b), `<section id="`+id+`"`)
+				}
 			case "json":
 				var v map[string]any
 				require.NoError(t, json.Unmarshal(b, &v))

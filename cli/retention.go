@@ -143,9 +143,13 @@ is safe to rerun after any failure.`,
 	every := addProgressFlag(cmd)
 	dry := cmd.Flags().Bool("dry-run", false, "list what would happen and why; change nothing")
 	atFlag := cmd.Flags().String("at", "", "the `time` to apply the policy at (default now)")
+	workers := cmd.Flags().Int("workers", 8, "how many customers to handle at once (1 to 64)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if c.Policies == nil || c.Policies.Retention == nil {
 			return usagef("this binary has no retention policy: embed package cli with cli.Config.Policies.Retention")
+		}
+		if *workers < 1 || *workers > 64 {
+			return usagef("--workers %d: give 1 to 64", *workers)
 		}
 		if err := checkProgress(*every); err != nil {
 			return err
@@ -168,7 +172,7 @@ is safe to rerun after any failure.`,
 		}
 		p := newProgress(cmd.ErrOrStderr(), c.Clock, "sweeping", *every, -1)
 		out := sweepJSON{DryRun: *dry, At: at}
-		res, err := r.Sweep(cmd.Context(), retention.SweepOptions{At: at, DryRun: *dry,
+		res, err := r.Sweep(cmd.Context(), retention.SweepOptions{At: at, DryRun: *dry, Workers: *workers,
 			Progress: func(pr retention.Progress) { p.report(pr.Clocks, -1) },
 			Outcome: func(o retention.Outcome) error {
 				oj := outcomeJSON{Subject: string(o.Subject), Kind: o.Kind.String(), Rules: o.Rules, Why: o.Why}

@@ -54,6 +54,8 @@ func TestRetentionCommands(t *testing.T) {
 
 	code, _, errs := run(t, cfg, "retention", "due", "--before", "next week", "--db", d.db)
 	assert.Equal(t, cli.ExitUsage, code, errs)
+	code, _, errs = run(t, cfg, d.flags("retention", "sweep", "--workers", "0")...)
+	assert.Equal(t, cli.ExitUsage, code, errs)
 
 	code, out, errs = run(t, cfg, "retention", "reviews", "--before", "2026-12-31", "--db", d.db)
 	require.Equal(t, cli.ExitOK, code, errs)

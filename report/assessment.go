@@ -51,7 +51,7 @@ var questions = []string{QuestionLawful, QuestionImpact, QuestionMeasures}
 // ¶2; rule T5).
 type Plan struct {
 	// ID names the plan, such as "transfer-2027": lower-case letters,
-	// digits, '-' and '_'.
+	// digits, '-' and '_', at most 64.
 	ID string
 	// Case is why an assessment is needed.
 	Case Case
@@ -65,7 +65,7 @@ type Plan struct {
 	Answers map[string]consent.Text
 }
 
-var planID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+var planID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 func (p Plan) validate() error {
 	switch {

@@ -8,6 +8,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
@@ -89,6 +90,10 @@ type Config struct {
 	Outbox OutboxCounter
 	// Rights reads the data-subject requests.
 	Rights *RightsState
+	// Transfers reads company transfers.
+	Transfers *TransferState
+	// Incidents is the incident register's store.
+	Incidents incident.Store
 	// Assessments are planned processings to draft an impact assessment
 	// for (PIPL Art. 55).
 	Assessments []Plan
@@ -118,6 +123,9 @@ func (c *Config) validate() error {
 	}
 	if c.Rights != nil && c.Rights.Store == nil {
 		return fmt.Errorf("%w: Rights needs a Store", ErrConfig)
+	}
+	if c.Transfers != nil && c.Transfers.Store == nil {
+		return fmt.Errorf("%w: Transfers needs a Store", ErrConfig)
 	}
 	if c.Months < 0 || c.Months > 120 {
 		return fmt.Errorf("%w: Months must be 0 to 120", ErrConfig)

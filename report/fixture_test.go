@@ -10,6 +10,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/incident"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
@@ -18,6 +19,7 @@ import (
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/rights"
 	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/transfer"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -77,6 +79,7 @@ type env struct {
 	db       *memstore.Store
 	log      *audit.Log
 	verifier string
+	plans    []string
 }
 
 func newEnv(t testing.TB) *env {
@@ -155,6 +158,51 @@ func (e *env) requests(t testing.TB) {
 	}
 }
 
+// transfer stores an approved, exported merger plan.
+func (e *env) transfer(t testing.TB) transfer.Plan {
+	plan := transfer.Plan{ID: "merger-2027", Cause: transfer.CauseMerger,
+		Seller:    transfer.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example", Jurisdiction: "CN"},
+		Recipient: transfer.Recipient{Party: transfer.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example", Jurisdiction: "CN"}},
+		Scope:     transfer.Scope{RecordTypes: []string{"customer", "lease"}, Purposes: []custos.PurposeID{"servicing"}},
+		Effective: at.AddDate(0, 1, 0)}
+	canon, err := plan.MarshalCanonical()
+	require.NoError(t, err)
+	st := e.db.Transfer()
+	ctx := context.Background()
+	require.NoError(t, st.CreatePlan(ctx, transfer.StoredPlan{ID: plan.ID, Plan: canon, Digest: plan.Digest(), Proposed: at, By: "cfo"}))
+	for _, who := range []string{"cfo", "dpo"} {
+		require.NoError(t, st.AddApproval(ctx, transfer.Approval{TransferID: plan.ID, Digest: plan.Digest(), Approver: custos.Actor{ID: who, Role: "approver"}, At: at}))
+	}
+	require.NoError(t, st.SetExported(ctx, plan.ID, make([]byte, 32), 1234))
+
+	e.plans = append(e.plans, plan.ID)
+	return plan
+}
+
+// incidents stores two incidents straight into the register's store: a
+// leak whose CAC report was met in time and whose GDPR report is overdue,
+// and a drill.
+func (e *env) incidents(t testing.TB) {
+	detected := at.Add(-100 * time.Hour)
+	for _, inc := range []incident.Incident{
+		{ID: "INC-2026-0042", Detected: detected, Aware: detected.Add(time.Hour), Kind: incident.KindLeak, Cause: "misconfigured bucket",
+			People: 1200, Records: 3400, Grade: incident.GradeSerious, State: incident.StateContained, Version: 1, Steps: 1, LastStep: detected, Updated: detected,
+			Obligations: []incident.Obligation{
+				{ID: "cac-initial", Regime: incident.RegimeCAC, Duty: incident.DutyInitialReport, To: "CAC", Due: detected.Add(4 * time.Hour), Met: detected.Add(3 * time.Hour)},
+				{ID: "gdpr-initial", Regime: incident.RegimeGDPR, Duty: incident.DutyInitialReport, To: "DPA", Due: detected.Add(73 * time.Hour)},
+				{ID: "individuals", Regime: incident.RegimePIPL, Duty: incident.DutyIndividuals, Due: detected.Add(200 * time.Hour)},
+			}},
+		{ID: "DRILL-2026-01", Drill: true, Detected: detected, Aware: detected, Kind: incident.KindLoss, Cause: "drill", Grade: incident.GradeGeneral,
+			State: incident.StateClosed, Version: 1, Steps: 1, LastStep: detected, Updated: detected,
+			Obligations: []incident.Obligation{{ID: "pipl-initial", Regime: incident.RegimePIPL, Duty: incident.DutyInitialReport, To: "CAC", Due: detected.Add(time.Hour)}}},
+	} {
+		body, err := incident.Encode(inc)
+		require.NoError(t, err)
+		require.NoError(t, e.db.Incident().Create(context.Background(), incident.Record{ID: inc.ID, Version: 1, State: inc.State, Drill: inc.Drill, Opened: detected, Body: body},
+			incident.Entry{Seq: 1, At: detected, Actor: custos.Actor{ID: "soc", Role: "security"}, Action: "opened", Key: "open"}))
+	}
+}
+
 // outbox enqueues n notices.
 func (e *env) outbox(t testing.TB, n int) {
 	for i := range n {
@@ -174,6 +222,8 @@ func (e *env) config() report.Config {
 		Retention: e.db.Retention(),
 		Outbox:    e.db.Notify(),
 		Rights:    &report.RightsState{Store: e.db.Rights(), Regimes: []rights.Regime{rights.GDPR()}},
+		Transfers: &report.TransferState{Store: e.db.Transfer(), Plans: e.plans},
+		Incidents: e.db.Incident(),
 		Assessments: []report.Plan{{ID: "transfer-2027", Case: report.CaseProvision, Purposes: []custos.PurposeID{"servicing"},
 			Recipient: &consent.Recipient{Party: consent.Party{Name: "Acquirer Leasing Co.", Contact: "dpo@acquirer.example"}, Country: "CN"},
 			Answers:   map[string]consent.Text{report.QuestionLawful: text("合并，依第二十二条告知。", "Merger; notified under Art. 22.")}}},

@@ -57,6 +57,8 @@ type htmlPage struct {
 	Digest                                                  string
 	Signature                                               string
 	SignatureLabel                                          string
+	// None is shown in a table without rows.
+	None string
 	// Data is the report's JSON, embedded so that the page alone can be
 	// verified (Verify).
 	Data string
@@ -67,7 +69,7 @@ func writeHTML(w io.Writer, rep Report, p printer) error {
 		Lang: p.lang.String(), Title: p.text("title"), Generated: p.text("generated"), At: rep.At.Format("2006-01-02 15:04:05 UTC"),
 		Controller: rep.Controller, ControllerLabel: p.text("controller"), Contents: p.text("contents"),
 		FindingsTitle: p.text("findings"), NoFindings: p.text("no-findings"), CSS: template.CSS(css),
-		DigestLabel: p.text("digest"), SignatureLabel: p.text("signature"),
+		DigestLabel: p.text("digest"), SignatureLabel: p.text("signature"), None: p.text("none"),
 	}
 	var data bytes.Buffer
 	if err := WriteJSON(&data, rep); err != nil {
@@ -99,7 +101,11 @@ func writeHTML(w io.Writer, rep Report, p printer) error {
 			for _, row := range t.Rows {
 				var hr []htmlCell
 				for j, c := range row {
-					hr = append(hr, renderCell(t.Columns[j].Kind, c, p))
+					k := Code // a cell beyond the columns, in a file read back
+					if j < len(t.Columns) {
+						k = t.Columns[j].Kind
+					}
+					hr = append(hr, renderCell(k, c, p))
 				}
 				ht.Rows = append(ht.Rows, hr)
 			}

@@ -3,18 +3,28 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/text/language"
 
+	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/report"
+	"github.com/custos-go/custos/storage/memstore"
+	"github.com/custos-go/custos/storage/storetest"
+	"github.com/custos-go/custos/vault"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -35,6 +45,8 @@ func fullEnv(t *testing.T) *env {
 	e.clocks(t, 24)
 	e.outbox(t, 3)
 	e.requests(t)
+	e.transfer(t)
+	e.incidents(t)
 	return e
 }
 
@@ -184,6 +196,16 @@ func TestLiveState(t *testing.T) {
 	assert.Equal(t, int64(1), cell(t, took, "took.le-60d", "requests").N)
 	assert.Equal(t, "GDPR Art. 12(3)", cell(t, table(t, rq, "rights-regimes"), "gdpr", "law").S)
 
+	inc := section(t, rep, "incident")
+	list := table(t, inc, "incidents")
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "met").N)
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "overdue").N)
+	assert.Equal(t, int64(1), cell(t, list, "INC-2026-0042", "open").N)
+	assert.Equal(t, "yes", cell(t, list, "DRILL-2026-01", "drill").S)
+	tl := table(t, inc, "incident-timeline")
+	assert.Equal(t, int64(4), cell(t, tl, "INC-2026-0042 cac-initial", "due-hours").N)
+	assert.Equal(t, int64(3), cell(t, tl, "INC-2026-0042 cac-initial", "met-hours").N)
+
 	au := section(t, rep, "audit")
 	st := table(t, au, "audit-state")
 	assert.Equal(t, "8", cell(t, st, "audit.size", "value").S)
@@ -195,6 +217,13 @@ func TestLiveState(t *testing.T) {
 		codes[f.Code] = true
 	}
 	assert.True(t, codes["rights-overdue"] && codes["rights-late"], "missed obligations are findings")
+	var overdue []string
+	for _, f := range rep.Findings {
+		if f.Code == "incident-obligation-overdue" {
+			overdue = append(overdue, strings.Join(f.Args, " "))
+		}
+	}
+	assert.Equal(t, []string{"INC-2026-0042 gdpr-initial"}, overdue, "a drill owes nothing")
 	assert.Equal(t, report.Failure, rep.Findings[0].Severity, "failures come first")
 	var open []string
 	for _, f := range rep.Findings {
@@ -243,4 +272,101 @@ func TestParseLanguage(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+// A log that does not verify is the first finding and is shown at the top
+// of the page, never left out.
+func TestAuditLogThatFailsVerificationIsProminent(t *testing.T) {
+	e := newEnv(t)
+	e.reads(t, 3)
+	cfg := e.config()
+	_, wrongKey, err := note.GenerateKey(rand.Reader, "audit.leasing.example/custos")
+	require.NoError(t, err)
+	cfg.Audit.Verifier = wrongKey
+	r, rep := build(t, cfg)
+	require.NotEmpty(t, rep.Findings)
+	assert.Equal(t, report.Failure, rep.Findings[0].Severity)
+	assert.Equal(t, "audit-verification-failed", rep.Findings[0].Code)
+	st := table(t, section(t, rep, "audit"), "audit-state")
+	assert.Equal(t, "failed", cell(t, st, "audit.verification", "value").S)
+
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteHTML(&buf, rep, language.English))
+	page := buf.String()
+	first := strings.Index(page, `<li class="failure"><strong>Failed</strong> [audit] The audit log does not verify`)
+	require.GreaterOrEqual(t, first, 0)
+	assert.Less(t, first, strings.Index(page, `<section id="processing"`), "shown before every section")
+}
+
+// Bad configurations are refused by New with ErrConfig.
+func TestNewRefusesBadConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*report.Config)
+	}{
+		{"no schema", func(c *report.Config) { c.Policies.Schema = vault.Schema{} }},
+		{"no purposes", func(c *report.Config) { c.Policies.Purposes = nil }},
+		{"audit without verifier", func(c *report.Config) { c.Audit = &report.AuditState{Store: memstore.New().Audit()} }},
+		{"negative months", func(c *report.Config) { c.Months = -1 }},
+		{"plan of unknown case", func(c *report.Config) {
+			c.Assessments = []report.Plan{{ID: "p", Case: "whim", Purposes: []custos.PurposeID{"servicing"}}}
+		}},
+		{"plan answering an unknown question", func(c *report.Config) {
+			c.Assessments = []report.Plan{{ID: "p", Case: report.CaseOther, Purposes: []custos.PurposeID{"servicing"}, Answers: map[string]consent.Text{"why": {}}}}
+		}},
+		{"rights without store", func(c *report.Config) { c.Rights = &report.RightsState{} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := report.Config{Policies: policies()}
+			tc.mod(&cfg)
+			_, err := report.New(cfg)
+			assert.ErrorIs(t, err, report.ErrConfig)
+		})
+	}
+}
+
+// A store that fails makes Build fail: no report with a section silently
+// missing.
+func TestBuildFailsOnStoreError(t *testing.T) {
+	e := fullEnv(t)
+	faults := &storetest.Faults{}
+	cfg := e.config()
+	cfg.Retention = storetest.FaultyRetention(cfg.Retention, faults)
+	cfg.Consents = storetest.FaultyConsentRecords(cfg.Consents, faults)
+	r, err := report.New(cfg)
+	require.NoError(t, err)
+	faults.Arm(1, storetest.Before, false)
+	_, err = r.Build(context.Background(), at)
+	assert.ErrorIs(t, err, storetest.ErrInjected)
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.json")
+	err = report.WriteFile(out, func(w io.Writer) error {
+		_, _ = w.Write([]byte("{ half a report"))
+		return storetest.ErrInjected
+	})
+	assert.ErrorIs(t, err, storetest.ErrInjected)
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries, "no partial file, no temporary file")
+}
+
+// Figures read back from a file may be anything: a chart of a count near
+// the top of int64 or below zero still renders, with no negative bar.
+func TestChartOfExtremeFigures(t *testing.T) {
+	r, err := report.New(report.Config{Policies: policies()})
+	require.NoError(t, err)
+	rep := report.Report{Version: report.FormatVersion, At: at, Sections: []report.Section{{ID: "outbox",
+		Tables: []report.Table{{ID: "outbox", Columns: []report.Column{{ID: "state", Kind: report.Term}, {ID: "messages", Kind: report.Count}},
+			Rows: [][]report.Cell{{report.Str("outbox.sent"), report.Num(math.MaxInt64)}, {report.Str("outbox.dead"), report.Num(-5)}, {report.Str("short")}}}},
+		Charts: []report.Chart{{ID: "outbox", Table: "outbox", Series: []string{"messages"}, Stacked: true}}}}}
+	var buf bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- r.WriteHTML(&buf, rep, language.English) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("rendering a huge count does not finish")
+	}
+	assert.NotContains(t, buf.String(), `height="-`)
 }

@@ -41,6 +41,12 @@ func New(cfg Config) (*Reporter, error) {
 	if cfg.Rights != nil {
 		r.sources = append(r.sources, rightsState{r: cfg.Rights, months: cfg.months()})
 	}
+	if cfg.Incidents != nil {
+		r.sources = append(r.sources, incidents{cfg.Incidents})
+	}
+	if cfg.Transfers != nil {
+		r.sources = append(r.sources, transfers{cfg.Transfers})
+	}
 	if cfg.Outbox != nil {
 		r.sources = append(r.sources, outbox{cfg.Outbox})
 	}

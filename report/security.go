@@ -40,7 +40,7 @@ func (s security) Section(_ context.Context, _ time.Time) (Section, []Finding, e
 		if period == 0 {
 			period = 24 * time.Hour
 		}
-		add("erasure-epochs", fmt.Sprintf("%d groups, epoch closes %s after its first erasure", e.Groups, period), "PIPL 47; GDPR 17")
+		add("erasure-epochs", fmt.Sprintf("%d groups, epoch closes %s after its first erasure", e.Groups, days(period)), "PIPL 47; GDPR 17")
 	} else {
 		add("erasure-epochs", "off", "PIPL 47; GDPR 17")
 		fs = append(fs, Finding{Severity: Gap, Section: "security", Code: "epochs-off", Article: "PIPL 47; GDPR 17"})

@@ -14,8 +14,9 @@ import (
 )
 
 // TestTwoSweepersOnOneStore runs two sweepers at once over the same due
-// customers: each customer is destroyed once, with one certificate kept,
-// whichever sweeper got there first.
+// customers, one handling a customer at a time and one four: each
+// customer is destroyed once, with one certificate kept, whichever sweeper
+// got there first.
 func TestTwoSweepersOnOneStore(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -31,11 +32,11 @@ func TestTwoSweepersOnOneStore(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	certs := map[custos.SubjectID]int{}
-	for _, r := range []*retention.Retention{a, b} {
+	for i, r := range []*retention.Retention{a, b} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := r.Sweep(ctx, retention.SweepOptions{At: at, Batch: 3, Outcome: func(o retention.Outcome) error {
+			_, err := r.Sweep(ctx, retention.SweepOptions{At: at, Batch: 3, Workers: 1 + 3*i, Outcome: func(o retention.Outcome) error {
 				if o.Certificate != nil {
 					mu.Lock()
 					certs[o.Subject]++

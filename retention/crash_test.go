@@ -25,14 +25,19 @@ import (
 // state is the one a sweep without crash reaches: every due customer
 // destroyed by exactly one erasure (one certificate ID in the audit log),
 // that certificate kept in the retention store, the restricted customer
-// restricted, the held customer untouched.
+// restricted, the held customer untouched. With several workers the k-th
+// call is whichever comes k-th; the end state is the same.
 func TestSweepSurvivesACrashAtEveryCall(t *testing.T) {
-	for _, when := range []storetest.When{storetest.Before, storetest.After} {
+	for _, run := range []struct {
+		when    storetest.When
+		workers int
+	}{{storetest.Before, 1}, {storetest.After, 1}, {storetest.After, 3}} {
+		when := run.when
 		for k := 1; ; k++ {
 			require.Less(t, k, 400, "the sweep should make fewer store calls")
 			faults := &storetest.Faults{}
 			fired := false
-			t.Run(crashName(when, k), func(t *testing.T) {
+			t.Run(fmt.Sprintf("workers-%d-%s", run.workers, crashName(when, k)), func(t *testing.T) {
 				ctx := context.Background()
 				f := newFixture(t)
 				setup := f.retention()
@@ -48,7 +53,7 @@ func TestSweepSurvivesACrashAtEveryCall(t *testing.T) {
 
 				f.build(faults)
 				faults.Arm(k, when, true)
-				_, first := f.retention().Sweep(ctx, retention.SweepOptions{At: at, Batch: 2})
+				_, first := f.retention().Sweep(ctx, retention.SweepOptions{At: at, Batch: 2, Workers: run.workers})
 				fired = faults.Fired() > 0
 				faults.Disarm()
 				f.build(nil)

@@ -20,7 +20,11 @@
 // due; a [Hold] placed with [Retention.Place] keeps customers from
 // destruction until [Retention.Release]; [Retention.Erase] answers an
 // erasure request during a statutory period by restriction and a scheduled
-// destruction.
+// destruction. [ReviewRule] and [Retention.Reviewed] keep the dates of
+// accuracy reviews, which [Retention.ReviewsDue] lists (PIPL Art. 8; GDPR
+// Art. 5(1)(d)); [Retention.ExportSubject] and [Retention.ImportSubject]
+// carry a customer's clocks, holds and reviews to an acquirer (PIPL Art.
+// 22).
 //
 // The vault destroys whole customers (one key per customer): a record type
 // that may go waits, restricted if its rule says so, until every record
@@ -39,8 +43,9 @@
 // [ErrPolicy] wraps every policy validation error and [ErrConfig] every
 // configuration error. [ErrEvent], [ErrUnknownSubject] and [ErrForgotten]
 // refuse reported events; [ErrHold], [ErrUnknownHold] and [ErrReleased]
-// refuse holds and releases; [ErrClockBehind] refuses a sweep dated before
-// the latest; [ErrAudit] wraps a Recorder failure. A refused call changes
+// refuse holds and releases; [ErrReview] refuses a review and [ErrImport]
+// an imported state; [ErrClockBehind] refuses a sweep dated before the
+// latest; [ErrAudit] wraps a Recorder failure. A refused call changes
 // nothing. Stores return [ErrNotFound] and [ErrConflict]. Errors name
 // rules, record types, periods and holds, never a customer or a value.
 //

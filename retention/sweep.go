@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custos-go/custos"
@@ -89,6 +90,11 @@ type SweepOptions struct {
 	// Batch is how many due clocks are read per store call; 0 means 256.
 	// Memory stays bounded by it, whatever the number of customers.
 	Batch int
+	// Workers is how many customers of a batch are handled at once; 0
+	// means 1. Customers are independent, so more workers let their audit
+	// events share the log's group commit; outcomes are still passed to
+	// Outcome one at a time, in due-date order, once a batch is done.
+	Workers int
 	// Outcome, if not nil, receives each customer's outcome as it is
 	// decided; an error stops the sweep.
 	Outcome func(Outcome) error
@@ -160,22 +166,28 @@ func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, erro
 			break
 		}
 		p.Clocks += int64(len(page))
+		var subjects []custos.SubjectID
 		for i, c := range page {
-			if i > 0 && page[i-1].Subject == c.Subject {
-				continue
+			if i == 0 || page[i-1].Subject != c.Subject {
+				subjects = append(subjects, c.Subject)
 			}
-			o, err := r.sweepOne(ctx, c.Subject, at, opt)
-			if o.Kind != outcomeNone {
-				p.add(o.Kind)
+		}
+		var first error
+		for _, res := range r.sweepBatch(ctx, subjects, at, opt) {
+			if res.o.Kind != outcomeNone {
+				p.add(res.o.Kind)
 				if opt.Outcome != nil {
-					if oerr := opt.Outcome(o); oerr != nil && err == nil {
-						err = oerr
+					if err := opt.Outcome(res.o); err != nil && res.err == nil {
+						res.err = err
 					}
 				}
 			}
-			if err != nil {
-				return p, err
+			if first == nil {
+				first = res.err
 			}
+		}
+		if first != nil {
+			return p, first
 		}
 		last := page[len(page)-1]
 		after = DueKey{Next: last.Next, Subject: last.Subject, Rule: last.Rule}
@@ -193,6 +205,47 @@ func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, erro
 		return p, fmt.Errorf("retention: record sweep: %w", err)
 	}
 	return p, nil
+}
+
+// result is one customer's outcome in a batch.
+type result struct {
+	o   Outcome
+	err error
+}
+
+// sweepBatch handles subjects with opt.Workers at once and returns their
+// results in the order of subjects. One worker stops at the first error;
+// several finish the batch, so that every customer they handled has its
+// outcome reported.
+func (r *Retention) sweepBatch(ctx context.Context, subjects []custos.SubjectID, at time.Time, opt SweepOptions) []result {
+	out := make([]result, len(subjects))
+	workers := min(max(opt.Workers, 1), len(subjects))
+	if workers == 1 {
+		for i, s := range subjects {
+			out[i].o, out[i].err = r.sweepOne(ctx, s, at, opt)
+			if out[i].err != nil {
+				return out[:i+1]
+			}
+		}
+		return out
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].o, out[i].err = r.sweepOne(ctx, subjects[i], at, opt)
+			}
+		}()
+	}
+	for i := range subjects {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // verdict is what the clocks of one customer say at a time.

@@ -47,17 +47,34 @@ func (panicking) FailNow()                          { panic("example setup faile
 
 func txt(s string) consent.Text { return consent.Text{ZH: s + "（中文）", EN: s} }
 
-func schema() vault.Schema {
+// extraTypes names n more record types, for benchmarks of customers with
+// many records.
+func extraTypes(n int) []string {
+	var out []string
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("r%02d", i))
+	}
+	return out
+}
+
+func schemaWith(extra int) vault.Schema {
 	c1, c2 := custos.Class{Level: custos.C1}, custos.Class{Level: custos.C2}
-	return vault.Schema{Types: []vault.RecordType{
+	s := vault.Schema{Types: []vault.RecordType{
 		{Name: "customer", Fields: []vault.Field{{Name: "name", Kind: kind.PersonName{}, Class: c2}, {Name: "mobile", Kind: kind.Mobile{}, Class: c2}}},
 		{Name: "lease", Fields: []vault.Field{{Name: "contract", Kind: kind.Text{}, Class: c1}}},
 		{Name: "marketing", Fields: []vault.Field{{Name: "segment", Kind: kind.Text{}, Class: c1}}},
 	}}
+	for _, t := range extraTypes(extra) {
+		s.Types = append(s.Types, vault.RecordType{Name: t, Fields: []vault.Field{{Name: "v", Kind: kind.Text{}, Class: c1}}})
+	}
+	return s
 }
 
-func purposes() []consent.Purpose {
+func purposes(extra int) []consent.Purpose {
 	all := map[string][]string{"customer": {"name", "mobile"}, "lease": {"contract"}, "marketing": {"segment"}}
+	for _, t := range extraTypes(extra) {
+		all[t] = []string{"v"}
+	}
 	return []consent.Purpose{
 		{ID: "lease-servicing", Description: txt("Servicing your lease"), Basis: custos.BasisContract, Notice: "privacy-notice",
 			Actions: []custos.Action{custos.ActionPut, custos.ActionGet, custos.ActionUpdate}, Fields: all},
@@ -82,7 +99,18 @@ func notice() consent.Notice {
 	}
 }
 
-func retentionPolicy() retention.Policy {
+func retentionPolicy() retention.Policy { return retentionPolicyWith(0) }
+
+func retentionPolicyWith(extra int) retention.Policy {
+	p := retentionPolicy0()
+	for _, t := range extraTypes(extra) {
+		p.Rules = append(p.Rules, retention.Rule{Name: "keep-" + t, RecordType: t, Start: retention.Start{Event: retention.EventRelationshipEnded},
+			Max: retention.Years(3), Expiry: retention.Destroy, Law: "PIPL Art. 19"})
+	}
+	return p
+}
+
+func retentionPolicy0() retention.Policy {
 	return retention.Policy{Rules: []retention.Rule{
 		{Name: "aml-identity", RecordType: "customer", Start: retention.Start{Event: retention.EventRelationshipEnded},
 			Min: retention.Years(10), Max: retention.Years(10), Expiry: retention.RestrictThenDestroy, Law: "AML Art. 34"},
@@ -115,6 +143,7 @@ type fixture struct {
 	events   *storetest.Recorder
 	keys     *keys.Keyring
 	verified map[string]rights.Identity
+	extra    int // record types beyond the three of schema()
 
 	store       rights.Store
 	vaultStore  vault.Store
@@ -171,10 +200,10 @@ func (f *fixture) build() {
 	if f.retStore == nil {
 		f.retStore = f.db.Retention()
 	}
-	s := schema()
+	s := schemaWith(f.extra)
 	var err error
 	f.registry, err = consent.New(ctx, consent.Config{
-		Purposes: purposes(), Notices: []consent.Notice{notice()}, Fields: s.Classes(), Store: f.db.Consent(), Recorder: f.events,
+		Purposes: purposes(f.extra), Notices: []consent.Notice{notice()}, Fields: s.Classes(), Store: f.db.Consent(), Recorder: f.events,
 		Subjects: forward{&f.vault}, Pseudonyms: f.keys, Clock: f.clock,
 	})
 	require.NoError(f.t, err)
@@ -183,7 +212,7 @@ func (f *fixture) build() {
 		Erasers: []custos.Eraser{f.registry}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"},
 	})
 	require.NoError(f.t, err)
-	f.retention, err = retention.New(retention.Config{Policy: retentionPolicy(), Schema: s, Store: f.retStore, Vault: f.vault,
+	f.retention, err = retention.New(retention.Config{Policy: retentionPolicyWith(f.extra), Schema: s, Store: f.retStore, Vault: f.vault,
 		Recorder: f.events, Actor: swept, Purpose: "retention", Clock: f.clock})
 	require.NoError(f.t, err)
 	tpl, err := notify.NewTemplates([]language.Tag{language.SimplifiedChinese, language.English}, append(notify.StandardTemplates(), rights.ExtensionTemplate())...)
@@ -198,7 +227,7 @@ func (f *fixture) config() rights.Config {
 	return rights.Config{
 		Store: f.store, Recorder: f.events, Verifier: rights.VerifierFunc(f.verify),
 		Regimes: []rights.Regime{rights.GDPR(), rights.PIPL(rights.Days(15))}, Clock: f.clock,
-		Schema: schema(), Vault: f.vault, Consent: f.registry, Retention: f.retention, Outbox: f.outbox, Policy: policy(),
+		Schema: schemaWith(f.extra), Vault: f.vault, Consent: f.registry, Retention: f.retention, Outbox: f.outbox, Policy: policy(),
 	}
 }
 

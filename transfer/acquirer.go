@@ -16,6 +16,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -30,6 +31,9 @@ type AcquirerConfig struct {
 	Vault *vault.Vault
 	// Consent receives the consent records onto the acquirer's purposes.
 	Consent *consent.Registry
+	// Retention continues the customers' retention clocks and holds under
+	// the acquirer's rules of the same names.
+	Retention *retention.Retention
 	// Private is the acquirer's private HPKE keyset (NewRecipientKeyset).
 	Private *keyset.Handle
 	// Signer signs receipts; the seller verifies them with the verifier
@@ -52,6 +56,7 @@ type Acquirer struct {
 	keys    *keys.Keyring
 	vault   *vault.Vault
 	consent *consent.Registry
+	ret     *retention.Retention
 	private *keyset.Handle
 	public  []byte
 	signer  note.Signer
@@ -70,6 +75,8 @@ func NewAcquirer(cfg AcquirerConfig) (*Acquirer, error) {
 		return nil, fmt.Errorf("%w: no Vault", ErrConfig)
 	case cfg.Consent == nil:
 		return nil, fmt.Errorf("%w: no Consent registry", ErrConfig)
+	case cfg.Retention == nil:
+		return nil, fmt.Errorf("%w: no Retention", ErrConfig)
 	case cfg.Private == nil:
 		return nil, fmt.Errorf("%w: no Private keyset", ErrConfig)
 	case cfg.Signer == nil:
@@ -84,7 +91,7 @@ func NewAcquirer(cfg AcquirerConfig) (*Acquirer, error) {
 		return nil, fmt.Errorf("%w: Private: %v", ErrConfig, err)
 	}
 	a := &Acquirer{
-		keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, private: cfg.Private, public: pub,
+		keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, ret: cfg.Retention, private: cfg.Private, public: pub,
 		signer: cfg.Signer, store: cfg.Store, rec: cfg.Recorder, clock: cfg.Clock, log: cfg.Logger,
 	}
 	if a.log == nil {
@@ -117,7 +124,8 @@ type ImportReport struct {
 // a second pass: it opens the transfer key with the private keyset, and
 // for each customer receives its consent records onto the agreed purposes,
 // stores its DEK under the acquirer's KEK, writes its records byte for byte
-// with fresh blind indexes, and keeps its restriction state; then it keeps
+// with fresh blind indexes, keeps its restriction state, and continues its
+// retention clocks, holds and reviews; then it keeps
 // the notice texts the consents name and returns a signed receipt of the
 // manifest root.
 //
@@ -250,7 +258,7 @@ func (a *Acquirer) importAll(ctx context.Context, acc custos.Access, r io.Reader
 		if err != nil {
 			return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
 		}
-		if kind == frameHeader {
+		if kind == frameHeader || kind == frameAudit {
 			continue
 		}
 		if kind != frameCustomer {
@@ -286,7 +294,11 @@ func (a *Acquirer) importCustomer(ctx context.Context, acc custos.Access, id str
 		if !ok {
 			return fmt.Errorf("%w: a consent record of an unmapped purpose", ErrMapping)
 		}
-		if err := a.consent.Receive(ctx, acc, c.Subject, onto, id, wireToCarried(cr)); err != nil {
+		carried, err := wireToCarried(cr)
+		if err != nil {
+			return err
+		}
+		if err := a.consent.Receive(ctx, acc, c.Subject, onto, id, carried); err != nil {
 			return fmt.Errorf("receive consent: %w", err)
 		}
 	}
@@ -296,6 +308,9 @@ func (a *Acquirer) importCustomer(ctx context.Context, acc custos.Access, id str
 	in := vault.SealedSubject{Subject: c.Subject, Records: c.Records, Restriction: c.Restriction}
 	if err := a.vault.ImportSealed(ctx, acc, in); err != nil {
 		return fmt.Errorf("import records: %w", err)
+	}
+	if err := a.ret.ImportSubject(ctx, acc, c.Retention); err != nil {
+		return fmt.Errorf("import retention: %w", err)
 	}
 	return nil
 }

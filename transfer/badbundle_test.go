@@ -20,7 +20,7 @@ type frame struct {
 	payload []byte
 }
 
-func splitFrames(t *testing.T, b []byte) []frame {
+func splitFrames(t testing.TB, b []byte) []frame {
 	t.Helper()
 	require.True(t, bytes.HasPrefix(b, []byte(transfer.BundleMagic)))
 	b = b[len(transfer.BundleMagic):]
@@ -32,6 +32,18 @@ func splitFrames(t *testing.T, b []byte) []frame {
 		start := 1 + m
 		out = append(out, frame{k, b[start : start+int(n)]})
 		b = b[start+int(n):]
+	}
+	return out
+}
+
+// customerFrames returns the customer frames of a bundle.
+func customerFrames(t *testing.T, b []byte) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, f := range splitFrames(t, b) {
+		if f.kind == 'C' {
+			out = append(out, f.payload)
+		}
 	}
 	return out
 }
@@ -69,7 +81,9 @@ func TestImportRefusesBadBundles(t *testing.T) {
 	w := newWorld(t, mergerPlan)
 	good, _ := w.export(t)
 	fs := splitFrames(t, good)
-	require.Len(t, fs, 3+1+1+1, "header, 3 customers, 1 notice, manifest")
+	require.Len(t, fs, 1+3*2+1+1, "header, 3 customers each with its audit trail, 1 notice, manifest")
+	const c1, a1, c2, a2, c3, a3, notice, manifest = 1, 2, 3, 4, 5, 6, 7, 8
+	_, _ = a1, a3
 
 	flip := func(i, at int) []byte {
 		c := make([]frame, len(fs))
@@ -96,11 +110,22 @@ func TestImportRefusesBadBundles(t *testing.T) {
 	// A customer of another bundle: the same seller exports a second
 	// transfer with another customer set; its frame is spliced in.
 	otherCustomer := func() []byte {
-		c := append([]frame(nil), fs[:4]...)
-		p := bytes.Clone(fs[3].payload)
-		p = bytes.Replace(p, []byte(`"subject":"c-3"`), []byte(`"subject":"c-4"`), 1)
-		c = append(c, frame{'C', p})
-		return joinFrames(append(c, fs[4:]...))
+		c := append([]frame(nil), fs[:a3+1]...)
+		p := bytes.Replace(bytes.Clone(fs[c3].payload), []byte(`"subject":"c-3"`), []byte(`"subject":"c-4"`), 1)
+		q := bytes.Replace(bytes.Clone(fs[a3].payload), []byte(`"subject":"c-3"`), []byte(`"subject":"c-4"`), 1)
+		c = append(c, frame{'C', p}, frame{'A', q})
+		return joinFrames(append(c, fs[a3+1:]...))
+	}
+	// A customer and its trail removed together.
+	withoutCustomer := func(i int) []byte {
+		c := append([]frame(nil), fs[:i]...)
+		return joinFrames(append(c, fs[i+2:]...))
+	}
+	swapCustomers := func(i, j int) []byte {
+		c := append([]frame(nil), fs...)
+		c[i], c[j] = c[j], c[i]
+		c[i+1], c[j+1] = c[j+1], c[i+1]
+		return joinFrames(c)
 	}
 
 	for _, tc := range []struct {
@@ -109,14 +134,17 @@ func TestImportRefusesBadBundles(t *testing.T) {
 		want   string
 	}{
 		{"a byte flipped in the header", flip(0, 40), ""},
-		{"a byte flipped in a customer", flip(2, 200), ""},
-		{"a byte flipped in a notice", flip(4, 100), ""},
-		{"a byte flipped in the manifest signature", flip(5, len(fs[5].payload)-10), "signature"},
-		{"a customer removed", without(2), "commits to 3 customers, the bundle holds 2"},
+		{"a byte flipped in a customer", flip(c2, 200), ""},
+		{"a byte flipped in an audit trail", flip(a2, 300), "audit trail"},
+		{"a byte flipped in a notice", flip(notice, 100), ""},
+		{"a byte flipped in the manifest signature", flip(manifest, len(fs[manifest].payload)-10), "signature"},
+		{"a customer removed", withoutCustomer(c2), "commits to 3 customers, the bundle holds 2"},
+		{"a customer's audit trail removed", without(a2), "has no audit trail"},
 		{"a customer added", otherCustomer(), "commits to 3 customers, the bundle holds 4"},
-		{"two customers swapped", swap(1, 3), "out of order"},
-		{"a customer repeated", dup(1), "out of order or repeated"},
-		{"the manifest removed (truncated)", without(5), "truncated: no manifest"},
+		{"two customers swapped", swapCustomers(c1, c3), "out of order"},
+		{"a customer frame swapped with its trail", swap(c2, a2), "out of place"},
+		{"a customer repeated", dup(c1), ""},
+		{"the manifest removed (truncated)", without(manifest), "truncated: no manifest"},
 		{"cut mid-frame", good[:len(good)-30], "truncated frame"},
 		{"cut after the header", joinFrames(fs[:1]), "truncated: no manifest"},
 		{"data after the manifest", append(bytes.Clone(good), 'C', 0), "data after the manifest"},
@@ -139,6 +167,14 @@ func TestImportRefusesBadBundles(t *testing.T) {
 		_, err := w.buy.Import(context.Background(), seller, bytes.NewReader(good), ag, nil)
 		require.ErrorIs(t, err, transfer.ErrBundle)
 		assert.Contains(t, err.Error(), "signature")
+		untouched(t, w)
+	})
+	t.Run("audit trails checked with another log's key", func(t *testing.T) {
+		ag := w.ag
+		ag.SellerAudit = w.to.log.Verifier()
+		_, err := w.buy.Import(context.Background(), seller, bytes.NewReader(good), ag, nil)
+		require.ErrorIs(t, err, transfer.ErrBundle)
+		assert.Contains(t, err.Error(), "does not verify against the seller's log")
 		untouched(t, w)
 	})
 	t.Run("a bundle of another transfer (replayed older bundle)", func(t *testing.T) {

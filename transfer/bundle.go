@@ -11,18 +11,21 @@ import (
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
 // BundleMagic is the first line of every bundle.
 const BundleMagic = "custos-transfer-bundle/v1\n"
 
-// Frame kinds, in the order a bundle holds them: one header, the
-// customers in ascending byte order of subject, the notice versions
-// their consents name in ascending order, one manifest.
+// Frame kinds, in the order a bundle holds them: one header; the
+// customers in ascending byte order of subject, each followed by its audit
+// trail; the notice versions their consents name in ascending order; one
+// manifest.
 const (
 	frameHeader   byte = 'H'
 	frameCustomer byte = 'C'
+	frameAudit    byte = 'A'
 	frameNotice   byte = 'N'
 	frameManifest byte = 'M'
 )
@@ -66,6 +69,9 @@ type Customer struct {
 	// Consents are the customer's consent records for the purposes carried
 	// over, each with its full history.
 	Consents []ConsentRecord `json:"consents,omitempty"`
+	// Retention is the customer's retention clocks, holds and reviews
+	// (retention.Retention.ExportSubject).
+	Retention retention.SubjectState `json:"retention"`
 }
 
 // frameWriter writes frames: kind (1 byte) | uvarint length | payload.
@@ -124,12 +130,14 @@ func (f *frameReader) next() (byte, []byte, error) {
 	if n > maxFrameBytes {
 		return 0, nil, fmt.Errorf("%w: frame larger than %d bytes", ErrBundle, maxFrameBytes)
 	}
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(f.r, payload); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return 0, nil, fmt.Errorf("%w: truncated frame", ErrBundle)
-		}
+	// Read what is there rather than allocate what the length claims: a
+	// received bundle may lie about it.
+	payload, err := io.ReadAll(io.LimitReader(f.r, int64(n)))
+	if err != nil {
 		return 0, nil, err
+	}
+	if uint64(len(payload)) != n {
+		return 0, nil, fmt.Errorf("%w: truncated frame", ErrBundle)
 	}
 	return kind, payload, nil
 }

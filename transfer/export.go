@@ -2,8 +2,6 @@ package transfer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -46,7 +44,8 @@ func transferKeyName(id string) string { return "custos.transfer." + id }
 // Export writes the bundle of an approved plan to w (docs/FORMAT.md): a
 // header with the transfer key sealed to the recipient, each moved
 // customer — DEK wrapped under the transfer key, records as ciphertext
-// byte for byte, restriction state, consent records with full history —
+// byte for byte, restriction state, consent records with full history,
+// retention clocks, holds and reviews —
 // then the notice versions those consents name and the signed manifest.
 // No field is decrypted and the seller's blind-index key is not written.
 //
@@ -54,7 +53,8 @@ func transferKeyName(id string) string { return "custos.transfer." + id }
 // separate consent (PIPL Art. 23, 39) is exported only after its consent
 // deadline, and moves only customers whose consent for the plan's consent
 // purpose was live and given by the deadline. Export changes no customer:
-// run again, it writes the same bytes and the same manifest root, so an
+// run again, it writes the same customer frames and the same manifest root
+// (only the audit-trail frames, which grow with every read, differ), so an
 // export interrupted at any point is simply run again.
 func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.Writer, opt *ExportOptions) (ExportReport, error) {
 	if err := acc.Validate(); err != nil {
@@ -96,6 +96,7 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	}
 	rep := ExportReport{}
 	t := newTree()
+	trails := newChain()
 	notices := map[string]bool{}
 	var after custos.SubjectID
 	for {
@@ -127,6 +128,18 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 				}
 				t.add(b)
 				rep.Moved++
+				tr, err := s.trail(ctx, acc, subj)
+				if err != nil {
+					return rep, err
+				}
+				tb, err := json.Marshal(tr)
+				if err != nil {
+					return rep, fmt.Errorf("transfer: encode audit trail: %w", err)
+				}
+				if err := fw.frame(frameAudit, tb); err != nil {
+					return rep, fmt.Errorf("transfer: write bundle: %w", err)
+				}
+				trails.add(tb)
 				for _, r := range c.Consents {
 					notices[r.Notice] = true
 					for _, e := range r.History {
@@ -147,7 +160,7 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	if err != nil {
 		return rep, err
 	}
-	m := Manifest{Transfer: id, Customers: t.size(), Root: t.root(), Header: headerDigest(hp), Notices: nd}
+	m := Manifest{Transfer: id, Customers: t.size(), Root: t.root(), Header: headerDigest(hp), Notices: nd, Audit: trails.sum()}
 	if m.Signed, err = signManifest(s.signer, m); err != nil {
 		return rep, fmt.Errorf("transfer: sign manifest: %w", err)
 	}
@@ -257,7 +270,11 @@ func (s *Seller) customer(ctx context.Context, acc custos.Access, p Plan, tk *Tr
 	if err != nil {
 		return Customer{}, 0, fmt.Errorf("transfer: read consents: %w", err)
 	}
-	c := Customer{Subject: subj, DEK: dek, Records: sealed.Records, Restriction: sealed.Restriction}
+	ret, err := s.ret.ExportSubject(ctx, acc, subj)
+	if err != nil {
+		return Customer{}, 0, fmt.Errorf("transfer: read retention: %w", err)
+	}
+	c := Customer{Subject: subj, DEK: dek, Records: sealed.Records, Restriction: sealed.Restriction, Retention: ret}
 	for _, cr := range carried {
 		c.Consents = append(c.Consents, carriedToWire(cr))
 	}
@@ -273,7 +290,7 @@ func (s *Seller) writeNotices(ctx context.Context, fw *frameWriter, versions map
 		sorted = append(sorted, v)
 	}
 	slices.Sort(sorted)
-	d := sha256.New()
+	d := newChain()
 	for _, v := range sorted {
 		n, err := s.consent.PublishedVersion(ctx, v)
 		if err != nil {
@@ -286,8 +303,7 @@ func (s *Seller) writeNotices(ctx context.Context, fw *frameWriter, versions map
 		if err := fw.frame(frameNotice, b); err != nil {
 			return nil, fmt.Errorf("transfer: write bundle: %w", err)
 		}
-		d.Write(binary.AppendUvarint(nil, uint64(len(b))))
-		d.Write(b)
+		d.add(b)
 	}
-	return d.Sum(nil), nil
+	return d.sum(), nil
 }

@@ -148,8 +148,9 @@ func TestExportCrashAtEveryStoreCall(t *testing.T) {
 			}
 			// Run again after a restart: the same bundle each time.
 			first, rep := w.export(t)
-			second, _ := w.export(t)
-			require.Equal(t, first, second)
+			second, rep2 := w.export(t)
+			require.Equal(t, rep.Manifest.Root, rep2.Manifest.Root)
+			require.Equal(t, customerFrames(t, first), customerFrames(t, second))
 			// It imports completely.
 			acq := newSide(t, "acquirer", true, memstore.New())
 			got, err := acq.acquirer(t, w.rcpt).Import(ctx, seller, bytes.NewReader(first), w.ag, nil)

@@ -27,10 +27,13 @@ import (
 //	header <base64 SHA-256 of the header frame's payload>
 //	notices <base64 SHA-256 of the notice frames' payloads, each
 //	        preceded by its length as a uvarint, in order>
+//	audit <base64 SHA-256 of the audit-trail frames, likewise>
 //
 // signed as a C2SP signed note by the seller. The acquirer's receipt is the
-// same text with custos.transfer.receipt.v1 on the fourth line, signed by
-// the acquirer.
+// same text without the audit line and with custos.transfer.receipt.v1 on
+// the fourth line, signed by the acquirer. The audit trail is not under the
+// root: it grows with every read, so an export run again writes other
+// trail frames but the same root.
 const (
 	manifestFormat = "custos.transfer.manifest.v1"
 	receiptFormat  = "custos.transfer.receipt.v1"
@@ -52,6 +55,8 @@ type Manifest struct {
 	// Header is the SHA-256 of the header frame, and Notices the digest
 	// of the notice frames.
 	Header, Notices []byte
+	// Audit is the digest of the audit-trail frames; empty in a receipt.
+	Audit []byte
 	// Signed is the signed note.
 	Signed []byte
 }
@@ -92,14 +97,15 @@ func headerDigest(payload []byte) []byte {
 
 // noteText is the checkpoint text of a manifest or receipt.
 func noteText(format, origin string, m Manifest) string {
-	return audit.Checkpoint{
-		Origin: origin, Size: m.Customers, Root: m.Root,
-		Extensions: []string{
-			format, "transfer " + m.Transfer,
-			"header " + base64.StdEncoding.EncodeToString(m.Header),
-			"notices " + base64.StdEncoding.EncodeToString(m.Notices),
-		},
-	}.Text()
+	ext := []string{
+		format, "transfer " + m.Transfer,
+		"header " + base64.StdEncoding.EncodeToString(m.Header),
+		"notices " + base64.StdEncoding.EncodeToString(m.Notices),
+	}
+	if format == manifestFormat {
+		ext = append(ext, "audit "+base64.StdEncoding.EncodeToString(m.Audit))
+	}
+	return audit.Checkpoint{Origin: origin, Size: m.Customers, Root: m.Root, Extensions: ext}.Text()
 }
 
 // signManifest signs the manifest of a bundle.
@@ -114,15 +120,24 @@ func openNote(signed []byte, verifierKey, format string) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, fmt.Errorf("%w: signature: %v", ErrBundle, strings.TrimPrefix(err.Error(), "audit: "))
 	}
-	if len(c.Extensions) != 4 || c.Extensions[0] != format || !strings.HasPrefix(c.Extensions[1], "transfer ") {
+	lines := 4
+	if format == manifestFormat {
+		lines = 5
+	}
+	if len(c.Extensions) != lines || c.Extensions[0] != format || !strings.HasPrefix(c.Extensions[1], "transfer ") {
 		return Manifest{}, fmt.Errorf("%w: not a %s", ErrBundle, format)
 	}
-	hd, err1 := digestLine(c.Extensions[2], "header ")
-	nd, err2 := digestLine(c.Extensions[3], "notices ")
-	if err1 != nil || err2 != nil {
+	m := Manifest{Transfer: strings.TrimPrefix(c.Extensions[1], "transfer "), Customers: c.Size, Root: c.Root, Signed: bytes.Clone(signed)}
+	var err1, err2, err3 error
+	m.Header, err1 = digestLine(c.Extensions[2], "header ")
+	m.Notices, err2 = digestLine(c.Extensions[3], "notices ")
+	if lines == 5 {
+		m.Audit, err3 = digestLine(c.Extensions[4], "audit ")
+	}
+	if err1 != nil || err2 != nil || err3 != nil {
 		return Manifest{}, fmt.Errorf("%w: %s digest lines malformed", ErrBundle, format)
 	}
-	return Manifest{Transfer: strings.TrimPrefix(c.Extensions[1], "transfer "), Customers: c.Size, Root: c.Root, Header: hd, Notices: nd, Signed: bytes.Clone(signed)}, nil
+	return m, nil
 }
 
 // OpenManifest verifies a signed manifest with the seller's verifier key
@@ -139,6 +154,7 @@ func OpenReceipt(signed []byte, acquirerVerifier string) (Manifest, error) {
 
 // signReceipt signs the receipt of a manifest.
 func signReceipt(s note.Signer, m Manifest) ([]byte, error) {
+	m.Audit = nil
 	return note.Sign(&note.Note{Text: noteText(receiptFormat, s.Name(), m)}, s)
 }
 

@@ -13,9 +13,11 @@ import (
 	"github.com/custos-go/custos"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/notify"
+	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -38,6 +40,12 @@ type SellerConfig struct {
 	// Consent reads the customers' consent records and, for a plan that
 	// needs separate consent, decides who moves.
 	Consent *consent.Registry
+	// Audit is the seller's audit log: each moved customer's trail
+	// travels with inclusion proofs into a signed checkpoint.
+	Audit *audit.Log
+	// Retention reads the customers' retention clocks, holds and reviews,
+	// which travel intact (RULES M5).
+	Retention *retention.Retention
 	// Outbox queues the notices customers are owed (PIPL Art. 22, 23); a
 	// customer moves only once its notice is in the outbox.
 	Outbox *notify.Outbox
@@ -64,6 +72,8 @@ type Seller struct {
 	consent *consent.Registry
 	signer  note.Signer
 	outbox  *notify.Outbox
+	ret     *retention.Retention
+	audit   *audit.Log
 	store   Store
 	rec     Recorder
 	rule    ApprovalRule
@@ -80,6 +90,10 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 		return nil, fmt.Errorf("%w: no Vault", ErrConfig)
 	case cfg.Consent == nil:
 		return nil, fmt.Errorf("%w: no Consent registry", ErrConfig)
+	case cfg.Audit == nil:
+		return nil, fmt.Errorf("%w: no Audit log", ErrConfig)
+	case cfg.Retention == nil:
+		return nil, fmt.Errorf("%w: no Retention", ErrConfig)
 	case cfg.Outbox == nil:
 		return nil, fmt.Errorf("%w: no notify Outbox", ErrConfig)
 	case cfg.Signer == nil:
@@ -92,7 +106,7 @@ func NewSeller(cfg SellerConfig) (*Seller, error) {
 	if err := cfg.Approval.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Seller{keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, signer: cfg.Signer, outbox: cfg.Outbox, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
+	s := &Seller{keys: cfg.Keys, vault: cfg.Vault, consent: cfg.Consent, signer: cfg.Signer, outbox: cfg.Outbox, ret: cfg.Retention, audit: cfg.Audit, store: cfg.Store, rec: cfg.Recorder, rule: cfg.Approval, clock: cfg.Clock, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

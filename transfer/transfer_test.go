@@ -3,6 +3,7 @@ package transfer_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,8 +19,19 @@ func TestMergerEndToEnd(t *testing.T) {
 	w := newWorld(t, mergerPlan)
 	bundle, rep := w.export(t)
 	assert.Equal(t, int64(3), rep.Moved)
-	again, _ := w.export(t)
-	assert.Equal(t, bundle, again, "an export run again writes the same bundle")
+	again, rep2 := w.export(t)
+	assert.Equal(t, rep.Manifest.Root, rep2.Manifest.Root, "an export run again has the same root")
+	assert.Equal(t, customerFrames(t, bundle), customerFrames(t, again), "and the same customer frames")
+
+	var trail transfer.AuditTrail
+	for _, f := range splitFrames(t, bundle) {
+		if f.kind == 'A' {
+			require.NoError(t, json.Unmarshal(f.payload, &trail))
+			break
+		}
+	}
+	assert.Equal(t, custos.SubjectID("c-1"), trail.Subject)
+	assert.GreaterOrEqual(t, len(trail.Entries), 3, "c-1's puts and reads travel with their proofs")
 
 	got, err := w.buy.Import(ctx, seller, bytes.NewReader(bundle), w.ag, nil)
 	require.NoError(t, err)
@@ -70,6 +82,24 @@ func TestMergerEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, from.Record.ID, st.Record.ID, "the consent record keeps its id")
 	assert.Equal(t, from.Record.Version+1, st.Record.Version, "its history plus the transfer entry")
+
+	// Retention clocks and holds continue (RULES M5).
+	for _, s := range []custos.SubjectID{"c-1", "c-2"} {
+		was, err := w.from.ret.ExportSubject(ctx, seller, s)
+		require.NoError(t, err)
+		now, err := w.to.ret.ExportSubject(ctx, seller, s)
+		require.NoError(t, err)
+		assert.Equal(t, was.Clocks, now.Clocks, string(s))
+		require.Len(t, now.Holds, 1, "the hold naming the customer travelled, narrowed to it")
+		h := now.Holds[0]
+		assert.Equal(t, []string{"staff-records", "case-2026-civil-0042"}, []string{h.Owner, h.Reason})
+		assert.Equal(t, []custos.SubjectID{s}, h.Subjects)
+	}
+	c1, err := w.to.ret.ExportSubject(ctx, seller, "c-1")
+	require.NoError(t, err)
+	require.Len(t, c1.Clocks, 1)
+	assert.Equal(t, t0, c1.Clocks[0].Started, "the AML clock keeps its start")
+	assert.Equal(t, t0.AddDate(10, 0, 0), c1.Clocks[0].Due)
 
 	// Run again: refused as replayed, nothing changes.
 	_, err = w.buy.Import(ctx, seller, bytes.NewReader(bundle), w.ag, nil)

@@ -3,11 +3,11 @@ package transfer
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -22,6 +22,9 @@ type Agreement struct {
 	// SellerVerifier is the seller's signed-note verifier key: a manifest
 	// signed by any other key is refused.
 	SellerVerifier string
+	// SellerAudit is the verifier key of the seller's audit log: every
+	// moved customer's audit trail must verify against it.
+	SellerAudit string
 	// Purposes maps each seller purpose carried over to the acquirer's
 	// purpose that continues it. A mapping onto a purpose wider than the
 	// original (another basis, more actions or fields, a longer validity)
@@ -45,9 +48,11 @@ type Verified struct {
 // line and frame order (one header, customers, notices, one manifest,
 // nothing after); the header names the agreed transfer, its plan matches
 // its digest, and the transfer key is sealed to publicKeyset; customers
-// are in strictly ascending order, each once; the manifest is signed by
+// are in strictly ascending order, each once, each followed by its audit
+// trail, whose every entry verifies against the seller log's signed
+// checkpoint with the agreed key; the manifest is signed by
 // the agreed seller key and commits to exactly these customers (root and
-// count), this header and these notices. Anything else — a flipped byte,
+// count), this header, these notices and these trails. Anything else — a flipped byte,
 // a customer added, removed, reordered or swapped, a truncated or replayed
 // bundle, another signer — gives ErrBundle naming what is wrong.
 func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
@@ -89,8 +94,9 @@ func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
 		return nil, bad("bundle is not sealed to this acquirer's key")
 	}
 	t := newTree()
-	nd := sha256.New()
+	nd, ad := newChain(), newChain()
 	var lastNotice string
+	trailed := false
 	for {
 		kind, payload, err := fr.next()
 		if err == io.EOF {
@@ -111,12 +117,38 @@ func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
 			if err := c.Subject.Validate(); err != nil {
 				return nil, bad("customer %d has an invalid subject", len(v.Subjects))
 			}
+			for _, cr := range c.Consents {
+				if _, err := wireToCarried(cr); err != nil {
+					return nil, bad("customer %d: %v", len(v.Subjects), strings.TrimPrefix(err.Error(), ErrBundle.Error()+": "))
+				}
+			}
 			if n := len(v.Subjects); n > 0 && v.Subjects[n-1] >= c.Subject {
 				return nil, bad("customer %d is out of order or repeated", n)
 			}
+			if n := len(v.Subjects); n > 0 && !trailed {
+				return nil, bad("customer %d has no audit trail", n-1)
+			}
 			v.Subjects = append(v.Subjects, c.Subject)
 			v.leaves = append(v.leaves, t.add(payload))
+			trailed = false
+		case frameAudit:
+			n := len(v.Subjects)
+			var tr AuditTrail
+			if err := decodeStrict(payload, &tr); err != nil {
+				return nil, bad("audit trail %d does not decode", n-1)
+			}
+			if n == 0 || trailed || len(v.notices) > 0 || tr.Subject != v.Subjects[n-1] {
+				return nil, bad("audit trail out of place")
+			}
+			if err := tr.verify(ag.SellerAudit); err != nil {
+				return nil, bad("audit trail of customer %d: %v", n-1, err)
+			}
+			trailed = true
+			ad.add(payload)
 		case frameNotice:
+			if len(v.Subjects) > 0 && !trailed && len(v.notices) == 0 {
+				return nil, bad("customer %d has no audit trail", len(v.Subjects)-1)
+			}
 			var n consent.PublishedNotice
 			if err := decodeStrict(payload, &n); err != nil {
 				return nil, bad("notice %d does not decode", len(v.notices))
@@ -126,9 +158,11 @@ func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
 			}
 			lastNotice = n.Version
 			v.notices = append(v.notices, n)
-			nd.Write(binary.AppendUvarint(nil, uint64(len(payload))))
-			nd.Write(payload)
+			nd.add(payload)
 		case frameManifest:
+			if len(v.Subjects) > 0 && !trailed && len(v.notices) == 0 {
+				return nil, bad("customer %d has no audit trail", len(v.Subjects)-1)
+			}
 			m, err := OpenManifest(payload, ag.SellerVerifier)
 			if err != nil {
 				return nil, err
@@ -142,8 +176,10 @@ func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
 				return nil, bad("customer frames do not match the manifest root (altered or swapped)")
 			case !bytes.Equal(m.Header, headerDigest(hp)):
 				return nil, bad("header does not match the manifest")
-			case !bytes.Equal(m.Notices, nd.Sum(nil)):
+			case !bytes.Equal(m.Notices, nd.sum()):
 				return nil, bad("notices do not match the manifest")
+			case !bytes.Equal(m.Audit, ad.sum()):
+				return nil, bad("audit trails do not match the manifest")
 			}
 			if _, _, err := fr.next(); !errors.Is(err, io.EOF) {
 				return nil, bad("data after the manifest")

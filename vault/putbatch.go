@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"slices"
 
 	"github.com/custos-go/custos"
@@ -44,6 +43,12 @@ const MaxBatch = 10000
 //
 // A refused or forgotten item's event is recorded, as Put records it; no
 // event is recorded for the others then.
+//
+// Batches of different customers may run concurrently, and a loader
+// keeping two or three in flight loads faster on a machine with several
+// cores: unlike Put, PutBatch takes no per-customer lock of the Vault
+// (a batch names most of them), and a concurrent write to a customer of
+// the batch is ordered by the store, the later one replacing the record.
 func (v *Vault) PutBatch(ctx context.Context, acc custos.Access, recordType string, items []Item) error {
 	switch {
 	case len(items) == 0:
@@ -75,7 +80,6 @@ func (v *Vault) PutBatch(ctx context.Context, acc custos.Access, recordType stri
 		}
 		b.events[i] = ev
 	}
-	defer v.lockAll(b.subjects)()
 	if i, err := v.checkBatch(ctx, acc, b.subjects); err != nil {
 		if i < 0 {
 			return err
@@ -195,27 +199,6 @@ func (v *Vault) writeBatch(ctx context.Context, b *batch) error {
 		return fmt.Errorf("vault: store records: %w", err)
 	}
 	return nil
-}
-
-// lockAll takes this Vault's write locks of every subject, in stripe
-// order so that batches cannot deadlock, and returns the unlock function.
-func (v *Vault) lockAll(subjects []custos.SubjectID) func() {
-	var taken [len(v.stripes)]bool
-	for _, s := range subjects {
-		taken[maphash.String(v.seed, string(s))%uint64(len(v.stripes))] = true
-	}
-	for i, t := range taken {
-		if t {
-			v.stripes[i].Lock()
-		}
-	}
-	return func() {
-		for i, t := range taken {
-			if t {
-				v.stripes[i].Unlock()
-			}
-		}
-	}
 }
 
 // events records the allowed events of a batch's items durably, all at

@@ -57,6 +57,9 @@ type app struct {
 	audit      *audit.Log
 	out        io.Writer
 	cert       vault.Certificate // the last destruction certificate
+	kekID      string            // the KEK's ID, for the report's security measures
+	epochs     *keys.EpochConfig
+	customers  int // the expected population (blind-index budget)
 }
 
 // open builds the app over the SQLite database at path.
@@ -76,8 +79,9 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 		src, err = insecuredevkek.OpenSource(path + ".dev-epochs.json") // development only: a KMS in production
 	}
 	if err == nil {
-		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger(),
-			Epochs: &keys.EpochConfig{Source: src, Groups: max(1, n/64)}}) // about 64 DEKs rewrapped per epoch close
+		a.kekID, a.customers = kek.ID, max(n, vault.MinCustomers)
+		a.epochs = &keys.EpochConfig{Source: src, Groups: max(1, n/64)} // about 64 DEKs rewrapped per epoch close
+		a.keys, err = keys.New(ctx, keys.Config{KEK: kek, Store: a.db.Keys(), Ledger: a.ledger.Ledger(), Epochs: a.epochs})
 	}
 	if err == nil {
 		// Every vault and consent operation is recorded here before it
@@ -95,7 +99,7 @@ func open(ctx context.Context, path string, n int, out io.Writer) (*app, error) 
 		a.vault, err = vault.New(vault.Config{
 			Schema: schema, Keys: a.keys, Store: a.db.Vault(), Authorizer: a.consent.Checker(), Recorder: a.audit,
 			Erasers: []custos.Eraser{a.consent}, // Forget erases consent records too
-			Search:  vault.SearchConfig{ExpectedCustomers: max(n, vault.MinCustomers)},
+			Search:  vault.SearchConfig{ExpectedCustomers: a.customers},
 			Masking: masking(),
 		})
 	}
@@ -173,7 +177,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	a.printf("summary: %d customers, %d audit log entries, DEK cache %d hits / %d misses, %d KEK calls, %s\n",
 		left, c.Size, st.Hits, st.Misses, st.KEKCalls, time.Since(start).Round(time.Millisecond))
 	a.printf("an auditor verifies the log with:\n  go run ./cmd/custos audit verify --db %s --key @%s.audit.pub\n", *dbPath, *dbPath)
-	return nil
+	return a.writeReport(ctx, *dbPath)
 }
 
 // loadOrReuse stores n synthetic customers in a new database, or uses

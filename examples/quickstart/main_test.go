@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,6 +35,14 @@ func TestQuickstart(t *testing.T) {
 	assert.Regexp(t, `closed erasure epoch 1 of group \d+: \d+ other customers' keys rewrapped, key \[custos-epoch-g\d+-e1\] destroyed; erasure complete: true`, s)
 	assert.Contains(t, s, "summary: 39 customers")
 	assert.Contains(t, s, "go run ./cmd/custos audit verify --db "+path+" --key @"+path+".audit.pub")
+	assert.Contains(t, s, "report: "+path+".report.html and .json, 6 sections")
+	page, err := os.ReadFile(path + ".report.html")
+	require.NoError(t, err)
+	for _, id := range []string{"processing", "security", "consent", "retention", "outbox", "audit"} {
+		assert.Contains(t, string(page), `<section id="`+id+`"`)
+	}
+	assert.Contains(t, string(page), "<td>通过</td>", "the audit log verifies")
+	assert.NotContains(t, string(page), "C0000001", "the report names no customer")
 
 	// Run again on the same database: it opens what is there and forgets
 	// the next customer.

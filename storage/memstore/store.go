@@ -39,6 +39,7 @@ type Store struct {
 	retention *retentionState
 	rights    *rightsState
 	transfer  *transferState
+	incident  *incidentState
 }
 
 type recordKey struct {

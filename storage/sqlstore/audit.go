@@ -114,27 +114,19 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 				l := chunk[0]
 				_, err = tx.StmtContext(ctx, insert).ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes)
 			} else {
-				_, err = tx.ExecContext(ctx, insertLeaves(len(chunk)), leafArgs(chunk)...)
+				_, err = tx.ExecContext(ctx, insertLeaves(s.dialect, len(chunk)), leafArgs(chunk)...)
 			}
 			if err != nil {
 				return s.wrap("append audit entries", err)
 			}
 		}
-		return s.wrap("append audit entries", writeLookups(ctx, tx, b.Leaves))
+		return s.wrap("append audit entries", writeLookups(ctx, tx, s.dialect, b.Leaves))
 	})
 }
 
 // insertLeaves returns the INSERT of n leaves.
-func insertLeaves(n int) string {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO custos_audit_entries (idx, entry, hashes) VALUES `)
-	for i := range n {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
-	}
-	return q.String()
+func insertLeaves(d dialect, n int) string {
+	return `INSERT INTO custos_audit_entries (idx, entry, hashes) VALUES ` + valuesList(d, n, 3)
 }
 
 func leafArgs(leaves []audit.Leaf) []any {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
@@ -38,17 +37,8 @@ const (
 const lookupCols = 6
 
 // insertLookups returns the INSERT of n lookup rows.
-func insertLookups(n int) string {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref) VALUES `)
-	for i := range n {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		b := lookupCols * i
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", b+1, b+2, b+3, b+4, b+5, b+6)
-	}
-	return q.String()
+func insertLookups(d dialect, n int) string {
+	return `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref) VALUES ` + valuesList(d, n, lookupCols)
 }
 
 func lookupArgs(leaves []audit.Leaf) []any {
@@ -65,12 +55,13 @@ func lookupArgs(leaves []audit.Leaf) []any {
 }
 
 // writeLookups indexes leaves inside the transaction that appends them:
-// their lookup rows, and the periods they name for the first time.
-func writeLookups(ctx context.Context, tx querier, leaves []audit.Leaf) error {
+// their lookup rows, and the periods they name for the first time. d
+// chooses the parameter style (valuesList); any dialect takes $N.
+func writeLookups(ctx context.Context, tx querier, d dialect, leaves []audit.Leaf) error {
 	for rest := leaves; len(rest) > 0; {
 		chunk := rest[:min(len(rest), auditChunk)]
 		rest = rest[len(chunk):]
-		if _, err := tx.ExecContext(ctx, insertLookups(len(chunk)), lookupArgs(chunk)...); err != nil {
+		if _, err := tx.ExecContext(ctx, insertLookups(d, len(chunk)), lookupArgs(chunk)...); err != nil {
 			return err
 		}
 	}
@@ -213,7 +204,7 @@ func backfillAuditLookup(ctx context.Context, tx *sql.Tx) error {
 		if len(leaves) == 0 {
 			return nil
 		}
-		if err := writeLookups(ctx, tx, leaves); err != nil {
+		if err := writeLookups(ctx, tx, postgres, leaves); err != nil { // $N parameters: both dialects take them
 			return err
 		}
 	}

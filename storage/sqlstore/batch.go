@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,70 @@ func (s *DB) inList(n int) string {
 	}
 	b.WriteByte(')')
 	return b.String()
+}
+
+// valuesList returns the VALUES list of rows rows of cols parameters
+// each: "($1, $2), ($3, $4)", or on SQLite "(?, ?), (?, ?)" (see inList).
+func valuesList(d dialect, rows, cols int) string {
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if d == sqlite {
+				b.WriteByte('?')
+				continue
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*cols + c + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// typedValues is valuesList with each column cast on PostgreSQL, which
+// cannot tell a parameter's type inside VALUES otherwise.
+func typedValues(d dialect, rows int, casts ...string) string {
+	if d == sqlite {
+		return valuesList(d, rows, len(casts))
+	}
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c, cast := range casts {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*len(casts) + c + 1))
+			b.WriteString("::")
+			b.WriteString(cast)
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// rowChunk is how many rows one multi-row INSERT of a batch write carries.
+const rowChunk = 256
+
+// inChunks calls fn for each chunk of at most rowChunk of n positions.
+func inChunks(n int, fn func(from, to int) error) error {
+	for from := 0; from < n; from += rowChunk {
+		if err := fn(from, min(n, from+rowChunk)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // eachIn runs query, which ends in "IN ", once per chunk of keys with the
@@ -169,7 +234,7 @@ func (k *keyStore) CreateDEKs(ctx context.Context, ds []keys.WrappedDEK) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	return s.write(ctx, "create DEKs", func(ctx context.Context, q querier) error {
+	return s.writeAlone(ctx, "create DEKs", func(ctx context.Context, q querier) error {
 		q, done := prepared(q)
 		defer done()
 		order := bySubject(len(ds), func(i int) custos.SubjectID { return ds[i].Subject })
@@ -184,11 +249,28 @@ func (k *keyStore) CreateDEKs(ctx context.Context, ds []keys.WrappedDEK) error {
 		if err != nil {
 			return err
 		}
+		subjects := make([]custos.SubjectID, len(order))
+		for j, i := range order {
+			subjects[j] = ds[i].Subject
+		}
+		have := map[string]bool{}
+		err = eachIn(ctx, s, q, "read DEKs", `SELECT subject FROM custos_deks WHERE subject IN `, subjects, subjectArg, func(rows *sql.Rows) error {
+			var subject string
+			err := rows.Scan(&subject)
+			have[subject] = true
+			return err
+		})
+		if err != nil {
+			return err
+		}
 		held := map[int64]string{} // group → the key checked in this transaction
 		for _, i := range order {
 			d := ds[i]
-			if gone[string(d.Ref)] {
+			switch {
+			case gone[string(d.Ref)]:
 				return &custos.ItemError{Index: i, Err: keys.ErrShredded}
+			case have[string(d.Subject)]:
+				return &custos.ItemError{Index: i, Err: keys.ErrExists}
 			}
 			if key, ok := held[d.Group]; !ok {
 				if err := s.holdGroupKey(ctx, q, "create DEK", d); err != nil {
@@ -198,11 +280,24 @@ func (k *keyStore) CreateDEKs(ctx context.Context, ds []keys.WrappedDEK) error {
 			} else if key != d.KEKID {
 				return &custos.ItemError{Index: i, Err: keys.ErrConflict}
 			}
-			if err := s.insertDEK(ctx, q, d); err != nil {
-				return &custos.ItemError{Index: i, Err: err}
-			}
 		}
-		return nil
+		return inChunks(len(order), func(from, to int) error {
+			args := make([]any, 0, 8*(to-from))
+			for _, i := range order[from:to] {
+				d := ds[i]
+				args = append(args, string(d.Subject), d.Ref, d.Group, d.KEKID, d.Keyset, d.Version, micros(d.Created), micros(d.Updated))
+			}
+			n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_deks (subject, ref, grp, kek_id, keyset, version, created_at, updated_at) VALUES `+
+				valuesList(s.dialect, to-from, 8)+` ON CONFLICT DO NOTHING`, args...))
+			if err != nil {
+				return s.wrap("create DEKs", err)
+			}
+			if n != int64(to-from) {
+				// Another process created one meanwhile (PostgreSQL).
+				return &custos.ItemError{Index: order[from], Err: keys.ErrExists}
+			}
+			return nil
+		})
 	})
 }
 
@@ -265,7 +360,7 @@ func (v *vaultStore) PutRecords(ctx context.Context, ws []vault.Write) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	return s.write(ctx, "write records", func(ctx context.Context, tx querier) error {
+	return s.writeAlone(ctx, "write records", func(ctx context.Context, tx querier) error {
 		tx, done := prepared(tx)
 		defer done()
 		order := bySubject(len(ws), func(i int) custos.SubjectID { return ws[i].Subject })
@@ -296,11 +391,18 @@ func (v *vaultStore) PutRecords(ctx context.Context, ws []vault.Write) error {
 		if err != nil {
 			return err
 		}
+		overwrite := true
 		for _, i := range order {
-			w := ws[i]
-			if gone[string(w.Ref)] {
+			if gone[string(ws[i].Ref)] {
 				return &custos.ItemError{Index: i, Err: vault.ErrForgotten}
 			}
+			overwrite = overwrite && ws[i].Expect == vault.ExpectAny
+		}
+		if overwrite {
+			return s.putAll(ctx, tx, ws, order, exists)
+		}
+		for _, i := range order {
+			w := ws[i]
 			if !exists[[2]string{string(w.Subject), w.Type}] {
 				w.ReplaceIndexes = nil
 			}
@@ -309,5 +411,75 @@ func (v *vaultStore) PutRecords(ctx context.Context, ws []vault.Write) error {
 			}
 		}
 		return nil
+	})
+}
+
+// putAll writes records that overwrite whatever is stored (ExpectAny), in
+// order, with multi-row statements: subject entries, records, then index
+// entries. exists names the records stored already, whose entries of the
+// replaced indexes are deleted first.
+func (s *DB) putAll(ctx context.Context, tx querier, ws []vault.Write, order []int, exists map[[2]string]bool) error {
+	err := inChunks(len(order), func(from, to int) error {
+		args := make([]any, 0, 3*(to-from))
+		for _, i := range order[from:to] {
+			w := ws[i]
+			args = append(args, string(w.Subject), w.Ref, micros(w.Time))
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO custos_subjects (subject, ref, created_at) VALUES `+valuesList(s.dialect, to-from, 3)+`
+			ON CONFLICT (subject) DO UPDATE SET ref = custos_subjects.ref`, args...)
+		return s.wrap("write subjects", err)
+	})
+	if err != nil {
+		return err
+	}
+	err = inChunks(len(order), func(from, to int) error {
+		args := make([]any, 0, 4*(to-from))
+		for _, i := range order[from:to] {
+			w := ws[i]
+			args = append(args, string(w.Subject), w.Type, w.Envelope, micros(w.Time))
+		}
+		n, err := affected(tx.ExecContext(ctx, `WITH v (subject, record_type, envelope, t) AS (VALUES `+
+			typedValues(s.dialect, to-from, "text", "text", "bytea", "bigint")+`)
+			INSERT INTO custos_records (subject, record_type, envelope, version, created_at, updated_at,
+				restricted, restriction_ground, restricted_at, auth_version)
+			SELECT v.subject, v.record_type, v.envelope, 1, v.t, v.t, s.restricted, s.restriction_ground, s.restricted_at, s.auth_version
+			FROM v JOIN custos_subjects s ON s.subject = v.subject WHERE true
+			ON CONFLICT (subject, record_type) DO UPDATE SET envelope = excluded.envelope,
+				version = custos_records.version + 1, updated_at = excluded.updated_at`, args...))
+		if err != nil {
+			return s.wrap("write records", err)
+		}
+		if n != int64(to-from) {
+			return s.wrap("write records", fmt.Errorf("%d of %d records written", n, to-from))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		w *vault.Write
+		e vault.IndexEntry
+	}
+	var entries []entry
+	for _, i := range order {
+		w := &ws[i]
+		if exists[[2]string{string(w.Subject), w.Type}] && len(w.ReplaceIndexes) > 0 {
+			if err := s.replaceIndex(ctx, tx, w.Subject, w.Type, w.ReplaceIndexes, nil); err != nil {
+				return &custos.ItemError{Index: i, Err: err}
+			}
+		}
+		for _, e := range w.Index {
+			entries = append(entries, entry{w, e})
+		}
+	}
+	return inChunks(len(entries), func(from, to int) error {
+		args := make([]any, 0, 5*(to-from))
+		for _, x := range entries[from:to] {
+			args = append(args, x.e.Index, x.e.Value, string(x.w.Subject), x.w.Type, x.e.Check)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO custos_index (index_name, value, subject, record_type, check_ct) VALUES `+
+			valuesList(s.dialect, to-from, 5)+` ON CONFLICT DO NOTHING`, args...)
+		return s.wrap("write index", err)
 	})
 }

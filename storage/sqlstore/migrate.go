@@ -163,11 +163,21 @@ func (s *DB) apply(ctx context.Context, m migration) (err error) {
 // the querier and context it is given, and wrap its own errors; on SQLite
 // the context is detached from cancellation once the write has started.
 func (s *DB) write(ctx context.Context, op string, fn func(ctx context.Context, q querier) error) error {
+	return s.writeTx(ctx, op, false, fn)
+}
+
+// writeAlone is write for a large write: on SQLite it commits in a
+// transaction of its own rather than sharing a group's.
+func (s *DB) writeAlone(ctx context.Context, op string, fn func(ctx context.Context, q querier) error) error {
+	return s.writeTx(ctx, op, true, fn)
+}
+
+func (s *DB) writeTx(ctx context.Context, op string, alone bool, fn func(ctx context.Context, q querier) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
 	if s.writer != nil {
-		return s.writer.do(ctx, func(tx *sql.Tx) error { return fn(context.WithoutCancel(ctx), tx) })
+		return s.writer.do(ctx, func(tx *sql.Tx) error { return fn(context.WithoutCancel(ctx), tx) }, alone)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

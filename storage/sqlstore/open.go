@@ -77,7 +77,7 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "secure_delete(ON)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "mmap_size(1073741824)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "secure_delete(ON)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "mmap_size(1073741824)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

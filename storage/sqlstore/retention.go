@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -131,14 +130,14 @@ func (r *retentionStore) Destroyed(ctx context.Context, subject custos.SubjectID
 	if err != nil {
 		return err
 	}
-	rules, err := json.Marshal(d.Rules)
+	rules, err := encodeNames(d.Rules)
 	if err != nil {
 		return err
 	}
 	const op = "record destruction"
 	return s.inTx(ctx, op, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `INSERT INTO custos_retention_destructions (ref, sweep, rules, at, certificate)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, d.Ref, d.Sweep, string(rules), micros(d.At), d.Certificate))
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, d.Ref, d.Sweep, rules, micros(d.At), d.Certificate))
 		if err != nil {
 			return s.wrap(op, err)
 		}
@@ -194,7 +193,7 @@ func scanDestructions(s *DB, rows *sql.Rows, err error) ([]retention.Destruction
 		if err := rows.Scan(&d.Ref, &d.Sweep, &rules, &at, &d.Certificate); err != nil {
 			return nil, s.wrap(op, err)
 		}
-		if err := json.Unmarshal([]byte(rules), &d.Rules); err != nil {
+		if d.Rules, err = decodeNames[string](rules); err != nil {
 			return nil, s.wrap(op, err)
 		}
 		d.At = fromMicros(at)
@@ -208,11 +207,11 @@ func (r *retentionStore) PutHold(ctx context.Context, h retention.Hold) error {
 	if err != nil {
 		return err
 	}
-	subjects, err := json.Marshal(h.Subjects)
+	subjects, err := encodeNames(h.Subjects)
 	if err != nil {
 		return err
 	}
-	types, err := json.Marshal(h.RecordTypes)
+	types, err := encodeNames(h.RecordTypes)
 	if err != nil {
 		return err
 	}
@@ -225,7 +224,7 @@ func (r *retentionStore) PutHold(ctx context.Context, h retention.Hold) error {
 		n, err := affected(tx.ExecContext(ctx, `INSERT INTO custos_retention_holds
 			(id, owner, reason, subjects, record_types, everyone, start_at, end_at, released_at, released_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-			h.ID, h.Owner, h.Reason, string(subjects), string(types), everyone, micros(h.Start), micros(h.End), micros(h.Released), h.ReleasedBy))
+			h.ID, h.Owner, h.Reason, subjects, types, everyone, micros(h.Start), micros(h.End), micros(h.Released), h.ReleasedBy))
 		if err != nil {
 			return s.wrap(op, err)
 		}
@@ -307,7 +306,10 @@ func scanHolds(s *DB, rows *sql.Rows, err error) ([]retention.Hold, error) {
 		if err := rows.Scan(&h.ID, &h.Owner, &h.Reason, &subjects, &types, &start, &end, &released, &h.ReleasedBy); err != nil {
 			return nil, s.wrap(op, err)
 		}
-		if err := errors.Join(json.Unmarshal([]byte(subjects), &h.Subjects), json.Unmarshal([]byte(types), &h.RecordTypes)); err != nil {
+		if h.Subjects, err = decodeNames[custos.SubjectID](subjects); err != nil {
+			return nil, s.wrap(op, err)
+		}
+		if h.RecordTypes, err = decodeNames[string](types); err != nil {
 			return nil, s.wrap(op, err)
 		}
 		h.Start, h.End, h.Released = fromMicros(start), fromMicros(end), fromMicros(released)

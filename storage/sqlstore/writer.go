@@ -22,6 +22,10 @@ type writeReq struct {
 	ctx  context.Context // checked before the write starts
 	fn   func(*sql.Tx) error
 	done chan error
+	// alone asks for a transaction of its own: a large write (a batch of
+	// customers) runs without a savepoint, whose journal SQLite rewinds
+	// at the end of every statement at a cost growing with the write.
+	alone bool
 }
 
 // groupWriter serializes and groups SQLite writes.
@@ -39,9 +43,10 @@ func newGroupWriter(db *sql.DB, wrap func(string, error) error) *groupWriter {
 	return w
 }
 
-// do runs fn in the next group and waits for the group's commit.
-func (w *groupWriter) do(ctx context.Context, fn func(*sql.Tx) error) error {
-	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+// do runs fn in the next group and waits for the group's commit; alone
+// runs it in a transaction of its own.
+func (w *groupWriter) do(ctx context.Context, fn func(*sql.Tx) error, alone bool) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1), alone: alone}
 	select {
 	case w.reqs <- req:
 	case <-ctx.Done():
@@ -59,18 +64,27 @@ func (w *groupWriter) close() {
 
 func (w *groupWriter) loop() {
 	defer close(w.gone)
+	var next *writeReq // an alone write that ended the last group
 	for {
 		var group []writeReq
-		select {
-		case r := <-w.reqs:
-			group = append(group, r)
-		case <-w.quit:
-			return
-		}
-	drain:
-		for len(group) < maxGroup {
+		if next != nil {
+			group, next = append(group, *next), nil
+		} else {
 			select {
 			case r := <-w.reqs:
+				group = append(group, r)
+			case <-w.quit:
+				return
+			}
+		}
+	drain:
+		for len(group) < maxGroup && !group[0].alone {
+			select {
+			case r := <-w.reqs:
+				if r.alone {
+					next = &r
+					break drain
+				}
 				group = append(group, r)
 			default:
 				break drain
@@ -85,6 +99,25 @@ func (w *groupWriter) commit(group []writeReq) {
 	tx, err := w.begin(group)
 	if err != nil {
 		w.fail(group, w.wrap("begin", err))
+		return
+	}
+	if len(group) == 1 {
+		// One write: its transaction is its savepoint.
+		r := group[0]
+		err := r.ctx.Err()
+		if err == nil {
+			err = r.fn(tx)
+		}
+		if err != nil {
+			tx.Rollback()
+			r.done <- err
+			return
+		}
+		if err := tx.Commit(); err != nil {
+			r.done <- w.wrap("commit", err)
+			return
+		}
+		r.done <- nil
 		return
 	}
 	for i, r := range group {

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("consent", func(t *testing.T) { runConsent(t, open) })
 	t.Run("audit", func(t *testing.T) { runAudit(t, open) })
 	t.Run("audit-lookup", func(t *testing.T) { runAuditLookup(t, open) })
+	t.Run("incident-store", func(t *testing.T) { RunIncidentStore(t, open) })
 	t.Run("notify-store", func(t *testing.T) { runNotifyStore(t, open) })
 	t.Run("notify-dispatch", func(t *testing.T) { runNotifyDispatch(t, open) })
 	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/custos-go/custos/audit"
+	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/report"
+	"github.com/custos-go/custos/retention"
+	"github.com/custos-go/custos/vault"
+)
+
+// rules are the quickstart's retention rules: what the report states as
+// the erasure time limits (GDPR Art. 30(1)(f)).
+func rules() *retention.Policy {
+	return &retention.Policy{Rules: []retention.Rule{
+		{Name: "aml-identity", RecordType: "customer", Start: retention.Start{Event: retention.EventRelationshipEnded},
+			Min: retention.Years(10), Max: retention.Years(10), Expiry: retention.Destroy, Law: "AML Art. 34"},
+		{Name: "lease-records", RecordType: "lease", Start: retention.Start{Event: retention.EventContractEnded},
+			Max: retention.Years(10), Expiry: retention.Destroy, Law: "AML Art. 34"},
+	}}
+}
+
+// writeReport ends the quickstart as a host's compliance run would: the
+// records of processing and the state of the stores, generated from the
+// same policy values and stores the app runs with, written as one HTML
+// page in Chinese and as JSON for machines.
+func (a *app) writeReport(ctx context.Context, path string) error {
+	schema := Schema()
+	r, err := report.New(report.Config{
+		Policies: report.Policies{
+			Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example"},
+			Schema:     schema, Purposes: purposes(schema), Retention: rules(), Masking: masking(),
+			Search: &vault.SearchConfig{ExpectedCustomers: a.customers}, KEK: a.kekID, Epochs: a.epochs,
+		},
+		Audit: &report.AuditState{Store: a.db.Audit(), Verifier: a.audit.Verifier(),
+			Monitor: &audit.MonitorConfig{BulkReads: &audit.BulkReads{Max: 100, Window: time.Hour}, AuditReads: true}},
+		Consents: a.db.ConsentRecords(), Retention: a.db.Retention(), Outbox: a.db.Notify(),
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := r.Build(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	zh, err := report.ParseLanguage("zh-Hans")
+	if err != nil {
+		return err
+	}
+	if err := report.WriteFile(path+".report.html", func(w io.Writer) error { return r.WriteHTML(w, rep, zh) }); err != nil {
+		return err
+	}
+	if err := report.WriteFile(path+".report.json", func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	a.printf("report: %s.report.html and .json, %d sections, %d findings\n", path, len(rep.Sections), len(rep.Findings))
+	for _, f := range rep.Findings {
+		a.printf("  %s %s %v %s\n", f.Severity, f.Code, f.Args, f.Article)
+	}
+	return nil
+}
