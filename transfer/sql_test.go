@@ -132,4 +132,3 @@ func localAEAD(t testing.TB) interface {
 	require.NoError(t, err)
 	return a
 }
-
