@@ -188,6 +188,9 @@ append-only timeline. It changes nothing; no key is needed.`,
 		if inc.Drill {
 			fmt.Fprintln(w, "drill     yes")
 		}
+		if inc.MayOrderAudit() {
+			fmt.Fprintln(w, "audit     over 1 million people: the regulator may order a compliance audit (PIPL Art. 54)")
+		}
 		if why := inc.Exposure.Exemption(); why != "" {
 			fmt.Fprintf(w, "exempt    %s\n", why)
 		}
