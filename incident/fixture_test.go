@@ -53,7 +53,7 @@ func policy() incident.Policy {
 // under a clock the test moves.
 type fixture struct {
 	t      testing.TB
-	mu     sync.Mutex
+	mu     sync.Mutex // guards now
 	now    time.Time
 	db     *memstore.Store
 	kek    keys.KEK
@@ -75,16 +75,14 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) clock() time.Time { return f.at() }
-
-// at returns the fixture's time; set moves it. The audit log's goroutine
-// reads it while the test moves it.
-func (f *fixture) at() time.Time {
+// clock is the fixture's time; the audit log's own goroutine reads it too.
+func (f *fixture) clock() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.now
 }
 
+// set moves the fixture's time.
 func (f *fixture) set(t time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -184,13 +182,13 @@ func (f *fixture) reads(acc custos.Access, subjects ...custos.SubjectID) {
 	for _, s := range subjects {
 		_, err := f.vault.Get(context.Background(), acc, s, "customer", "name", "mobile")
 		require.NoError(f.t, err)
-		f.set(f.at().Add(time.Minute))
+		f.set(f.clock().Add(time.Minute))
 	}
 }
 
 // open opens the incident the tests share.
 func (f *fixture) open(id string) incident.Incident {
-	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.at(), Aware: f.at().Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
+	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.clock(), Aware: f.clock().Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
 	require.NoError(f.t, err)
 	return inc
 }

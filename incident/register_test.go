@@ -137,7 +137,7 @@ func TestDelayNeedsReasons(t *testing.T) {
 	require.NoError(t, err)
 	for _, o := range inc.Obligations {
 		if o.ID == "gdpr-initial" {
-			assert.Equal(t, incident.StatusDelayed, o.Status(f.at()))
+			assert.Equal(t, incident.StatusDelayed, o.Status(f.clock()))
 		}
 	}
 }
