@@ -58,6 +58,11 @@ type Config struct {
 	// answer requests with). `rights list` and `rights show` need only the
 	// store.
 	Rights func(ctx context.Context, s RightsSession) (*rights.Desk, error)
+	// Transfer builds the host's company-transfer seller and acquirer over
+	// the session a command opened, for `transfer plan`, `approve`,
+	// `export`, `import` and `finish`; nil makes those refuse to run.
+	// `transfer plan show` and `transfer verify` need no wiring.
+	Transfer func(ctx context.Context, s RightsSession) (Transfer, error)
 }
 
 // RightsSession is what Config.Rights builds a desk over: the stores, the

@@ -18,12 +18,14 @@ func areas() []func(*Config) *cobra.Command {
 	return []func(*Config) *cobra.Command{
 		auditCommand,
 		keysCommand,
+		incidentCommand,
 		indexCommand,
 		notifyCommand,
 		reapplyCommand,
 		reportCommand,
 		retentionCommand,
 		rightsCommand,
+		transferCommand,
 		vaultCommand,
 	}
 }

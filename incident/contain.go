@@ -30,13 +30,19 @@ type Containment struct {
 
 // Revoke revokes an actor: from the next call, in every process sharing the
 // store, the vault refuses it (through Gate), and the step is on the
-// timeline. Revoking an actor already revoked changes nothing.
+// timeline. Revoking an actor already revoked changes nothing. In a drill
+// the step is rehearsed: recorded on the timeline, the actor not revoked
+// (as every containment action of a drill).
 func (r *Register) Revoke(ctx context.Context, acc custos.Access, id, actor string) (Incident, error) {
 	if err := custos.SubjectID(actor).Validate(); err != nil {
 		return Incident{}, fmt.Errorf("%w: actor id: %v", ErrInvalid, err)
 	}
-	if _, err := r.Get(ctx, id); err != nil {
+	inc, err := r.Get(ctx, id)
+	if err != nil {
 		return Incident{}, err
+	}
+	if inc.Drill {
+		return r.change(ctx, acc, id, step{action: "contained.revoke", detail: "drill: actor " + actor + " would be revoked", key: "revoke:" + actor, apply: contained})
 	}
 	if err := r.store.Revoke(ctx, Revocation{Actor: actor, Incident: id, At: r.now()}); err != nil {
 		return Incident{}, fmt.Errorf("incident: revoke: %w", err)
@@ -58,6 +64,9 @@ func (r *Register) RotateIndexKey(ctx context.Context, acc custos.Access, id str
 	if _, done, err := r.store.EntryByKey(ctx, id, key); err != nil || done {
 		return inc, err
 	}
+	if inc.Drill {
+		return r.change(ctx, acc, id, step{action: "contained.index-key", detail: "drill: the blind-index key would be rotated", key: key, apply: contained})
+	}
 	v, err := r.contain.IndexKeys.RotateIndexKey(ctx)
 	if err != nil {
 		return Incident{}, fmt.Errorf("incident: rotate index key: %w", err)
@@ -72,8 +81,12 @@ func (r *Register) RotateKEK(ctx context.Context, acc custos.Access, id string) 
 	if r.contain.KEK == nil {
 		return Incident{}, fmt.Errorf("%w: no Containment.KEK", ErrConfig)
 	}
-	if _, err := r.Get(ctx, id); err != nil {
+	inc, err := r.Get(ctx, id)
+	if err != nil {
 		return Incident{}, err
+	}
+	if inc.Drill {
+		return r.change(ctx, acc, id, step{action: "contained.kek", detail: "drill: the DEKs would be rewrapped", key: "rotate-kek", apply: contained})
 	}
 	p, err := r.contain.KEK.Rewrap(ctx, keys.RewrapOptions{})
 	if err != nil {
@@ -89,8 +102,12 @@ func (r *Register) RestrictAffected(ctx context.Context, acc custos.Access, id s
 	if r.contain.Restricter == nil {
 		return Incident{}, fmt.Errorf("%w: no Containment.Restricter", ErrConfig)
 	}
-	if _, err := r.Get(ctx, id); err != nil {
+	inc, err := r.Get(ctx, id)
+	if err != nil {
 		return Incident{}, err
+	}
+	if inc.Drill {
+		return r.change(ctx, acc, id, step{action: "contained.restrict", detail: "drill: the affected customers would be restricted", key: "restrict", apply: contained})
 	}
 	n := 0
 	for s, err := range r.Affected(ctx, id) {

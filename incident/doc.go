@@ -33,7 +33,10 @@
 // [Register.RotateIndexKey], [Register.RestrictAffected]); notices go through
 // notify's outbox ([Register.Report], [Register.NotifyCustomers]), drills to
 // a sink ([Register.DrillReport]); an audit.Monitor alert opens an incident
-// ([Register.OpenFromAlert]).
+// ([Register.OpenFromAlert]). An incident touching more than a million
+// people may let the regulator order a compliance audit
+// ([Incident.MayOrderAudit]), and a handler of more than ten million people
+// audits at least every two years ([NextRegularAudit]; rule I6, PIPL Art. 54).
 //
 // # Crash safety
 //

@@ -32,7 +32,7 @@ var (
 func schema() vault.Schema {
 	return vault.Schema{Types: []vault.RecordType{{Name: "customer", Fields: []vault.Field{
 		{Name: "name", Kind: kind.PersonName{}, Class: custos.Class{Level: custos.C2}},
-		{Name: "mobile", Kind: kind.Mobile{}, Class: custos.Class{Level: custos.C2}},
+		{Name: "mobile", Kind: kind.Mobile{}, Class: custos.Class{Level: custos.C2}, Searchable: true},
 	}}}}
 }
 
@@ -120,7 +120,8 @@ func (f *fixture) start(faults *storetest.Faults) error {
 	if err != nil {
 		return err
 	}
-	if f.vault, err = vault.New(vault.Config{Schema: s, Keys: f.keys, Store: vs, Authorizer: reg.Gate(al), Recorder: f.log, Clock: f.clock}); err != nil {
+	if f.vault, err = vault.New(vault.Config{Schema: s, Keys: f.keys, Store: vs, Authorizer: reg.Gate(al), Recorder: f.log, Clock: f.clock,
+		Search: vault.SearchConfig{ExpectedCustomers: 10_000}}); err != nil {
 		return err
 	}
 	subjects := vault.Subjects(vs, f.keys)

@@ -135,11 +135,15 @@ func (n *Notices) customerParams(inc Incident) notify.Params {
 
 // reportParams fills the regulator report (PIPL Art. 57; GDPR Art. 33(3)).
 func (n *Notices) reportParams(inc Incident, phase string) notify.Params {
+	return reportParams(inc, n.Contact, phase)
+}
+
+func reportParams(inc Incident, contact, phase string) notify.Params {
 	return notify.Params{
 		"nature": string(inc.Kind), "grade": inc.Grade.String() + " / " + inc.Grade.Chinese(), "categories": categoriesText(inc),
 		"people": strconv.FormatInt(inc.People, 10), "records": strconv.FormatInt(inc.Records, 10),
 		"cause": orText(inc.Cause, "under investigation"), "harm": orText(inc.Harm, "under assessment"),
-		"measures": orText(strings.Join(inc.Measures, "; "), "under way"), "contact": n.Contact,
+		"measures": orText(strings.Join(inc.Measures, "; "), "under way"), "contact": contact,
 		"detected": inc.Detected.Format("2006-01-02"), "phase": phase,
 	}
 }
@@ -155,6 +159,19 @@ func (r *Register) Draft(ctx context.Context, id, lang string) (notify.Rendered,
 		return notify.Rendered{}, err
 	}
 	return r.notices.Outbox.Templates().Render(r.notices.Report, r.notices.reportParams(inc, "draft"), lang)
+}
+
+// RenderReport renders the regulator report of inc with the template id
+// of ts (empty means ReportTemplateID), contact as the contact point, in the
+// language closest to lang, as a draft: what Register.Report would send.
+func RenderReport(inc Incident, ts *notify.Templates, id notify.TemplateID, contact, lang string) (notify.Rendered, error) {
+	if id == "" {
+		id = ReportTemplateID
+	}
+	if err := CheckTemplate(ts, id, reportItems); err != nil {
+		return notify.Rendered{}, err
+	}
+	return ts.Render(id, reportParams(inc, contact, "draft"), lang)
 }
 
 // DraftNotice renders the customer notice in the language closest to lang.

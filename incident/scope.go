@@ -79,17 +79,11 @@ type found struct {
 }
 
 // ScopeFromAudit finds the customers the window's actor or role read or
-// tried to read, with the fields, through the audit log's indexes (Query by
-// actor and time), and adds them to the incident's affected set; the
-// counts, categories and the exposure (plaintext released) follow, and so
-// do the grade and obligations. Every entry's inclusion proof into the
-// signed checkpoint is checked: an entry that does not verify makes the
-// scoping fail with ErrEvidence, changing nothing — evidence must be sound.
-// An actor with no entries finds nobody; that is not an error.
-//
-// Memory is bounded by the answer (one reference per customer found) and a
-// page of DEKs: resolving references reads the DEK list once, in pages,
-// recomputing each customer's reference in the periods found.
+// tried to read, with the fields (Evidence.Find), and adds them to the
+// incident's affected set; the counts, categories and the exposure
+// (plaintext released) follow, and so do the grade and obligations. Evidence
+// that does not verify makes it fail with ErrEvidence, changing nothing. An
+// actor with no entries finds nobody; that is not an error.
 func (r *Register) ScopeFromAudit(ctx context.Context, acc custos.Access, id string, w Window) (Scope, error) {
 	if err := acc.Validate(); err != nil {
 		return Scope{}, err
@@ -97,42 +91,23 @@ func (r *Register) ScopeFromAudit(ctx context.Context, acc custos.Access, id str
 	if err := w.validate(); err != nil {
 		return Scope{}, err
 	}
-	if r.ev.Audit == nil || r.ev.DEKs == nil {
-		return Scope{}, fmt.Errorf("%w: scoping from the audit log needs Evidence.Audit and Evidence.DEKs", ErrConfig)
-	}
 	if _, err := r.Get(ctx, id); err != nil {
 		return Scope{}, err
 	}
-	f, err := r.readLog(ctx, acc, w)
-	if err != nil {
-		return Scope{}, err
-	}
-	sc := Scope{Entries: f.entries, Released: f.allowed, Categories: f.categories(r.ev.Classify)}
-	want := 0
-	for _, refs := range f.refs {
-		want += len(refs)
-	}
-	err = r.scanDEKs(ctx, func(page []keys.WrappedDEK) ([]custos.SubjectID, error) {
-		var hit []custos.SubjectID
-		for _, d := range page {
-			for period, refs := range f.refs {
-				_, ref, err := r.ev.Audit.Reference(ctx, d.Subject, f.at[period])
-				if errors.Is(err, keys.ErrNotFound) {
-					continue // the period's key was destroyed: its references name nobody any more
-				}
-				if err != nil {
-					return nil, err
-				}
-				if refs[string(ref)] {
-					hit = append(hit, d.Subject)
-					break
-				}
-			}
+	// Find calls back with pages of customers only after the log has
+	// verified; the first page is added before the count is read.
+	sc, err := r.ev.Find(ctx, acc, w, func(page []custos.SubjectID) error {
+		_, err := r.store.AddAffected(ctx, id, page)
+		if err != nil {
+			return fmt.Errorf("incident: scope: store affected: %w", err)
 		}
-		return hit, nil
-	}, id, &sc)
+		return nil
+	})
 	if err != nil {
 		return Scope{}, err
+	}
+	if sc.Affected, err = r.store.AddAffected(ctx, id, nil); err != nil {
+		return Scope{}, fmt.Errorf("incident: scope: count affected: %w", err)
 	}
 	_, err = r.change(ctx, acc, id, step{action: "scoped.audit", detail: fmt.Sprintf("actor-or-role window found %d customers in %d entries", sc.Customers, sc.Entries),
 		key: stepKey("scope-audit", w.Actor, w.Role, w.From.UnixMicro(), w.To.UnixMicro()), apply: func(inc *Incident) error {
@@ -150,34 +125,91 @@ func (r *Register) ScopeFromAudit(ctx context.Context, acc custos.Access, id str
 	return sc, err
 }
 
+// Find streams to page, a page at a time, the customers the window's actor
+// or role read or tried to read, through the audit log's indexes (Query by
+// actor and time), and returns the counts and the fields read. Every
+// entry's inclusion proof into the signed checkpoint is checked before any
+// customer is passed on: an entry that does not verify fails the search with
+// ErrEvidence — evidence must be sound. The search itself is recorded in the
+// audit log as a read of the log by acc.
+//
+// Memory is bounded by the answer (one reference per customer found) and a
+// page of DEKs: resolving the log's pseudonymous references reads the DEK
+// list once, in pages, recomputing each customer's reference in the
+// periods found. A period whose reference key was destroyed names nobody
+// any more and is skipped.
+func (e Evidence) Find(ctx context.Context, acc custos.Access, w Window, page func([]custos.SubjectID) error) (Scope, error) {
+	if err := acc.Validate(); err != nil {
+		return Scope{}, err
+	}
+	if err := w.validate(); err != nil {
+		return Scope{}, err
+	}
+	if e.Audit == nil || e.DEKs == nil {
+		return Scope{}, fmt.Errorf("%w: scoping from the audit log needs Evidence.Audit and Evidence.DEKs", ErrConfig)
+	}
+	f, err := e.readLog(ctx, acc, w)
+	if err != nil {
+		return Scope{}, err
+	}
+	sc := Scope{Entries: f.entries, Released: f.allowed, Categories: f.categories(e.Classify)}
+	if len(f.refs) == 0 {
+		return sc, nil
+	}
+	err = scanDEKs(ctx, e.DEKs, func(ds []keys.WrappedDEK) error {
+		var hit []custos.SubjectID
+		for _, d := range ds {
+			for period, refs := range f.refs {
+				_, ref, err := e.Audit.Reference(ctx, d.Subject, f.at[period])
+				if errors.Is(err, keys.ErrNotFound) {
+					continue // the period's key was destroyed: its references name nobody any more
+				}
+				if err != nil {
+					return fmt.Errorf("incident: scope: %w", err)
+				}
+				if refs[string(ref)] {
+					hit = append(hit, d.Subject)
+					break
+				}
+			}
+		}
+		if len(hit) == 0 {
+			return nil
+		}
+		sc.Customers += int64(len(hit))
+		return page(hit)
+	})
+	return sc, err
+}
+
 // readLog queries the log for the window's reads.
-func (r *Register) readLog(ctx context.Context, acc custos.Access, w Window) (*found, error) {
+func (e Evidence) readLog(ctx context.Context, acc custos.Access, w Window) (*found, error) {
 	f := &found{refs: map[string]map[string]bool{}, at: map[string]time.Time{}, fields: map[string]map[string]bool{}}
 	q := audit.Query{Actor: w.Actor, Role: w.Role, Since: w.From, Until: w.To}
-	for m, err := range r.ev.Audit.Query(ctx, acc, q) {
+	for m, err := range e.Audit.Query(ctx, acc, q) {
 		if errors.Is(err, audit.ErrTampered) {
 			return nil, fmt.Errorf("%w: %w", ErrEvidence, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("incident: scope: %w", err)
 		}
-		e := m.Entry
-		if !slices.Contains(readActions, e.Action) || len(e.Ref) == 0 {
+		en := m.Entry
+		if !slices.Contains(readActions, en.Action) || len(en.Ref) == 0 {
 			continue
 		}
 		f.entries++
-		if e.Outcome == custos.OutcomeAllowed {
+		if en.Outcome == custos.OutcomeAllowed {
 			f.allowed++
 		}
-		if f.refs[e.Period] == nil {
-			f.refs[e.Period], f.at[e.Period] = map[string]bool{}, e.Time
+		if f.refs[en.Period] == nil {
+			f.refs[en.Period], f.at[en.Period] = map[string]bool{}, en.Time
 		}
-		f.refs[e.Period][string(e.Ref)] = true
-		if f.fields[e.RecordType] == nil {
-			f.fields[e.RecordType] = map[string]bool{}
+		f.refs[en.Period][string(en.Ref)] = true
+		if f.fields[en.RecordType] == nil {
+			f.fields[en.RecordType] = map[string]bool{}
 		}
-		for _, name := range e.Fields {
-			f.fields[e.RecordType][name] = true
+		for _, name := range en.Fields {
+			f.fields[en.RecordType][name] = true
 		}
 	}
 	return f, nil
@@ -230,35 +262,18 @@ func mergeCategories(a, b []Category) []Category {
 	return out
 }
 
-// scanDEKs reads the DEK list in pages, adding the subjects match returns
-// to the incident's affected set page by page.
-func (r *Register) scanDEKs(ctx context.Context, match func([]keys.WrappedDEK) ([]custos.SubjectID, error), id string, sc *Scope) error {
+// scanDEKs reads the DEK list once, in pages, passing each page to fn.
+func scanDEKs(ctx context.Context, l DEKLister, fn func([]keys.WrappedDEK) error) error {
 	var after custos.SubjectID
 	for {
-		page, err := r.ev.DEKs.ScanDEKs(ctx, after, pageSize)
+		page, err := l.ScanDEKs(ctx, after, pageSize)
 		if err != nil {
 			return fmt.Errorf("incident: scope: read DEKs: %w", err)
 		}
-		hit, err := match(page)
-		if err != nil {
-			return fmt.Errorf("incident: scope: %w", err)
-		}
-		if len(hit) > 0 {
-			n, err := r.store.AddAffected(ctx, id, hit)
-			if err != nil {
-				return fmt.Errorf("incident: scope: store affected: %w", err)
-			}
-			sc.Customers += int64(len(hit))
-			sc.Affected = n
+		if err := fn(page); err != nil {
+			return err
 		}
 		if len(page) < pageSize {
-			if sc.Affected == 0 {
-				n, err := r.store.AddAffected(ctx, id, nil)
-				if err != nil {
-					return fmt.Errorf("incident: scope: read affected: %w", err)
-				}
-				sc.Affected = n
-			}
 			return nil
 		}
 		after = page[len(page)-1].Subject
@@ -283,17 +298,28 @@ func (r *Register) ScopeFromKEK(ctx context.Context, acc custos.Access, id, kekI
 		return Scope{}, err
 	}
 	var sc Scope
-	err := r.scanDEKs(ctx, func(page []keys.WrappedDEK) ([]custos.SubjectID, error) {
+	err := scanDEKs(ctx, r.ev.DEKs, func(page []keys.WrappedDEK) error {
 		var hit []custos.SubjectID
 		for _, d := range page {
 			if d.KEKID == kekID {
 				hit = append(hit, d.Subject)
 			}
 		}
-		return hit, nil
-	}, id, &sc)
+		if len(hit) == 0 {
+			return nil
+		}
+		sc.Customers += int64(len(hit))
+		_, err := r.store.AddAffected(ctx, id, hit)
+		if err != nil {
+			return fmt.Errorf("incident: scope: store affected: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return Scope{}, err
+	}
+	if sc.Affected, err = r.store.AddAffected(ctx, id, nil); err != nil {
+		return Scope{}, fmt.Errorf("incident: scope: count affected: %w", err)
 	}
 	_, err = r.change(ctx, acc, id, step{action: "scoped.kek", detail: fmt.Sprintf("KEK %s wraps %d customers' DEKs", kekID, sc.Customers),
 		key: stepKey("scope-kek", kekID), apply: func(inc *Incident) error {

@@ -25,11 +25,14 @@ func WriteCSV(w io.Writer, rep Report) error {
 					if j == 0 {
 						continue
 					}
-					v := c.String()
-					if t.Columns[j].Kind != Count {
+					v, col := c.String(), ""
+					if j < len(t.Columns) {
+						col = t.Columns[j].ID
+					}
+					if j >= len(t.Columns) || t.Columns[j].Kind != Count {
 						v = csvSafe(v)
 					}
-					if err := cw.Write([]string{s.ID, t.ID, strconv.Itoa(i + 1), label, t.Columns[j].ID, v}); err != nil {
+					if err := cw.Write([]string{s.ID, t.ID, strconv.Itoa(i + 1), label, col, v}); err != nil {
 						return err
 					}
 				}

@@ -101,7 +101,11 @@ func writeHTML(w io.Writer, rep Report, p printer) error {
 			for _, row := range t.Rows {
 				var hr []htmlCell
 				for j, c := range row {
-					hr = append(hr, renderCell(t.Columns[j].Kind, c, p))
+					k := Code // a cell beyond the columns, in a file read back
+					if j < len(t.Columns) {
+						k = t.Columns[j].Kind
+					}
+					hr = append(hr, renderCell(k, c, p))
 				}
 				ht.Rows = append(ht.Rows, hr)
 			}

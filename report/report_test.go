@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -346,4 +348,25 @@ func TestBuildFailsOnStoreError(t *testing.T) {
 	assert.ErrorIs(t, err, storetest.ErrInjected)
 	entries, _ := os.ReadDir(dir)
 	assert.Empty(t, entries, "no partial file, no temporary file")
+}
+
+// Figures read back from a file may be anything: a chart of a count near
+// the top of int64 or below zero still renders, with no negative bar.
+func TestChartOfExtremeFigures(t *testing.T) {
+	r, err := report.New(report.Config{Policies: policies()})
+	require.NoError(t, err)
+	rep := report.Report{Version: report.FormatVersion, At: at, Sections: []report.Section{{ID: "outbox",
+		Tables: []report.Table{{ID: "outbox", Columns: []report.Column{{ID: "state", Kind: report.Term}, {ID: "messages", Kind: report.Count}},
+			Rows: [][]report.Cell{{report.Str("outbox.sent"), report.Num(math.MaxInt64)}, {report.Str("outbox.dead"), report.Num(-5)}, {report.Str("short")}}}},
+		Charts: []report.Chart{{ID: "outbox", Table: "outbox", Series: []string{"messages"}, Stacked: true}}}}}
+	var buf bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- r.WriteHTML(&buf, rep, language.English) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("rendering a huge count does not finish")
+	}
+	assert.NotContains(t, buf.String(), `height="-`)
 }

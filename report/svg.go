@@ -28,14 +28,22 @@ func svgChart(c Chart, t Table, p printer, title string) (string, error) {
 		top                 = 16
 	)
 	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
+	// A bar is never negative (a count is not; a figure read from a file
+	// might be), and a row without the column draws nothing.
+	value := func(row []Cell, j int) int64 {
+		if j >= len(row) || row[j].N < 0 {
+			return 0
+		}
+		return min(row[j].N, 1e17)
+	}
 	var maxV int64 = 1
 	for _, row := range t.Rows {
 		var sum int64
 		for _, j := range idx {
 			if c.Stacked {
-				sum += row[j].N
-			} else if row[j].N > maxV {
-				maxV = row[j].N
+				sum = min(sum+value(row, j), 1e18)
+			} else if value(row, j) > maxV {
+				maxV = value(row, j)
 			}
 		}
 		if sum > maxV {
@@ -65,19 +73,19 @@ func svgChart(c Chart, t Table, p printer, title string) (string, error) {
 			x0 := float64(left) + groupW*float64(r) + groupW*0.1
 			var base float64
 			for k, j := range idx {
-				h := plotH * float64(row[j].N) / float64(maxV)
+				h := plotH * float64(value(row, j)) / float64(maxV)
 				x := x0
 				if !c.Stacked {
 					x = x0 + barW*float64(k)
 				}
 				y := float64(top) + plotH - h - base
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s: %d</title></rect>`,
-					x, y, barW, h, palette[k%len(palette)], esc(p.term(row[0].String())), esc(p.text("col."+c.Series[k])), row[j].N)
+					x, y, barW, h, palette[k%len(palette)], esc(p.term(label(row))), esc(p.text("col."+c.Series[k])), value(row, j))
 				if c.Stacked {
 					base += h
 				}
 			}
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" text-anchor="middle">%s</text>`, x0+groupW*0.4, height-bottom+14, esc(p.term(row[0].String())))
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" text-anchor="middle">%s</text>`, x0+groupW*0.4, height-bottom+14, esc(p.term(label(row))))
 		}
 	}
 	// Legend.
@@ -98,6 +106,9 @@ func niceCeil(v int64) int64 {
 	if v <= 4 {
 		return 4
 	}
+	if v > 1e17 {
+		return v // no rounding up near the top of int64
+	}
 	p := int64(1)
 	for p*10 < v {
 		p *= 10
@@ -111,3 +122,11 @@ func niceCeil(v int64) int64 {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// label returns the row's first cell, the bar group's label.
+func label(row []Cell) string {
+	if len(row) == 0 {
+		return ""
+	}
+	return row[0].String()
+}

@@ -123,7 +123,7 @@ func (a *acts) export(ctx context.Context) (*vault.Export, error) {
 // deliver records the document's act, with its digest, then writes the
 // document to out.
 func (a *acts) deliver(ctx context.Context, act string, doc any, held bool, records int, text string, out io.Writer) (outcome, error) {
-	b, err := json.MarshalIndent(doc, "", "  ")
+	b, err := json.Marshal(doc)
 	if err != nil {
 		return outcome{}, fmt.Errorf("rights: encode the document: %w", err)
 	}

@@ -3,6 +3,7 @@ package rights
 import (
 	"context"
 	"io"
+	"iter"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -38,6 +39,7 @@ type Consent interface {
 type Retention interface {
 	Erase(ctx context.Context, subject custos.SubjectID, request string) (retention.Outcome, error)
 	Hold(ctx context.Context, id string) (retention.Hold, error)
+	ListHolds(ctx context.Context, batch int) iter.Seq2[retention.Hold, error]
 }
 
 // Outbox is what the desk needs of the notification outbox:

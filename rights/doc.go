@@ -34,6 +34,9 @@
 // # Concurrency
 //
 // A Desk is safe for concurrent use; several, in several processes, may
-// share one Store: a step another process took meanwhile is decided again
-// on the stored state.
+// share one Store: a lifecycle step (Submit, Verify, Start, Extend, Refuse,
+// closing) that another process took meanwhile is decided again on the
+// stored state, so each is taken once. Fulfil one request in one process
+// at a time: two Fulfil calls of the same request racing may both perform
+// an act (each audited where it is done) before one records it.
 package rights

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/custos-go/custos/retention"
@@ -18,6 +19,16 @@ import (
 func (a *acts) erase(ctx context.Context) (outcome, error) {
 	if e, ok := a.done[actErase]; ok {
 		return recorded(e), nil
+	}
+	if held, err := a.holdsOver(ctx); err != nil {
+		return outcome{}, err
+	} else if len(held) > 0 {
+		var why []string
+		for _, h := range held {
+			why = append(why, "legal hold "+h.ID+": "+h.Reason)
+		}
+		text := "erasure refused (GDPR Art. 17(3)(e)): " + strings.Join(why, "; ")
+		return a.erased(ctx, outcome{state: Refused, text: bounded(text)}, nil)
 	}
 	o, err := a.d.retention.Erase(ctx, a.r.Subject, a.r.ID)
 	switch {
@@ -84,4 +95,34 @@ func bounded(s string) string {
 		cut--
 	}
 	return s[:cut] + "..."
+}
+
+// holdsOver returns the legal holds in force now over the customer: not
+// released, started and not ended, naming the customer or no one, and
+// covering a record type the customer holds or all. They are read before
+// anything is erased, so that a refusal changes nothing. Holds are few;
+// they are listed whole.
+func (a *acts) holdsOver(ctx context.Context) ([]retention.Hold, error) {
+	held, err := a.held(ctx)
+	if err != nil || !held {
+		return nil, err
+	}
+	types, err := a.d.vault.RecordTypes(ctx, a.as(), a.r.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("rights: record types: %w", err)
+	}
+	now := a.d.now()
+	var out []retention.Hold
+	for h, err := range a.d.retention.ListHolds(ctx, 0) {
+		if err != nil {
+			return nil, fmt.Errorf("rights: read holds: %w", err)
+		}
+		inForce := h.Released.IsZero() && !h.Start.After(now) && (h.End.IsZero() || h.End.After(now))
+		names := len(h.Subjects) == 0 || slices.Contains(h.Subjects, a.r.Subject)
+		covers := len(h.RecordTypes) == 0 || slices.ContainsFunc(h.RecordTypes, func(t string) bool { return slices.Contains(types, t) })
+		if inForce && names && covers {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }

@@ -47,8 +47,6 @@ func (panicking) FailNow()                          { panic("example setup faile
 
 func txt(s string) consent.Text { return consent.Text{ZH: s + "（中文）", EN: s} }
 
-func schema() vault.Schema { return schemaWith(0) }
-
 // extraTypes names n more record types, for benchmarks of customers with
 // many records.
 func extraTypes(n int) []string {

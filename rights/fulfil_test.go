@@ -244,7 +244,8 @@ func TestErasure(t *testing.T) {
 		assert.Nil(t, ans.Certificate)
 		st, err := f.vault.SubjectState(ctx, "C0000042")
 		require.NoError(t, err)
-		assert.NotEqual(t, custos.SubjectForgotten, st)
+		assert.Equal(t, custos.SubjectActive, st, "nothing changed: neither destroyed nor restricted")
+		assert.Zero(t, f.vaultEvents(custos.ActionForget, r.ID)+f.vaultEvents(custos.ActionRestrict, r.ID))
 	})
 }
 

@@ -70,6 +70,7 @@ func (d *Desk) Submit(ctx context.Context, acc custos.Access, r Request) (Reques
 		return Request{}, fmt.Errorf("rights: store request: %w", err)
 	}
 	if !created {
+		d.notCommitted(ctx, ev) // another desk stored it first
 		return d.same(got, r)
 	}
 	return got, nil

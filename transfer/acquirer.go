@@ -294,7 +294,11 @@ func (a *Acquirer) importCustomer(ctx context.Context, acc custos.Access, id str
 		if !ok {
 			return fmt.Errorf("%w: a consent record of an unmapped purpose", ErrMapping)
 		}
-		if err := a.consent.Receive(ctx, acc, c.Subject, onto, id, wireToCarried(cr)); err != nil {
+		carried, err := wireToCarried(cr)
+		if err != nil {
+			return err
+		}
+		if err := a.consent.Receive(ctx, acc, c.Subject, onto, id, carried); err != nil {
 			return fmt.Errorf("receive consent: %w", err)
 		}
 	}

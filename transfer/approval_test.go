@@ -15,7 +15,7 @@ import (
 )
 
 type sellerFixture struct {
-	db     *memstore.Store
+	db     database
 	seller *transfer.Seller
 	events *storetest.Recorder
 }

@@ -20,7 +20,7 @@ type frame struct {
 	payload []byte
 }
 
-func splitFrames(t *testing.T, b []byte) []frame {
+func splitFrames(t testing.TB, b []byte) []frame {
 	t.Helper()
 	require.True(t, bytes.HasPrefix(b, []byte(transfer.BundleMagic)))
 	b = b[len(transfer.BundleMagic):]

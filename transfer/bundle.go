@@ -130,12 +130,14 @@ func (f *frameReader) next() (byte, []byte, error) {
 	if n > maxFrameBytes {
 		return 0, nil, fmt.Errorf("%w: frame larger than %d bytes", ErrBundle, maxFrameBytes)
 	}
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(f.r, payload); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return 0, nil, fmt.Errorf("%w: truncated frame", ErrBundle)
-		}
+	// Read what is there rather than allocate what the length claims: a
+	// received bundle may lie about it.
+	payload, err := io.ReadAll(io.LimitReader(f.r, int64(n)))
+	if err != nil {
 		return 0, nil, err
+	}
+	if uint64(len(payload)) != n {
+		return 0, nil, fmt.Errorf("%w: truncated frame", ErrBundle)
 	}
 	return kind, payload, nil
 }

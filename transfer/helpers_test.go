@@ -29,7 +29,7 @@ var (
 var rule = transfer.ApprovalRule{Roles: []custos.Role{"dpo", "general-counsel"}, Required: 2}
 
 // keyringOn builds a keyring over a fresh in-memory store with its own KEK.
-func keyringOn(t *testing.T, db *memstore.Store) *keys.Keyring {
+func keyringOn(t testing.TB, db *memstore.Store) *keys.Keyring {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
@@ -44,7 +44,7 @@ type recipient struct {
 	public  []byte
 }
 
-func newRecipient(t *testing.T) recipient {
+func newRecipient(t testing.TB) recipient {
 	t.Helper()
 	h, err := transfer.NewRecipientKeyset()
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"testing"
 	"time"
 
@@ -116,13 +117,13 @@ func purposes(acquirer bool) []consent.Purpose {
 // side is one company's deployment: its own database, KEK, keyring,
 // consent registry, vault and audit events.
 type side struct {
-	t      *testing.T
+	t      testing.TB
 	name   string
 	buyer  bool
 	kek    keys.KEK
 	skey   string
 	store  transfer.Store
-	db     *memstore.Store
+	db     database
 	keys   *keys.Keyring
 	reg    *consent.Registry
 	vault  *vault.Vault
@@ -135,7 +136,20 @@ type side struct {
 	now    time.Time
 }
 
-func newSide(t *testing.T, name string, acquirer bool, db *memstore.Store) *side {
+// database is an adapter holding every store a side uses: memstore or
+// sqlstore.
+type database interface {
+	Keys() keys.Store
+	Ledger() keys.Ledger
+	Consent() consent.Store
+	Vault() vault.Store
+	Transfer() transfer.Store
+	Notify() notify.Store
+	Retention() retention.Store
+	Audit() audit.Store
+}
+
+func newSide(t testing.TB, name string, acquirer bool, db database) *side {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
@@ -238,7 +252,7 @@ func (s *side) consent(subject custos.SubjectID, p custos.PurposeID) {
 	}))
 }
 
-func (s *side) seller(t *testing.T) *transfer.Seller {
+func (s *side) seller(t testing.TB) *transfer.Seller {
 	t.Helper()
 	sl, err := transfer.NewSeller(transfer.SellerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Signer: s.signer, Outbox: s.outbox, Retention: s.ret, Audit: s.log, Store: s.store,
@@ -248,7 +262,7 @@ func (s *side) seller(t *testing.T) *transfer.Seller {
 	return sl
 }
 
-func (s *side) acquirer(t *testing.T, rc recipient) *transfer.Acquirer {
+func (s *side) acquirer(t testing.TB, rc recipient) *transfer.Acquirer {
 	t.Helper()
 	a, err := transfer.NewAcquirer(transfer.AcquirerConfig{
 		Keys: s.keys, Vault: s.vault, Consent: s.reg, Retention: s.ret, Private: rc.private, Signer: s.signer,
@@ -269,10 +283,19 @@ type world struct {
 	ag       transfer.Agreement
 }
 
-func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
+func newWorld(t testing.TB, plan func(pub []byte) transfer.Plan) *world {
+	t.Helper()
+	return newWorldOn(t, plan, memstore.New(), memstore.New(), 3)
+}
+
+// newWorldOn is newWorld over the given databases with n customers.
+func newWorldOn(t testing.TB, plan func(pub []byte) transfer.Plan, from, to database, n int) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{from: newSide(t, "seller", false, memstore.New()), to: newSide(t, "acquirer", true, memstore.New()), rcpt: newRecipient(t)}
+	w := &world{from: newSide(t, "seller", false, from), to: newSide(t, "acquirer", true, to), rcpt: newRecipient(t)}
+	for i := 4; i <= n; i++ {
+		w.from.customer(custos.SubjectID(fmt.Sprintf("c-%d", i)), fmt.Sprintf("1390000%04d", i))
+	}
 	w.from.customer("c-1", "13800000001")
 	w.from.customer("c-2", "13800000002")
 	w.from.customer("c-3", "13800000003")
@@ -297,7 +320,7 @@ func newWorld(t *testing.T, plan func(pub []byte) transfer.Plan) *world {
 }
 
 // export writes the world's bundle.
-func (w *world) export(t *testing.T) ([]byte, transfer.ExportReport) {
+func (w *world) export(t testing.TB) ([]byte, transfer.ExportReport) {
 	t.Helper()
 	var buf bytes.Buffer
 	rep, err := w.sell.Export(context.Background(), seller, w.plan.ID, &buf, nil)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash"
 
+	"github.com/transparency-dev/merkle/proof"
+
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 )
@@ -51,11 +53,15 @@ func (t AuditTrail) verify(verifierKey string) error {
 	if len(t.Entries) == 0 {
 		return nil
 	}
+	cp, err := audit.OpenCheckpoint(t.Checkpoint, verifierKey)
+	if err != nil {
+		return fmt.Errorf("checkpoint does not verify against the seller's log")
+	}
 	for i, e := range t.Entries {
 		if i > 0 && t.Entries[i-1].Index >= e.Index {
 			return fmt.Errorf("entries out of order")
 		}
-		if _, err := audit.VerifyInclusion(t.Checkpoint, verifierKey, e.Index, e.Leaf, e.Proof); err != nil {
+		if err := proof.VerifyInclusion(hasher, e.Index, cp.Size, hasher.HashLeaf(e.Leaf), e.Proof, cp.Root); err != nil {
 			return fmt.Errorf("entry %d does not verify against the seller's log", i)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -115,6 +116,11 @@ func Verify(r io.Reader, publicKeyset []byte, ag Agreement) (*Verified, error) {
 			}
 			if err := c.Subject.Validate(); err != nil {
 				return nil, bad("customer %d has an invalid subject", len(v.Subjects))
+			}
+			for _, cr := range c.Consents {
+				if _, err := wireToCarried(cr); err != nil {
+					return nil, bad("customer %d: %v", len(v.Subjects), strings.TrimPrefix(err.Error(), ErrBundle.Error()+": "))
+				}
 			}
 			if n := len(v.Subjects); n > 0 && v.Subjects[n-1] >= c.Subject {
 				return nil, bad("customer %d is out of order or repeated", n)

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -90,17 +91,37 @@ func retentionPolicy() retention.Policy {
 	}}
 }
 
+// simClock is the simulated time of the example; the audit log reads it
+// from its own goroutine.
+type simClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *simClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *simClock) add(years, months, days int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.AddDate(years, months, days)
+}
+
 // stack is the SDK a leasing company's service holds.
 type stack struct {
 	vault  *vault.Vault
 	desk   *rights.Desk
 	db     *memstore.Store
-	clock  *time.Time
+	log    *audit.Log
+	clock  *simClock
 	ticket int
 }
 
-func build(ctx context.Context, now *time.Time) (*stack, error) {
-	clock := func() time.Time { return *now }
+func build(ctx context.Context, sim *simClock) (*stack, error) {
+	clock := sim.now
 	db := memstore.New()
 	kek, err := insecuredevkek.New()
 	if err != nil {
@@ -114,7 +135,7 @@ func build(ctx context.Context, now *time.Time) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &stack{db: db, clock: now}
+	s := &stack{db: db, log: log, clock: sim}
 	reg, err := consent.New(ctx, consent.Config{
 		Purposes: purposes(), Fields: schema().Classes(), Store: db.Consent(), Recorder: log, Pseudonyms: kr, Clock: clock,
 		Subjects: subjectsOf{&s.vault},
@@ -173,7 +194,7 @@ func (s subjectsOf) SubjectState(ctx context.Context, subject custos.SubjectID) 
 // ask submits and verifies a request of the customer received now.
 func (s *stack) ask(ctx context.Context, r rights.Request) (rights.Request, error) {
 	s.ticket++
-	r.Key, r.Subject, r.Channel, r.Received, r.Regime = fmt.Sprintf("ticket-%04d", s.ticket), "C0000042", "app", *s.clock, "gdpr"
+	r.Key, r.Subject, r.Channel, r.Received, r.Regime = fmt.Sprintf("ticket-%04d", s.ticket), "C0000042", "app", s.clock.now(), "gdpr"
 	r.Requester = rights.Requester{Kind: rights.Self}
 	got, err := s.desk.Submit(ctx, officer, r)
 	if err != nil {
@@ -183,12 +204,13 @@ func (s *stack) ask(ctx context.Context, r rights.Request) (rights.Request, erro
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	now := time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)
-	s, err := build(ctx, &now)
+	clock := &simClock{t: time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)}
+	s, err := build(ctx, clock)
 	if err != nil {
 		return err
 	}
-	day := func() string { return now.Format(time.DateOnly) }
+	defer s.log.Close()
+	day := func() string { return clock.now().Format(time.DateOnly) }
 	if err := s.vault.Put(ctx, clerk, "C0000042", "customer", vault.Values{"name": "张三", "mobile": "13800000000"}); err != nil {
 		return err
 	}
@@ -213,7 +235,7 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "%s  %s: %d records, categories %v, %d purposes, %d retention rules\n", day(), ans.Request.State, len(copyDoc.Records.Records),
 		copyDoc.Categories, len(copyDoc.Purposes), len(copyDoc.Retention))
 
-	now = now.AddDate(0, 0, 3)
+	clock.add(0, 0, 3)
 	r, err = s.ask(ctx, rights.Request{Kind: rights.Correction, Fields: []string{"customer.mobile"}})
 	if err != nil {
 		return err
@@ -226,7 +248,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "%s  %s: %s\n", day(), ans.Request.State, ans.Request.Outcome)
 
-	now = now.AddDate(0, 0, 2)
+	clock.add(0, 0, 2)
 	r, err = s.ask(ctx, rights.Request{Kind: rights.Erasure, Ground: "PIPL Art. 47(1)(2): the lease ended"})
 	if err != nil {
 		return err
@@ -238,13 +260,13 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "%s  erasure %s: %s\n", day(), ans.Request.State, ans.Request.Outcome)
 
 	_, err = s.desk.Submit(ctx, officer, rights.Request{Key: "ticket-9999", Kind: rights.Explanation, Subject: "C0000042",
-		Requester: rights.Requester{Kind: rights.Self}, Channel: "post", Received: now, Regime: "gdpr"})
+		Requester: rights.Requester{Kind: rights.Self}, Channel: "post", Received: clock.now(), Regime: "gdpr"})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "%s  an explanation request arrives by post and is left in the tray\n", day())
-	now = now.AddDate(0, 1, 1)
-	for r, err := range s.desk.Overdue(ctx, now, 0) {
+	clock.add(0, 1, 1)
+	for r, err := range s.desk.Overdue(ctx, clock.now(), 0) {
 		if err != nil {
 			return err
 		}
@@ -255,5 +277,5 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "outbox: %d notices pending (answers to the customer, the correction to the credit bureau)\n", c.ByState[notify.StatePending])
-	return nil
+	return writeReport(ctx, w, s, clock.now())
 }

@@ -22,4 +22,6 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, s, "OVERDUE: ")
 	assert.Contains(t, s, "explanation (received), due 2026-03-05", "received 5 February: the last day is 5 March")
 	assert.NotContains(t, s, "13800000000", "no personal data printed")
+	assert.Contains(t, s, "report written to ")
+	assert.Contains(t, s, "findings: rights-overdue", "the request left in the tray is the report's first finding")
 }

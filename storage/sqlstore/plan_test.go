@@ -50,6 +50,18 @@ var planCases = []planCase{
 		args:  []string{"p-2", "ref-17", "0", "256"},
 		index: "custos_audit_by_ref",
 	},
+	{
+		name:   "a page of retention clocks due",
+		sqlite: sqlDueClocks, pg: sqlDueClocks,
+		args:  []string{"1000", "0", "", "", "256"},
+		index: "custos_retention_clocks_due",
+	},
+	{
+		name:   "a page of accuracy reviews due",
+		sqlite: sqlDueReviews, pg: sqlDueReviews,
+		args:  []string{"1000", "0", "", "", "256"},
+		index: "custos_retention_reviews_by_due",
+	},
 }
 
 // TestQueryPlans shows, with EXPLAIN on SQLite and PostgreSQL, that each
@@ -74,6 +86,7 @@ func TestQueryPlans(t *testing.T) {
 			defer db.Close()
 			fillIndex(t, db)
 			fillAuditLookup(t, db)
+			fillRetention(t, db)
 			for _, c := range planCases {
 				t.Run(c.name, func(t *testing.T) {
 					q := c.sqlite
@@ -185,4 +198,25 @@ func openPlanPostgres(t *testing.T) *DB {
 		}
 	})
 	return db
+}
+
+// fillRetention writes 5,000 retention clocks and reviews of 5,000
+// customers, due one millisecond apart, and gathers statistics.
+func fillRetention(t *testing.T, db *DB) {
+	t.Helper()
+	gen := `WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 4999) SELECT n FROM g`
+	from := "(" + gen + ")"
+	if db.dialect == postgres {
+		from = `generate_series(0, 4999) AS g(n)`
+	}
+	for _, q := range []string{
+		`INSERT INTO custos_retention_clocks (subject, rule, record_type, started, keep_until, due, next_at)
+			SELECT 'S' || n, 'aml-identity', 'identity', 0, 0, n * 1000, n * 1000 FROM ` + from,
+		`INSERT INTO custos_retention_reviews (subject, record_type, reviewed, due)
+			SELECT 'S' || n, 'identity', 0, n * 1000 FROM ` + from,
+		`ANALYZE`,
+	} {
+		_, err := db.db.Exec(q)
+		require.NoError(t, err)
+	}
 }

@@ -80,12 +80,15 @@ func (r *retentionStore) DueClocks(ctx context.Context, at time.Time, after rete
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+clockColumns+` FROM custos_retention_clocks
-		WHERE next_at <= $1 AND (next_at, subject, rule) > ($2, $3, $4)
-		ORDER BY next_at, subject, rule LIMIT $5`,
-		micros(at), micros(after.Next), string(after.Subject), after.Rule, limit)
+	rows, err := s.db.QueryContext(ctx, sqlDueClocks, micros(at), micros(after.Next), string(after.Subject), after.Rule, limit)
 	return scanClocks(s, rows, err)
 }
+
+// sqlDueClocks reads a page of the due-date index, which covers every
+// column read (migration 0017).
+const sqlDueClocks = `SELECT ` + clockColumns + ` FROM custos_retention_clocks
+		WHERE next_at <= $1 AND (next_at, subject, rule) > ($2, $3, $4)
+		ORDER BY next_at, subject, rule LIMIT $5`
 
 func scanClocks(s *DB, rows *sql.Rows, err error) ([]retention.Clock, error) {
 	const op = "read retention clocks"

@@ -13,6 +13,11 @@ import (
 
 const reviewColumns = `subject, record_type, reviewed, due`
 
+// sqlDueReviews reads a page of the review index.
+const sqlDueReviews = `SELECT ` + reviewColumns + ` FROM custos_retention_reviews
+		WHERE due <= $1 AND (due, subject, record_type) > ($2, $3, $4)
+		ORDER BY due, subject, record_type LIMIT $5`
+
 func (r *retentionStore) PutReview(ctx context.Context, rv retention.Review) (bool, error) {
 	s, err := r.open()
 	if err != nil {
@@ -45,10 +50,7 @@ func (r *retentionStore) DueReviews(ctx context.Context, at time.Time, after ret
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+reviewColumns+` FROM custos_retention_reviews
-		WHERE due <= $1 AND (due, subject, record_type) > ($2, $3, $4)
-		ORDER BY due, subject, record_type LIMIT $5`,
-		micros(at), micros(after.Due), string(after.Subject), after.RecordType, limit)
+	rows, err := s.db.QueryContext(ctx, sqlDueReviews, micros(at), micros(after.Due), string(after.Subject), after.RecordType, limit)
 	return scanReviews(s, rows, err)
 }
 

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -35,20 +34,17 @@ func postgresDSN(t *testing.T) string {
 	return dsn
 }
 
-// openPostgres opens a fresh schema of its own in the test database, and
-// drops it when the test ends, so that runs never collide.
+// openPostgres opens a migrated, empty schema of this run's own in the
+// test database (see pgSchemas), so that runs never collide.
 func openPostgres(t *testing.T) *sqlstore.DB {
 	t.Helper()
 	dsn := postgresDSN(t)
-	schema := "custos_test_" + randomSuffix(t)
+	schema := pgSchemas.take(t, dsn)
 	db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err == nil {
-			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			admin.Close()
-		}
+		db.Close()
+		pgSchemas.release(schema)
 	})
 	return db
 }
