@@ -48,8 +48,12 @@ could not be written, 2 for bad input (nothing is written).`,
 	key := cmd.Flags().String("key", "", "the audit log's note verifier `key`, or @FILE, to verify the log with; without it the log is not verified")
 	saved := cmd.Flags().StringArray("checkpoint", nil, "a signed checkpoint `file` saved earlier; the log must still contain it (repeatable)")
 	signing := cmd.Flags().String("signing-key", "", "a note signer key `file` to sign the HTML and JSON with (a host passes its own signer when it embeds the command)")
+	every := addProgressFlag(cmd)
 	asJSON := addJSON(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkProgress(*every); err != nil {
+			return err
+		}
 		o, err := c.reportOptions(*out, *format, *lang, *atFlag, *key, *saved, *signing)
 		if err != nil {
 			return err
@@ -60,11 +64,14 @@ could not be written, 2 for bad input (nothing is written).`,
 		}
 		defer s.Close()
 		cfg := c.reportConfig(s.stores, o)
+		prog := newProgress(cmd.ErrOrStderr(), c.Clock, "report sections", *every, -1)
+		cfg.Progress = func(done, total int) { prog.report(int64(done), int64(total)) }
 		r, err := report.New(cfg)
 		if err != nil {
 			return usagef("%v", err)
 		}
 		rep, err := r.Build(cmd.Context(), o.at)
+		prog.finish()
 		if err != nil {
 			return fmt.Errorf("build the report: %w", err)
 		}

@@ -121,6 +121,7 @@ func TestReportBadInputWritesNothing(t *testing.T) {
 		{"checkpoint without key", cfg, []string{"--out", out, "--checkpoint", out}, "needs --key"},
 		{"bad signing key", cfg, []string{"--out", out, "--signing-key", writeFile(t, []byte("nonsense"))}, "not a note signer key"},
 		{"unknown flag", cfg, []string{"--out", out, "--colour"}, "unknown flag"},
+		{"negative progress interval", cfg, []string{"--out", out, "--progress", "-1s"}, "--progress"},
 		{"no policies", noPolicies, []string{"--out", out}, "host's policies"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

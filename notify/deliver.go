@@ -18,9 +18,15 @@ type outcome struct {
 
 func fail(r Result, reason string) outcome { return outcome{result: r, reason: reason} }
 
-// deliver makes one attempt at m and records it.
+// deliver makes one attempt at m and records it. The result is recorded
+// even when ctx ends during the send (a dispatcher shutting down), within
+// the send timeout, so that a message the channel accepted is not sent
+// again for want of its record.
 func (d *Dispatcher) deliver(ctx context.Context, m Stored) (Report, error) {
-	return d.finish(ctx, m, d.attempt(ctx, m))
+	o := d.attempt(ctx, m)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout)
+	defer cancel()
+	return d.finish(rctx, m, o)
 }
 
 // attempt reads the address, renders and sends m. The address lives only

@@ -138,6 +138,9 @@ type Report struct {
 	// Unrecorded counts attempts whose result or audit event could not be
 	// recorded; their messages are claimed again when the lease ends.
 	Unrecorded int
+	// Unstarted counts messages claimed but not tried because ctx ended
+	// first; they are claimed again when the lease ends.
+	Unstarted int
 }
 
 func (r *Report) add(o Report) {
@@ -147,11 +150,15 @@ func (r *Report) add(o Report) {
 	r.Dead += o.Dead
 	r.Cancelled += o.Cancelled
 	r.Unrecorded += o.Unrecorded
+	r.Unstarted += o.Unstarted
 }
 
 // RunOnce claims up to Batch due messages and delivers them, Workers at a
 // time. It returns an error when the claim fails or a result could not be
 // recorded; the messages concerned are then claimed again after the lease.
+// When ctx ends (a dispatcher shutting down), the results of sends under
+// way are still recorded, messages not yet tried stay claimed until the
+// lease ends (Report.Unstarted), and the error wraps ctx's.
 func (d *Dispatcher) RunOnce(ctx context.Context) (Report, error) {
 	now := d.clock.Now()
 	msgs, err := d.store.Claim(ctx, Claim{Owner: d.owner, Now: now, Until: now.Add(d.lease), Limit: d.batch})
@@ -165,8 +172,16 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Report, error) {
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, d.workers)
 	)
-	for _, m := range msgs {
-		sem <- struct{}{}
+	for i, m := range msgs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			wg.Wait()
+			rep.Unstarted = len(msgs) - i
+			return rep, errors.Join(append(errs, fmt.Errorf("notify: stopped: %w", ctx.Err()))...)
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			r, err := d.deliver(ctx, m)

@@ -333,3 +333,59 @@ func TestRunUntilCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, map[string]int{"k1": 1, "k2": 1, "k3": 1}, f.sink.ByKey())
 }
+
+// ctxStore fails a Finish whose context has ended, as a database driver
+// does.
+type ctxStore struct{ notify.Store }
+
+func (s ctxStore) Finish(ctx context.Context, f notify.Finish) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.Store.Finish(ctx, f)
+}
+
+// TestRunOnceShutdown: when the dispatcher's context ends during a send,
+// that send's result is still recorded (it is not sent again), the
+// messages not yet tried stay claimed, untouched, and the next dispatcher
+// sends them after the lease.
+func TestRunOnceShutdown(t *testing.T) {
+	f := newDispatch(t, contacts(3))
+	var err error
+	f.outbox, err = notify.NewOutbox(notify.OutboxConfig{Store: ctxStore{f.store}, Recorder: f.events, Subjects: f.subjects, Clock: f.clock})
+	require.NoError(t, err)
+	ids := f.enqueue(t, transferNotice("C0000001", "k1"), transferNotice("C0000002", "k2"), transferNotice("C0000003", "k3"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.sink.Fail = func(notify.Delivery) error { cancel(); return nil } // shut down during the first send
+	cfg := dispatchDefaults
+	cfg.Workers = 1
+	d := f.dispatcher(t, cfg)
+	rep, err := d.RunOnce(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, notify.Report{Claimed: 3, Sent: 1, Unstarted: 2}, rep)
+	require.Len(t, f.sink.Sent(), 1)
+	first := f.sink.Sent()[0].ID
+	assert.Equal(t, notify.StateSent, f.message(t, first).State, "the send under way is recorded")
+	for _, id := range ids {
+		if id == first {
+			continue
+		}
+		m := f.message(t, id)
+		assert.Equal(t, notify.StateClaimed, m.State)
+		assert.Equal(t, []notify.Result{notify.ResultInFlight}, results(f.attempts(t, id)))
+	}
+
+	f.sink.Fail = nil
+	f.advance(time.Minute)
+	assert.Equal(t, notify.Report{Claimed: 2, Sent: 2}, f.run(t))
+	assert.Equal(t, map[string]int{"k1": 1, "k2": 1, "k3": 1}, f.sink.ByKey(), "each sent once")
+}
+
+func results(as []notify.Attempt) []notify.Result {
+	out := make([]notify.Result, len(as))
+	for i, a := range as {
+		out[i] = a.Result
+	}
+	return out
+}

@@ -106,6 +106,9 @@ type Config struct {
 	// Clock gives the report's time when Build is given none; nil means
 	// time.Now.
 	Clock custos.Clock
+	// Progress, if set, is called after each section Build reads, with
+	// the sections done and their number.
+	Progress func(done, total int)
 }
 
 func (c *Config) validate() error {

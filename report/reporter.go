@@ -74,7 +74,7 @@ func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
 	}
 	at = at.UTC().Truncate(time.Second)
 	rep := Report{Version: FormatVersion, At: at, Controller: r.cfg.Policies.Controller.Name, Findings: []Finding{}}
-	for _, s := range r.sources {
+	for i, s := range r.sources {
 		sec, fs, err := s.Section(ctx, at)
 		if err != nil {
 			return Report{}, err
@@ -92,6 +92,9 @@ func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
 		}
 		rep.Sections = append(rep.Sections, sec)
 		rep.Findings = append(rep.Findings, fs...)
+		if r.cfg.Progress != nil {
+			r.cfg.Progress(i+1, len(r.sources))
+		}
 	}
 	// Failures first, then gaps, then open questions: what the reader
 	// must see first comes first.
