@@ -77,7 +77,7 @@ func endOf(t *testing.T, f *fixture) end {
 func setup(t *testing.T) *fixture {
 	f := newFixture(t)
 	f.reads(insider, f.customers(3)...)
-	f.now = t0.Add(2 * time.Hour)
+	f.set(t0.Add(2 * time.Hour))
 	return f
 }
 

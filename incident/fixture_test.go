@@ -3,6 +3,7 @@ package incident_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +53,7 @@ func policy() incident.Policy {
 // under a clock the test moves.
 type fixture struct {
 	t      testing.TB
+	mu     sync.Mutex // guards now
 	now    time.Time
 	db     *memstore.Store
 	kek    keys.KEK
@@ -73,7 +75,19 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) clock() time.Time { return f.now }
+// clock is the fixture's time; the audit log's own goroutine reads it too.
+func (f *fixture) clock() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+// set moves the fixture's time.
+func (f *fixture) set(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = t
+}
 
 // build makes every component afresh over the fixture's database, as a new
 // process would.
@@ -168,13 +182,13 @@ func (f *fixture) reads(acc custos.Access, subjects ...custos.SubjectID) {
 	for _, s := range subjects {
 		_, err := f.vault.Get(context.Background(), acc, s, "customer", "name", "mobile")
 		require.NoError(f.t, err)
-		f.now = f.now.Add(time.Minute)
+		f.set(f.clock().Add(time.Minute))
 	}
 }
 
 // open opens the incident the tests share.
 func (f *fixture) open(id string) incident.Incident {
-	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.now, Aware: f.now.Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
+	inc, err := f.reg.Open(context.Background(), responder, incident.Incident{ID: id, Detected: f.clock(), Aware: f.clock().Add(10 * time.Minute), Kind: incident.KindLeak, Cause: "bulk read by an insider"})
 	require.NoError(f.t, err)
 	return inc
 }

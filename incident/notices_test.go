@@ -29,7 +29,7 @@ func TestNoticesAreSentOnceThroughTheOutbox(t *testing.T) {
 	f := scoped(t)
 	inc, err := f.reg.NotifyCustomers(ctx, responder, "INC-1")
 	require.NoError(t, err)
-	assert.Equal(t, incident.StatusMet, individuals(t, inc).Status(f.now))
+	assert.Equal(t, incident.StatusMet, individuals(t, inc).Status(f.clock()))
 	_, err = f.reg.NotifyCustomers(ctx, responder, "INC-1")
 	require.NoError(t, err)
 	st, err := f.outbox.Status(ctx)
@@ -46,7 +46,7 @@ func TestNoticesAreSentOnceThroughTheOutbox(t *testing.T) {
 	require.NoError(t, err)
 	for _, o := range inc.Obligations {
 		if o.ID == "cac-initial" {
-			assert.Equal(t, incident.StatusMet, o.Status(f.now), "met within 4 hours")
+			assert.Equal(t, incident.StatusMet, o.Status(f.clock()), "met within 4 hours")
 		}
 	}
 	m, err := f.outbox.Get(ctx, notify.MessageID("incident/INC-1/cac-initial"))

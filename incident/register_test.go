@@ -86,7 +86,7 @@ func TestTimelineIsOrderedAndAudited(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	f.open("INC-1")
-	f.now = t0.Add(time.Hour)
+	f.set(t0.Add(time.Hour))
 	_, err := f.reg.Record(ctx, responder, "INC-1", incident.Note{Action: "called-regulator", Detail: "phoned the duty officer"})
 	require.NoError(t, err)
 	before := f.snapshot("INC-1")
@@ -132,12 +132,12 @@ func TestDelayNeedsReasons(t *testing.T) {
 	assert.ErrorIs(t, err, incident.ErrInvalid)
 	_, err = f.reg.Delay(ctx, responder, "INC-1", "no-such", "x")
 	assert.ErrorIs(t, err, incident.ErrInvalid)
-	f.now = t0.Add(80 * time.Hour)
+	f.set(t0.Add(80 * time.Hour))
 	inc, err := f.reg.Delay(ctx, responder, "INC-1", "gdpr-initial", "the forensic image was only available on day 4")
 	require.NoError(t, err)
 	for _, o := range inc.Obligations {
 		if o.ID == "gdpr-initial" {
-			assert.Equal(t, incident.StatusDelayed, o.Status(f.now))
+			assert.Equal(t, incident.StatusDelayed, o.Status(f.clock()))
 		}
 	}
 }

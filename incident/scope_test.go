@@ -19,9 +19,9 @@ func TestScopeFromAuditFindsExactlyTheCustomersRead(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	all := f.customers(12)
-	f.now = t0.Add(-3 * time.Hour)
+	f.set(t0.Add(-3 * time.Hour))
 	f.reads(clerk, all[:8]...) // daytime servicing by a colleague
-	f.now = t0
+	f.set(t0)
 	f.reads(insider, all[3:8]...) // the insider, at night
 	f.open("INC-1")
 
@@ -109,7 +109,7 @@ func TestScopeFromKEKRemovesTheEncryptionExemption(t *testing.T) {
 	require.NoError(t, err)
 	ind := individuals(t, inc)
 	assert.Contains(t, ind.Exempt, "34(3)(a)", "the register says why no notice is owed")
-	assert.Equal(t, incident.StatusExempt, ind.Status(f.now))
+	assert.Equal(t, incident.StatusExempt, ind.Status(f.clock()))
 
 	d, err := f.db.Keys().GetDEK(ctx, all[0])
 	require.NoError(t, err)
@@ -138,7 +138,7 @@ func TestRevokedActorIsRefusedInEveryProcess(t *testing.T) {
 	f := newFixture(t)
 	all := f.customers(2)
 	f.open("INC-1")
-	other := &fixture{t: t, now: f.now, db: f.db, kek: f.kek} // another process on the same database
+	other := &fixture{t: t, now: f.clock(), db: f.db, kek: f.kek} // another process on the same database
 	other.build(nil)
 	_, err := other.vault.Get(ctx, insider, all[0], "customer", "name")
 	require.NoError(t, err)
