@@ -26,9 +26,9 @@ func TestArticle23MovesOnlyThoseWhoConsentedByTheDeadline(t *testing.T) {
 	require.ErrorIs(t, err, transfer.ErrNotApproved, "consent requests are still open")
 	assert.Zero(t, buf.Len(), "nothing written")
 
-	w.from.now = w.plan.ConsentDeadline.Add(time.Hour)
+	w.from.now.set(w.plan.ConsentDeadline.Add(time.Hour))
 	w.from.consent("c-2", provision) // too late
-	w.to.now = w.from.now
+	w.to.now.set(w.from.now.get())
 	bundle, rep := w.export(t)
 	assert.Equal(t, int64(1), rep.Moved)
 	assert.Equal(t, int64(2), rep.NotConsented)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,7 +134,7 @@ type side struct {
 	ret    *retention.Retention
 	log    *audit.Log
 	vkey   string
-	now    time.Time
+	now    *testClock
 }
 
 // database is an adapter holding every store a side uses: memstore or
@@ -155,7 +156,7 @@ func newSide(t testing.TB, name string, acquirer bool, db database) *side {
 	require.NoError(t, err)
 	skey, vkey, err := note.GenerateKey(rand.Reader, name+".example/transfer")
 	require.NoError(t, err)
-	s := &side{t: t, name: name, buyer: acquirer, db: db, kek: kek, skey: skey, vkey: vkey, events: &storetest.Recorder{}, now: t0}
+	s := &side{t: t, name: name, buyer: acquirer, db: db, kek: kek, skey: skey, vkey: vkey, events: &storetest.Recorder{}, now: &testClock{t: t0}}
 	s.build(nil)
 	return s
 }
@@ -230,7 +231,26 @@ func (r tee) Record(ctx context.Context, e custos.Event) error {
 	return r.mem.Record(ctx, e)
 }
 
-func (s *side) clock() time.Time { return s.now }
+func (s *side) clock() time.Time { return s.now.get() }
+
+// testClock is a settable clock shared by a side's components, some of
+// which read it from their own goroutines (the audit log's writer).
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) get() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
 
 // customer writes a synthetic customer with a lease and a scoring record.
 func (s *side) customer(subject custos.SubjectID, mobile string) {

@@ -246,6 +246,7 @@ func BenchmarkGet(b *testing.B) {
 		db := openBenchSQLite(b)
 		stmt := plaintextTable(b, db.SQL())
 		logStmt := accessLogTable(b, db.SQL())
+		cpu := processCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			dest := make([]any, len(benchFields))
 			vals := make([]string, len(benchFields))
@@ -261,6 +262,7 @@ func BenchmarkGet(b *testing.B) {
 				}
 			}
 		})
+		cpuPerOp(b, cpu)
 	})
 	b.Run("sqlite-audited", func(b *testing.B) {
 		db := openBenchSQLite(b)
@@ -272,6 +274,7 @@ func BenchmarkGet(b *testing.B) {
 		defer log.Close()
 		reg := benchConsent(b, db.Consent(), log, db.Vault(), benchKeyrings[v])
 		av := benchVaultWith(b, v, db.Vault(), reg.Checker(), log)
+		cpu := processCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			ctx := context.Background()
 			for pb.Next() {
@@ -281,6 +284,7 @@ func BenchmarkGet(b *testing.B) {
 				}
 			}
 		})
+		cpuPerOp(b, cpu)
 	})
 	b.Run("cold", func(b *testing.B) {
 		db := openBenchSQLite(b)

@@ -44,11 +44,10 @@ const MaxBatch = 10000
 // A refused or forgotten item's event is recorded, as Put records it; no
 // event is recorded for the others then.
 //
-// Batches of different customers may run concurrently, and a loader
-// keeping two or three in flight loads faster on a machine with several
-// cores: unlike Put, PutBatch takes no per-customer lock of the Vault
-// (a batch names most of them), and a concurrent write to a customer of
-// the batch is ordered by the store, the later one replacing the record.
+// Batches of different customers may run concurrently. Unlike Put,
+// PutBatch takes no per-customer lock of the Vault (a batch names most
+// of them): a concurrent write to a customer of the batch is ordered by
+// the store, the later one replacing the record.
 func (v *Vault) PutBatch(ctx context.Context, acc custos.Access, recordType string, items []Item) error {
 	switch {
 	case len(items) == 0:

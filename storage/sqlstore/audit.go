@@ -80,6 +80,7 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 		return s.wrap("prepare audit statements", err)
 	}
 	return s.inTx(ctx, "append audit entries", func(tx *sql.Tx) error {
+		cq := cachedTx{s: s, tx: tx}
 		// The head row is the append lock: on PostgreSQL FOR UPDATE takes
 		// its row lock until commit; on SQLite the transaction already
 		// holds the database's write lock.
@@ -87,7 +88,7 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 		if s.dialect == postgres {
 			q += ` FOR UPDATE`
 		}
-		cur, err := scanHead(tx.QueryRowContext(ctx, q))
+		cur, err := scanHead(cq.QueryRowContext(ctx, q))
 		if err != nil {
 			return s.wrap("append audit entries", err)
 		}
@@ -114,13 +115,13 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 				l := chunk[0]
 				_, err = tx.StmtContext(ctx, insert).ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes)
 			} else {
-				_, err = tx.ExecContext(ctx, insertLeaves(s.dialect, len(chunk)), leafArgs(chunk)...)
+				_, err = cq.ExecContext(ctx, insertLeaves(s.dialect, len(chunk)), leafArgs(chunk)...)
 			}
 			if err != nil {
 				return s.wrap("append audit entries", err)
 			}
 		}
-		return s.wrap("append audit entries", writeLookups(ctx, tx, s.dialect, b.Leaves))
+		return s.wrap("append audit entries", writeLookups(ctx, cq, s.dialect, b.Leaves))
 	})
 }
 

@@ -66,3 +66,44 @@ func (p *preparedTx) close() {
 		s.Close()
 	}
 }
+
+// cachedTx is a querier over a transaction whose statements are prepared
+// once per DB (statements.cached) and reused by every transaction: for the
+// few statements of a hot write path, such as an audit append, which
+// would otherwise be parsed on every call.
+type cachedTx struct {
+	s  *DB
+	tx *sql.Tx
+}
+
+func (c cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := c.s.stmts.cached(ctx, c.s.db, query)
+	if err != nil {
+		return nil, err
+	}
+	return c.tx.StmtContext(ctx, st), nil
+}
+
+func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return c.tx.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
