@@ -43,6 +43,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custos-go/custos"
@@ -100,12 +101,30 @@ func policy() incident.Policy {
 	}
 }
 
-// clock is the example's time, moved step by step.
-type clock struct{ t time.Time }
+// clock is the example's time, moved step by step. The audit log reads it
+// from its own goroutine, so it is guarded.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-func (c *clock) at(t time.Time)          { c.t = t }
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func (c *clock) at(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
 
 var names = []string{"王芳", "李娜", "张伟", "刘洋", "陈静", "Anna Schmidt", "杨磊"}
 
