@@ -35,9 +35,10 @@ var pgSchemas schemaPool
 
 type schemaPool struct {
 	mu       sync.Mutex
-	dsn      string
+	admin    *sql.DB // opened by the first take, closed by dropAll
 	prefix   string
 	pristine string
+	shape    string   // the pristine schema's shapeOf
 	tables   []string // the pristine schema's tables, sorted
 	seeded   []string // the tables the migrations put rows in
 	free     []string
@@ -50,8 +51,10 @@ func (p *schemaPool) take(t *testing.T, dsn string) string {
 	t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.prefix == "" {
-		p.dsn, p.prefix = dsn, "custos_test_"+randomSuffix(t)
+	if p.admin == nil {
+		admin, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		p.admin, p.prefix = admin, "custos_test_"+randomSuffix(t)
 	}
 	if p.pristine == "" {
 		name := p.prefix + "_pristine"
@@ -59,12 +62,11 @@ func (p *schemaPool) take(t *testing.T, dsn string) string {
 		db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: name})
 		require.NoError(t, err)
 		require.NoError(t, db.Close())
-		admin := p.admin(t)
-		defer admin.Close()
-		p.tables = p.listTables(t, admin, name)
+		require.NoError(t, p.admin.QueryRow(`SELECT `+shapeOf(name)).Scan(&p.shape))
+		p.tables = p.listTables(t, name)
 		for _, tab := range p.tables {
 			var n int
-			require.NoError(t, admin.QueryRow(`SELECT count(*) FROM `+name+`.`+tab).Scan(&n))
+			require.NoError(t, p.admin.QueryRow(`SELECT count(*) FROM `+name+`.`+tab).Scan(&n))
 			if n > 0 {
 				p.seeded = append(p.seeded, tab)
 			}
@@ -81,29 +83,32 @@ func (p *schemaPool) take(t *testing.T, dsn string) string {
 	return s
 }
 
-// release empties the schema and puts it back, or drops it.
+// release empties the schema and puts it back, or drops it. Both run on
+// one connection of their own, so that a failed reset's aborted
+// transaction is rolled back on the connection that holds it.
 func (p *schemaPool) release(schema string) {
-	admin, err := sql.Open("pgx", p.dsn)
+	ctx := context.Background()
+	conn, err := p.admin.Conn(ctx)
 	if err != nil {
 		return
 	}
-	defer admin.Close()
-	err = p.reset(admin, schema)
-	if err == nil {
+	defer conn.Close()
+	if p.reset(ctx, conn, schema) == nil {
 		p.mu.Lock()
 		p.free = append(p.free, schema)
 		p.mu.Unlock()
 		return
 	}
-	admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
+	conn.ExecContext(ctx, `ROLLBACK`)
+	conn.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`)
 }
 
-func (p *schemaPool) reset(admin *sql.DB, schema string) error {
-	var got, want string
-	if err := admin.QueryRow(`SELECT `+shapeOf(schema)+`, `+shapeOf(p.pristine)).Scan(&got, &want); err != nil {
+func (p *schemaPool) reset(ctx context.Context, conn *sql.Conn, schema string) error {
+	var got string
+	if err := conn.QueryRowContext(ctx, `SELECT `+shapeOf(schema)).Scan(&got); err != nil {
 		return err
 	}
-	if got != want {
+	if got != p.shape {
 		return fmt.Errorf("the schema's tables, indexes, triggers or migrations changed")
 	}
 	// One round trip. replica: the append-only triggers of the audit tables
@@ -122,39 +127,25 @@ func (p *schemaPool) reset(admin *sql.DB, schema string) error {
 		}
 	}
 	b.WriteString("COMMIT;")
-	if _, err := admin.Exec(b.String()); err != nil {
-		admin.Exec("ROLLBACK")
-		return err
-	}
-	return nil
+	_, err := conn.ExecContext(ctx, b.String())
+	return err
 }
 
 func (p *schemaPool) dropAll() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.dsn == "" {
+	if p.admin == nil {
 		return
 	}
-	admin, err := sql.Open("pgx", p.dsn)
-	if err != nil {
-		return
-	}
-	defer admin.Close()
 	for _, s := range p.all {
-		admin.Exec(`DROP SCHEMA IF EXISTS ` + s + ` CASCADE`)
+		p.admin.Exec(`DROP SCHEMA IF EXISTS ` + s + ` CASCADE`)
 	}
+	p.admin.Close()
 }
 
-func (p *schemaPool) admin(t *testing.T) *sql.DB {
+func (p *schemaPool) listTables(t *testing.T, schema string) []string {
 	t.Helper()
-	admin, err := sql.Open("pgx", p.dsn)
-	require.NoError(t, err)
-	return admin
-}
-
-func (p *schemaPool) listTables(t *testing.T, admin *sql.DB, schema string) []string {
-	t.Helper()
-	tables, err := tableNames(admin, schema)
+	tables, err := tableNames(p.admin, schema)
 	require.NoError(t, err)
 	return tables
 }
@@ -211,9 +202,7 @@ func TestSchemaPool(t *testing.T) {
 		_, err := db.SQL().Exec(`CREATE TABLE extra (x int)`)
 		require.NoError(t, err)
 	})
-	admin := pgSchemas.admin(t)
-	defer admin.Close()
 	var n int
-	require.NoError(t, admin.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, altered).Scan(&n))
+	require.NoError(t, pgSchemas.admin.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, altered).Scan(&n))
 	require.Zero(t, n, "an altered schema is dropped")
 }
