@@ -3,7 +3,6 @@ package incident_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -53,8 +52,7 @@ func policy() incident.Policy {
 // under a clock the test moves.
 type fixture struct {
 	t      testing.TB
-	mu     sync.Mutex // guards now
-	now    time.Time
+	now    *storetest.Clock // read by the audit log's goroutine too
 	db     *memstore.Store
 	kek    keys.KEK
 	keys   *keys.Keyring
@@ -70,24 +68,16 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
-	f := &fixture{t: t, now: t0, db: memstore.New(), kek: kek}
+	f := &fixture{t: t, now: storetest.NewClock(t0), db: memstore.New(), kek: kek}
 	f.build(nil)
 	return f
 }
 
-// clock is the fixture's time; the audit log's own goroutine reads it too.
-func (f *fixture) clock() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
+// clock is the fixture's time.
+func (f *fixture) clock() time.Time { return f.now.Now() }
 
 // set moves the fixture's time.
-func (f *fixture) set(t time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = t
-}
+func (f *fixture) set(t time.Time) { f.now.Set(t) }
 
 // build makes every component afresh over the fixture's database, as a new
 // process would.

@@ -12,6 +12,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/incident"
+	"github.com/custos-go/custos/storage/storetest"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -138,7 +139,7 @@ func TestRevokedActorIsRefusedInEveryProcess(t *testing.T) {
 	f := newFixture(t)
 	all := f.customers(2)
 	f.open("INC-1")
-	other := &fixture{t: t, now: f.clock(), db: f.db, kek: f.kek} // another process on the same database
+	other := &fixture{t: t, now: storetest.NewClock(f.clock()), db: f.db, kek: f.kek} // another process on the same database
 	other.build(nil)
 	_, err := other.vault.Get(ctx, insider, all[0], "customer", "name")
 	require.NoError(t, err)
