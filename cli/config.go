@@ -155,6 +155,9 @@ type Stores struct {
 	// transfers' stores, for the report.
 	Incidents incident.Store
 	Transfers transfer.Store
+	// Snapshots holds the host's policy snapshot, which `report` reads
+	// when Config.Policies gives no purposes.
+	Snapshots report.SnapshotStore
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }
