@@ -147,6 +147,9 @@ type Stores struct {
 	Retention retention.Store
 	// Consents streams the consent records for the report.
 	Consents report.ConsentRecords
+	// Consent holds the consent records themselves, for a host's
+	// Config.Transfer (the consent registry its seller and acquirer use).
+	Consent consent.Store
 	// Notify is the notification outbox, for the notify commands.
 	Notify notify.Store
 	// Rights holds data-subject requests, for the rights commands.
