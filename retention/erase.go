@@ -27,8 +27,9 @@ import (
 // A rule with a statutory minimum whose clock has not started, such as
 // identity records of a relationship that has not ended, is counted from
 // the request: the earliest its period could start. request identifies
-// the request on the destruction; it follows the identifier rule of
-// custos.Access.RequestID.
+// the request: the restriction, the destruction and its certificate
+// (vault.Certificate.RequestID) are done under it as
+// custos.Access.RequestID, whose identifier rule it follows.
 func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request string) (Outcome, error) {
 	if err := subject.Validate(); err != nil {
 		return Outcome{}, err
@@ -95,14 +96,18 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 		if restr.Restricted {
 			return o, nil
 		}
-		if err := r.vault.Restrict(ctx, r.acc, subject, ground("erasure requested; kept for hand-over", handing)); err != nil {
+		if err := r.vault.Restrict(ctx, acc, subject, ground("erasure requested; kept for hand-over", handing)); err != nil {
 			return Outcome{}, fmt.Errorf("retention: restrict: %w", err)
 		}
 		return o, nil
 	}
 	if len(keeping) == 0 && len(holds) == 0 {
 		o.Kind, o.Why = Destroyed, "erasure requested and no statutory period runs"
-		return r.destroy(ctx, o, restr.Restricted, request, []string{"erasure requested (PIPL Art. 47(1))"})
+		// The destruction and its certificate name the request: a copy of
+		// r acting under the request's id.
+		byRequest := *r
+		byRequest.acc = acc
+		return byRequest.destroy(ctx, o, restr.Restricted, request, []string{"erasure requested (PIPL Art. 47(1))"})
 	}
 	o.Kind, o.Holds = Restricted, holds
 	why := "erasure requested; kept in storage only (PIPL Art. 47 ¶2): " + strings.Join(keeping, "; ")
@@ -110,7 +115,7 @@ func (r *Retention) Erase(ctx context.Context, subject custos.SubjectID, request
 		why = "erasure requested; kept in storage only under legal hold " + strings.Join(holds, ", ")
 	}
 	o.Why = why
-	if err := r.vault.Restrict(ctx, r.acc, subject, ground("erasure requested", append(keeping, "storage only (PIPL Art. 47 ¶2)"))); err != nil {
+	if err := r.vault.Restrict(ctx, acc, subject, ground("erasure requested", append(keeping, "storage only (PIPL Art. 47 ¶2)"))); err != nil {
 		return Outcome{}, fmt.Errorf("retention: restrict: %w", err)
 	}
 	for _, c := range run {

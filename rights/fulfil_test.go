@@ -210,7 +210,23 @@ func TestErasure(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, rights.Fulfilled, ans.Request.State)
 		require.NotNil(t, ans.Certificate, "the certificate is part of the answer")
-		assert.NotEmpty(t, ans.Certificate.ID) // RequestID: see /work/plan/requests-retention.md (3)
+		assert.NotEmpty(t, ans.Certificate.ID)
+		assert.Equal(t, r.ID, ans.Certificate.RequestID, "the certificate names the request")
+		var logged []vault.Certificate
+		for _, ev := range f.events.Events() {
+			if ev.Action != custos.ActionForget || ev.Outcome != custos.OutcomeAllowed {
+				continue
+			}
+			var c vault.Certificate
+			require.NoError(t, json.Unmarshal([]byte(ev.Detail), &c))
+			assert.Equal(t, r.ID, ev.Access.RequestID, "the erasure's event carries the request id")
+			logged = append(logged, c)
+		}
+		require.NotEmpty(t, logged, "the certificate is in the audit log")
+		for _, c := range logged {
+			assert.Equal(t, ans.Certificate.ID, c.ID)
+			assert.Equal(t, r.ID, c.RequestID, "the certificate in the audit log names the request")
+		}
 		st, err := f.vault.SubjectState(ctx, "C0000042")
 		require.NoError(t, err)
 		assert.Equal(t, custos.SubjectForgotten, st)
