@@ -1,7 +1,6 @@
 package rights
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -55,7 +54,7 @@ func (a *acts) access(ctx context.Context, out io.Writer) (outcome, error) {
 		}
 	}
 	for _, p := range a.d.consent.Purposes() {
-		info := purposeInfo(p, types)
+		info := a.d.purposeInfo(p, types)
 		if len(info.Categories) == 0 && !consented[p.ID] {
 			continue
 		}
@@ -102,20 +101,17 @@ func (a *acts) portability(ctx context.Context, out io.Writer) (outcome, error) 
 	return a.deliver(ctx, actExport, doc, doc.Held, n, text, out)
 }
 
-// export reads the customer's records through vault.Export; nil when the
-// vault does not hold the customer.
+// export reads the customer's records through the vault's audited export
+// (vault.ExportRecords): the document takes them as they are, encoded
+// once; nil when the vault does not hold the customer.
 func (a *acts) export(ctx context.Context) (*vault.Export, error) {
 	held, err := a.held(ctx)
 	if err != nil || !held {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := a.d.vault.Export(ctx, a.as(), a.r.Subject, &buf); err != nil {
+	x, err := a.d.vault.ExportRecords(ctx, a.as(), a.r.Subject)
+	if err != nil {
 		return nil, fmt.Errorf("rights: export: %w", err)
-	}
-	var x vault.Export
-	if err := json.Unmarshal(buf.Bytes(), &x); err != nil {
-		return nil, fmt.Errorf("rights: read the export: %w", err)
 	}
 	return &x, nil
 }

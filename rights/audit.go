@@ -29,15 +29,21 @@ var stepActions = map[Step]custos.Action{
 	StepAnswered: ActionAnswer,
 }
 
+// eventDetail is an event's Detail, its keys in the order of the JSON
+// object they always had.
+type eventDetail struct {
+	Act     string `json:"act,omitempty"`
+	Kind    string `json:"kind"`
+	Request string `json:"request"`
+	State   string `json:"state"`
+	Step    string `json:"step"`
+}
+
 // event builds the audit event of entry e of request r, under the
 // operator's access with the request's id.
 func event(acc custos.Access, r Request, e Entry) custos.Event {
 	acc.RequestID = r.ID
-	detail := map[string]string{"request": r.ID, "kind": r.Kind.String(), "state": e.State.String(), "step": string(e.Step)}
-	if e.Act != "" {
-		detail["act"] = e.Act
-	}
-	b, _ := json.Marshal(detail)
+	b, _ := json.Marshal(eventDetail{Act: e.Act, Kind: r.Kind.String(), Request: r.ID, State: e.State.String(), Step: string(e.Step)})
 	return custos.Event{
 		Time: e.At, Action: stepActions[e.Step], Access: acc, Subject: r.Subject, RecordType: recordType,
 		Outcome: custos.OutcomeAllowed, Reason: string(e.Step), Detail: string(b),

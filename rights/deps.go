@@ -2,7 +2,6 @@ package rights
 
 import (
 	"context"
-	"io"
 	"iter"
 
 	"github.com/custos-go/custos"
@@ -17,7 +16,7 @@ import (
 // operator's access and the request's id, so the vault authorizes and
 // audits each one.
 type Vault interface {
-	Export(ctx context.Context, acc custos.Access, subject custos.SubjectID, w io.Writer) error
+	ExportRecords(ctx context.Context, acc custos.Access, subject custos.SubjectID) (vault.Export, error)
 	Update(ctx context.Context, acc custos.Access, subject custos.SubjectID, recordType string, values vault.Values) error
 	Forget(ctx context.Context, acc custos.Access, subject custos.SubjectID, why vault.Erasure) (vault.Certificate, error)
 	Restrict(ctx context.Context, acc custos.Access, subject custos.SubjectID, ground string) error

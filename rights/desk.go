@@ -68,6 +68,8 @@ type Desk struct {
 	outbox    Outbox
 	policy    Policy
 	purposes  map[custos.PurposeID]consent.Purpose
+	// categories are each purpose's, for answers (purposeInfo).
+	categories map[custos.PurposeID][]typeCategories
 }
 
 // New validates cfg and returns a Desk.
@@ -100,10 +102,11 @@ func New(cfg Config) (*Desk, error) {
 	d := &Desk{
 		store: cfg.Store, rec: cfg.Recorder, verifier: cfg.Verifier, regimes: map[string]Regime{}, clock: cfg.Clock, tolerance: cfg.Tolerance,
 		schema: cfg.Schema, vault: cfg.Vault, consent: cfg.Consent, retention: cfg.Retention, outbox: cfg.Outbox, policy: cfg.Policy,
-		purposes: map[custos.PurposeID]consent.Purpose{},
+		purposes: map[custos.PurposeID]consent.Purpose{}, categories: map[custos.PurposeID][]typeCategories{},
 	}
 	for _, p := range cfg.Consent.Purposes() {
 		d.purposes[p.ID] = p
+		d.categories[p.ID] = categoriesOf(p)
 	}
 	for _, disc := range cfg.Policy.Disclosures {
 		for _, f := range disc.Fields {

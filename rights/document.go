@@ -128,20 +128,43 @@ func head(r Request, issued time.Time) DocumentHead {
 	return DocumentHead{ID: r.ID, Kind: r.Kind.String(), Requester: r.Requester.Kind, By: r.Requester.Kind.String(), Relation: r.Requester.Relation, Received: r.Received, Issued: issued}
 }
 
+// typeCategories are the categories of one record type a purpose
+// processes, as "recordtype.field".
+type typeCategories struct {
+	recordType string
+	names      []string
+}
+
+// categoriesOf returns p's categories by record type, in order: computed
+// once, in New, for every answer to state.
+func categoriesOf(p consent.Purpose) []typeCategories {
+	var out []typeCategories
+	for _, t := range slices.Sorted(maps.Keys(p.Fields)) {
+		tc := typeCategories{recordType: t}
+		for _, f := range p.Fields[t] {
+			tc.names = append(tc.names, t+"."+f)
+		}
+		out = append(out, tc)
+	}
+	return out
+}
+
 // purposeInfo states p, limited to the record types held when types is
 // not nil.
-func purposeInfo(p consent.Purpose, types []string) PurposeInfo {
+func (d *Desk) purposeInfo(p consent.Purpose, types []string) PurposeInfo {
 	in := PurposeInfo{ID: p.ID, Description: p.Description, Basis: p.Basis.String(), PIPL: p.Basis.PIPL(), GDPR: p.Basis.GDPR(), Categories: []string{}, Recipients: p.Recipients}
 	if p.Basis == custos.BasisLegalDuty || p.Basis == custos.BasisOtherLaw {
 		in.Law = p.Law
 	}
-	for _, t := range slices.Sorted(maps.Keys(p.Fields)) {
-		if types != nil && !slices.Contains(types, t) {
+	cats, ok := d.categories[p.ID]
+	if !ok {
+		cats = categoriesOf(p)
+	}
+	for _, tc := range cats {
+		if types != nil && !slices.Contains(types, tc.recordType) {
 			continue
 		}
-		for _, f := range p.Fields[t] {
-			in.Categories = append(in.Categories, t+"."+f)
-		}
+		in.Categories = append(in.Categories, tc.names...)
 	}
 	return in
 }

@@ -39,7 +39,7 @@ func (a *acts) explain(ctx context.Context, out io.Writer) (outcome, error) {
 	}
 	var zh, en []string
 	for _, p := range a.d.consent.Purposes() {
-		info := purposeInfo(p, types)
+		info := a.d.purposeInfo(p, types)
 		if len(info.Categories) == 0 {
 			continue
 		}

@@ -40,13 +40,8 @@ type ExportRecord struct {
 // otherwise Export fails with ErrDenied and writes nothing. It fails like
 // Get otherwise, and writes nothing to w until the read is recorded.
 func (v *Vault) Export(ctx context.Context, acc custos.Access, subject custos.SubjectID, w io.Writer) error {
-	if err := validate(acc, subject); err != nil {
-		return err
-	}
-	ev := custos.Event{Action: custos.ActionExport, Access: acc, Subject: subject}
-	doc, basis, fields, err := v.export(ctx, acc, subject)
-	ev.Basis, ev.Fields = basis, fields
-	if err := v.event(ctx, ev, err); err != nil {
+	doc, err := v.ExportRecords(ctx, acc, subject)
+	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(w)
@@ -55,6 +50,23 @@ func (v *Vault) Export(ctx context.Context, acc custos.Access, subject custos.Su
 		return fmt.Errorf("vault: write export: %w", err)
 	}
 	return nil
+}
+
+// ExportRecords is Export returning the document instead of writing it,
+// for a component that places the export inside a document of its own
+// (the rights package's answers): the same authorization, the same audit
+// event recorded before anything is returned, the same errors.
+func (v *Vault) ExportRecords(ctx context.Context, acc custos.Access, subject custos.SubjectID) (Export, error) {
+	if err := validate(acc, subject); err != nil {
+		return Export{}, err
+	}
+	ev := custos.Event{Action: custos.ActionExport, Access: acc, Subject: subject}
+	doc, basis, fields, err := v.export(ctx, acc, subject)
+	ev.Basis, ev.Fields = basis, fields
+	if err := v.event(ctx, ev, err); err != nil {
+		return Export{}, err
+	}
+	return doc, nil
 }
 
 func (v *Vault) export(ctx context.Context, acc custos.Access, subject custos.SubjectID) (Export, custos.LegalBasis, []string, error) {
