@@ -116,7 +116,11 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	if err != nil {
 		return Answer{Request: r}, err
 	}
-	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text))
+	ref, err := d.closingRef(ctx, a.r)
+	if err != nil {
+		return Answer{Request: a.r}, err
+	}
+	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text, ref))
 	if err != nil {
 		return Answer{Request: r}, err
 	}

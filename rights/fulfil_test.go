@@ -24,8 +24,8 @@ func (f *fixture) messages() []notify.Stored {
 	return out
 }
 
-// vaultEvents counts the vault's allowed events of an action under a
-// request.
+// vaultEvents counts the allowed audit events of an action under a
+// request (the vault's, or any package's).
 func (f *fixture) vaultEvents(a custos.Action, request string) int {
 	n := 0
 	for _, e := range f.events.Events() {
