@@ -26,6 +26,7 @@ type outcome struct {
 	state State
 	text  string
 	wrote bool
+	holds []string // the legal holds that refused an erasure
 }
 
 // Fulfil fulfils a verified request through the package that owns what it
