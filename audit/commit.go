@@ -53,7 +53,9 @@ func (l *Log) submit(ctx context.Context, entries ...pending) (uint64, error) {
 }
 
 // run is the committer: it takes every request queued while the previous
-// write was in flight, up to maxBatch, and writes them as one batch.
+// write was in flight, up to maxBatch, and writes them as one batch; the
+// requests queued while that write waits for the store's append lock join
+// it too (see commit).
 func (l *Log) run() {
 	defer close(l.stopped)
 	batch := make([]*request, 0, l.maxBatch)
@@ -63,22 +65,8 @@ func (l *Log) run() {
 			l.saveHistory(true)
 			return
 		}
-		batch = append(batch[:0], req)
-		n := len(req.entries)
-	fill:
-		for n < l.maxBatch {
-			select {
-			case r, ok := <-l.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-				n += len(r.entries)
-			default:
-				break fill
-			}
-		}
-		first, err := l.commit(batch)
+		batch = l.fill(append(batch[:0], req))
+		first, err := l.commit(&batch)
 		for _, r := range batch {
 			r.done <- result{index: first, err: err}
 			first += uint64(len(r.entries))
@@ -88,13 +76,41 @@ func (l *Log) run() {
 	}
 }
 
+// fill adds to batch the requests queued now, without waiting, until it
+// holds maxBatch entries or the queue is empty (or closed: run sees that
+// on its next receive).
+func (l *Log) fill(batch []*request) []*request {
+	n := 0
+	for _, r := range batch {
+		n += len(r.entries)
+	}
+	for n < l.maxBatch {
+		select {
+		case r, ok := <-l.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			n += len(r.entries)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
 // commit appends the batch's entries to the tree, signs the new head and
 // writes both in one store call, under the store's append lock. If another
 // writer (another process) appended since, the batch extends the stored
 // tree instead, once adopt has checked that it extends the one this Log
 // knew: appends take turns on the database's lock and never fail because
 // another writer appended first.
-func (l *Log) commit(batch []*request) (uint64, error) {
+//
+// The batch is built once the lock is held: the requests queued while this
+// Log waited for it (another process holding it) join the batch, so that a
+// process that waits commits more at once. *batch is the batch written,
+// or failed: every request in it gets the outcome.
+func (l *Log) commit(batch *[]*request) (uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	defer cancel()
 	var next tree
@@ -108,10 +124,11 @@ func (l *Log) commit(batch []*request) (uint64, error) {
 				return Batch{}, err
 			}
 		}
+		*batch = l.fill(*batch)
 		rng := cloneRange(base.rng)
 		first = rng.End()
 		var leaves []Leaf
-		for _, req := range batch {
+		for _, req := range *batch {
 			for _, p := range req.entries {
 				index := first + uint64(len(leaves))
 				setIndex(p.entry, index)

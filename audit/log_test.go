@@ -118,68 +118,94 @@ func TestPeriods(t *testing.T) {
 }
 
 // gatedStore holds its first Append until released, so that a test can
-// queue appends behind it.
+// queue appends behind it: before its batch is built, as while the Log
+// waits for the store's append lock (another process holding it), or,
+// with inFlight, after, as while the batch is being written.
 type gatedStore struct {
 	*sliceStore
-	once    sync.Once
-	entered chan struct{}
-	release chan struct{}
+	inFlight bool
+	once     sync.Once
+	entered  chan struct{}
+	release  chan struct{}
 }
 
 func (g *gatedStore) Append(ctx context.Context, extend audit.Extend) error {
-	g.once.Do(func() {
+	held := false
+	g.once.Do(func() { held = true })
+	if !held {
+		return g.sliceStore.Append(ctx, extend)
+	}
+	if !g.inFlight {
 		close(g.entered)
 		<-g.release
+		return g.sliceStore.Append(ctx, extend)
+	}
+	return g.sliceStore.Append(ctx, func(ctx context.Context, h audit.Head, r audit.HashReader) (audit.Batch, error) {
+		b, err := extend(ctx, h, r)
+		close(g.entered)
+		<-g.release
+		return b, err
 	})
-	return g.sliceStore.Append(ctx, extend)
 }
 
-// TestGroupCommit builds the batch it checks: while the first append's
-// store write is held, n-1 appends queue up; released, they are written in
-// exactly one more store write.
+// TestGroupCommit builds the batch it checks: n-1 appends queue up while
+// the first append's store write is held. Held while the Log waits for the
+// append lock, they join that write: one store write for all n. Held once
+// its batch is built, they wait and are written in exactly one more.
 func TestGroupCommit(t *testing.T) {
-	ctx := context.Background()
-	s := &sliceStore{}
-	kr := newKeyring(t)
-	newLog(t, s, kr) // stores the head and signing key
-	g := &gatedStore{sliceStore: s, entered: make(chan struct{}), release: make(chan struct{})}
-	l := newLog(t, g, kr)
-	s.mu.Lock()
-	before := s.appends
-	s.mu.Unlock()
-	const n = 400
-	var wg sync.WaitGroup
-	idx := make([]uint64, n)
-	wg.Go(func() {
-		var err error
-		idx[0], err = l.Append(ctx, event(0))
-		assert.NoError(t, err)
-	})
-	<-g.entered
-	for i := 1; i < n; i++ {
-		wg.Go(func() {
-			var err error
-			idx[i], err = l.Append(ctx, event(i))
-			assert.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		inFlight bool
+		writes   int
+	}{
+		{"queued while waiting for the lock join the batch", false, 1},
+		{"queued while the batch is written take the next write", true, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := &sliceStore{}
+			kr := newKeyring(t)
+			newLog(t, s, kr) // stores the head and signing key
+			g := &gatedStore{sliceStore: s, inFlight: tc.inFlight, entered: make(chan struct{}), release: make(chan struct{})}
+			l := newLog(t, g, kr)
+			s.mu.Lock()
+			before := s.appends
+			s.mu.Unlock()
+			const n = 400
+			var wg sync.WaitGroup
+			idx := make([]uint64, n)
+			wg.Go(func() {
+				var err error
+				idx[0], err = l.Append(ctx, event(0))
+				assert.NoError(t, err)
+			})
+			<-g.entered
+			for i := 1; i < n; i++ {
+				wg.Go(func() {
+					var err error
+					idx[i], err = l.Append(ctx, event(i))
+					assert.NoError(t, err)
+				})
+			}
+			for audit.QueueLen(l) < n-1 {
+				runtime.Gosched() // wait for the state, not for a time
+			}
+			close(g.release)
+			wg.Wait()
+			seen := map[uint64]bool{}
+			for _, x := range idx {
+				seen[x] = true
+			}
+			assert.Len(t, seen, n, "every append got its own index")
+			assert.Equal(t, uint64(0), idx[0], "the first append is first in its batch")
+			s.mu.Lock()
+			writes := s.appends - before
+			s.mu.Unlock()
+			assert.Equal(t, tc.writes, writes, "store writes for %d appends", n)
+			_, err := audit.Verify(ctx, audit.StoreSource(s), audit.VerifyOptions{Verifier: l.Verifier()})
+			require.NoError(t, err)
 		})
 	}
-	for audit.QueueLen(l) < n-1 {
-		runtime.Gosched() // wait for the state, not for a time
-	}
-	close(g.release)
-	wg.Wait()
-	seen := map[uint64]bool{}
-	for _, x := range idx {
-		seen[x] = true
-	}
-	assert.Len(t, seen, n, "every append got its own index")
-	assert.Equal(t, uint64(0), idx[0])
-	s.mu.Lock()
-	writes := s.appends - before
-	s.mu.Unlock()
-	assert.Equal(t, 2, writes, "the held write, then one write for the %d appends queued behind it", n-1)
-	_, err := audit.Verify(ctx, audit.StoreSource(s), audit.VerifyOptions{Verifier: l.Verifier()})
-	require.NoError(t, err)
 }
 
 func TestFailedBatchFailsEveryCaller(t *testing.T) {

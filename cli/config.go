@@ -144,6 +144,9 @@ type Stores struct {
 	Retention retention.Store
 	// Consents streams the consent records for the report.
 	Consents report.ConsentRecords
+	// Consent holds the consent records themselves, for a host's
+	// Config.Transfer (the consent registry its seller and acquirer use).
+	Consent consent.Store
 	// Notify is the notification outbox, for the notify commands.
 	Notify notify.Store
 	// Rights holds data-subject requests, for the rights commands.
@@ -152,6 +155,9 @@ type Stores struct {
 	// transfers' stores, for the report.
 	Incidents incident.Store
 	Transfers transfer.Store
+	// Snapshots holds the host's policy snapshot, which `report` reads
+	// when Config.Policies gives no purposes.
+	Snapshots report.SnapshotStore
 	// Close releases the stores; nil means nothing to release.
 	Close func() error
 }

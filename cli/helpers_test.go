@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -227,6 +228,12 @@ func snapshot(t *testing.T, dir string) map[string][32]byte {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
+		}
+		// A read-only open of a SQLite database in WAL mode leaves its
+		// shared-memory index and an empty WAL beside it: neither holds
+		// data.
+		if strings.HasSuffix(p, "-shm") || strings.HasSuffix(p, "-wal") && len(b) == 0 {
+			return nil
 		}
 		files[p] = sha256.Sum256(b)
 		return nil

@@ -20,7 +20,8 @@ func OpenSQLStores(ctx context.Context, db Database) (*Stores, error) {
 		return nil, fmt.Errorf("open the database: %w", err)
 	}
 	s := &Stores{Audit: main.Audit(), Keys: main.Keys(), Vault: main.Vault(), Retention: main.Retention(), Notify: main.Notify(), Rights: main.Rights(),
-		Consents: main.ConsentRecords(), Incidents: main.Incident(), Transfers: main.Transfer(), Close: main.Close}
+		Consents: main.ConsentRecords(), Consent: main.Consent(), Incidents: main.Incident(), Transfers: main.Transfer(),
+		Snapshots: main.ReportSnapshots(), Close: main.Close}
 	if !db.NeedLedger {
 		return s, nil
 	}

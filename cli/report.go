@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -63,7 +64,11 @@ could not be written, 2 for bad input (nothing is written).`,
 			return err
 		}
 		defer s.Close()
-		cfg := c.reportConfig(s.stores, o)
+		snap, err := c.reportSnapshot(cmd.Context(), s.stores)
+		if err != nil {
+			return err
+		}
+		cfg := c.reportConfig(s.stores, o, snap)
 		prog := newProgress(cmd.ErrOrStderr(), c.Clock, "report sections", *every, -1)
 		cfg.Progress = func(done, total int) { prog.report(int64(done), int64(total)) }
 		r, err := report.New(cfg)
@@ -103,9 +108,6 @@ type reportOpts struct {
 // reportOptions checks every flag before anything is opened or written.
 func (c *Config) reportOptions(out, format, lang, at, key string, saved []string, signing string) (reportOpts, error) {
 	var o reportOpts
-	if c.Policies == nil || len(c.Policies.Purposes) == 0 {
-		return o, usagef("report needs the host's policies (schema and purposes): a host embeds this command with cli.Config.Policies")
-	}
 	if out == "" {
 		return o, usagef("give the output: --out FILE")
 	}
@@ -160,18 +162,50 @@ func (c *Config) reportOptions(out, format, lang, at, key string, saved []string
 	return o, nil
 }
 
-// reportConfig builds the report's Config from the host's policies and
-// the opened stores.
-func (c *Config) reportConfig(st *Stores, o reportOpts) report.Config {
-	p := c.Policies
-	cfg := report.Config{
-		Policies: report.Policies{Controller: p.Controller, Schema: p.Schema, Purposes: p.Purposes, Retention: p.Retention,
-			Masking: p.Masking, Epochs: c.Keys.Epochs},
-		Consents: st.Consents, Retention: st.Retention, Assessments: p.Assessments, Sources: p.ReportSources, Clock: c.Clock,
+// hasPurposes reports whether the host gave the policies a report is
+// generated from.
+func (c *Config) hasPurposes() bool { return c.Policies != nil && len(c.Policies.Purposes) > 0 }
+
+// reportSnapshot returns, when the host gave no policies, the policy
+// snapshot stored in the database (report.Reporter.SaveSnapshot): what the
+// stock binary reports the records of processing from. nil when the host
+// gave its policies.
+func (c *Config) reportSnapshot(ctx context.Context, st *Stores) (*report.Snapshot, error) {
+	if c.hasPurposes() {
+		return nil, nil
 	}
-	if len(p.Schema.Types) > 0 && hasIndex(p) {
-		search := p.Search
-		cfg.Policies.Search = &search
+	const need = "report needs the host's policies (schema and purposes): a host embeds this command with cli.Config.Policies, or stores a policy snapshot in the database (report.Reporter.SaveSnapshot)"
+	if st.Snapshots == nil {
+		return nil, usagef("%s; the store opener returned no snapshot store", need)
+	}
+	snap, err := st.Snapshots.LatestSnapshot(ctx)
+	switch {
+	case errors.Is(err, report.ErrNoSnapshot):
+		return nil, usagef("%s; this database holds none", need)
+	case err != nil:
+		return nil, fmt.Errorf("read the policy snapshot: %w", err)
+	}
+	return &snap, nil
+}
+
+// reportConfig builds the report's Config from the host's policies, or
+// the stored policy snapshot when snap is not nil, and the opened stores.
+func (c *Config) reportConfig(st *Stores, o reportOpts, snap *report.Snapshot) report.Config {
+	p := c.Policies
+	if p == nil {
+		p = &Policies{}
+	}
+	cfg := report.Config{Consents: st.Consents, Retention: st.Retention, Sources: p.ReportSources, Clock: c.Clock}
+	if snap != nil {
+		cfg.Snapshot = snap
+	} else {
+		cfg.Policies = report.Policies{Controller: p.Controller, Schema: p.Schema, Purposes: p.Purposes, Retention: p.Retention,
+			Masking: p.Masking, Epochs: c.Keys.Epochs}
+		cfg.Assessments = p.Assessments
+		if len(p.Schema.Types) > 0 && hasIndex(p) {
+			search := p.Search
+			cfg.Policies.Search = &search
+		}
 	}
 	if st.Notify != nil {
 		cfg.Outbox = st.Notify

@@ -76,10 +76,16 @@ type AuditState struct {
 	Monitor *audit.MonitorConfig
 }
 
-// Config says what a report covers. Policies is required; each store is
-// optional, and a section whose store is absent is left out.
+// Config says what a report covers. Policies or Snapshot is required,
+// not both; each store is optional, and a section whose store is absent
+// is left out.
 type Config struct {
 	Policies Policies
+	// Snapshot, instead of Policies, is a policy snapshot the host stored
+	// (Reporter.SaveSnapshot): the report's records of processing are read
+	// from it, as the stock `custos report` does, which has none of the
+	// host's policy values.
+	Snapshot *Snapshot
 	// Audit reads the audit log.
 	Audit *AuditState
 	// Consents streams consent records and their histories.
@@ -112,6 +118,15 @@ type Config struct {
 }
 
 func (c *Config) validate() error {
+	if c.Snapshot != nil {
+		if len(c.Policies.Schema.Types) > 0 || len(c.Policies.Purposes) > 0 || len(c.Assessments) > 0 {
+			return fmt.Errorf("%w: give Policies (and Assessments) or a Snapshot, not both", ErrConfig)
+		}
+		if err := c.Snapshot.validate(); err != nil {
+			return fmt.Errorf("%w: Snapshot: %w", ErrConfig, err)
+		}
+		return c.validateStores()
+	}
 	if len(c.Policies.Schema.Types) == 0 {
 		return fmt.Errorf("%w: Policies.Schema declares no record type", ErrConfig)
 	}
@@ -121,6 +136,16 @@ func (c *Config) validate() error {
 	if _, err := vault.NewAllowList(c.Policies.Schema, nil); err != nil {
 		return fmt.Errorf("%w: Policies.Schema: %w", ErrConfig, err)
 	}
+	for i, p := range c.Assessments {
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("%w: Assessments[%d]: %w", ErrConfig, i, err)
+		}
+	}
+	return c.validateStores()
+}
+
+// validateStores checks the store settings.
+func (c *Config) validateStores() error {
 	if c.Audit != nil && (c.Audit.Store == nil || c.Audit.Verifier == "") {
 		return fmt.Errorf("%w: Audit needs a Store and a Verifier", ErrConfig)
 	}
@@ -133,12 +158,26 @@ func (c *Config) validate() error {
 	if c.Months < 0 || c.Months > 120 {
 		return fmt.Errorf("%w: Months must be 0 to 120", ErrConfig)
 	}
-	for i, p := range c.Assessments {
-		if err := p.validate(); err != nil {
-			return fmt.Errorf("%w: Assessments[%d]: %w", ErrConfig, i, err)
-		}
-	}
 	return nil
+}
+
+// controller names the handler, from the policies or the snapshot.
+func (c *Config) controller() string {
+	if c.Snapshot != nil {
+		return c.Snapshot.Controller
+	}
+	return c.Policies.Controller.Name
+}
+
+// rights is how the rights section reads requests: a snapshot's regimes
+// when Rights states none.
+func (c *Config) rights() *RightsState {
+	if c.Snapshot == nil || c.Rights == nil || len(c.Rights.Regimes) > 0 {
+		return c.Rights
+	}
+	rs := *c.Rights
+	rs.Regimes = snapshotRegimes(c.Snapshot.Regimes)
+	return &rs
 }
 
 func (c *Config) months() int {

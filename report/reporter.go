@@ -26,20 +26,16 @@ func New(cfg Config) (*Reporter, error) {
 		return nil, err
 	}
 	r := &Reporter{cfg: cfg, cat: cat}
-	p := &r.cfg.Policies
-	verifier := ""
-	if cfg.Audit != nil {
-		verifier = cfg.Audit.Verifier
-	}
-	r.sources = []Source{processing{p}, security{p: p, verifier: verifier}}
+	head, tail := r.policySources()
+	r.sources = head
 	if cfg.Consents != nil {
-		r.sources = append(r.sources, consentStates{src: cfg.Consents, purposes: p.Purposes, months: cfg.months()})
+		r.sources = append(r.sources, consentStates{src: cfg.Consents, purposes: r.cfg.consentPurposes(), months: cfg.months()})
 	}
 	if cfg.Retention != nil {
 		r.sources = append(r.sources, retentionState{store: cfg.Retention, months: cfg.months()})
 	}
 	if cfg.Rights != nil {
-		r.sources = append(r.sources, rightsState{r: cfg.Rights, months: cfg.months()})
+		r.sources = append(r.sources, rightsState{r: r.cfg.rights(), months: cfg.months()})
 	}
 	if cfg.Incidents != nil {
 		r.sources = append(r.sources, incidents{cfg.Incidents})
@@ -53,9 +49,7 @@ func New(cfg Config) (*Reporter, error) {
 	if cfg.Audit != nil {
 		r.sources = append(r.sources, auditLog{cfg.Audit})
 	}
-	if len(cfg.Assessments) > 0 {
-		r.sources = append(r.sources, assessments{p: p, plans: cfg.Assessments})
-	}
+	r.sources = append(r.sources, tail...)
 	r.sources = append(r.sources, cfg.Sources...)
 	return r, nil
 }
@@ -65,15 +59,8 @@ func New(cfg Config) (*Reporter, error) {
 // with a section silently missing would mislead its reader. A failed
 // check (a log that does not verify) is not an error but a finding.
 func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
-	if at.IsZero() {
-		if r.cfg.Clock != nil {
-			at = r.cfg.Clock.Now()
-		} else {
-			at = time.Now()
-		}
-	}
-	at = at.UTC().Truncate(time.Second)
-	rep := Report{Version: FormatVersion, At: at, Controller: r.cfg.Policies.Controller.Name, Findings: []Finding{}}
+	at = r.at(at)
+	rep := Report{Version: FormatVersion, At: at, Controller: r.cfg.controller(), Findings: []Finding{}}
 	for i, s := range r.sources {
 		sec, fs, err := s.Section(ctx, at)
 		if err != nil {
@@ -82,15 +69,7 @@ func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
 		if sec.ID == "" {
 			return Report{}, fmt.Errorf("%w: a source returned a section without an ID", ErrConfig)
 		}
-		if sec.Tables == nil {
-			sec.Tables = []Table{}
-		}
-		for i := range sec.Tables {
-			if sec.Tables[i].Rows == nil {
-				sec.Tables[i].Rows = [][]Cell{}
-			}
-		}
-		rep.Sections = append(rep.Sections, sec)
+		rep.Sections = append(rep.Sections, normalize(sec))
 		rep.Findings = append(rep.Findings, fs...)
 		if r.cfg.Progress != nil {
 			r.cfg.Progress(i+1, len(r.sources))
@@ -103,3 +82,49 @@ func (r *Reporter) Build(ctx context.Context, at time.Time) (Report, error) {
 }
 
 var severityRank = map[Severity]int{Failure: 0, Gap: 1, Open: 2}
+
+// policySources returns the sections generated from the policies: those
+// before the live state and those after it. A Config with a Snapshot
+// reads them from it.
+func (r *Reporter) policySources() (head, tail []Source) {
+	if s := r.cfg.Snapshot; s != nil {
+		return storedSources(s.Records, s.Findings), storedSources(s.Assessments, s.Findings)
+	}
+	p := &r.cfg.Policies
+	verifier := ""
+	if r.cfg.Audit != nil {
+		verifier = r.cfg.Audit.Verifier
+	}
+	head = []Source{processing{p}, security{p: p, verifier: verifier}}
+	if len(r.cfg.Assessments) > 0 {
+		tail = []Source{assessments{p: p, plans: r.cfg.Assessments}}
+	}
+	return head, tail
+}
+
+// at is the report's time: at, or the Config's clock now when at is zero,
+// in UTC to the second.
+func (r *Reporter) at(at time.Time) time.Time {
+	if at.IsZero() {
+		if r.cfg.Clock != nil {
+			at = r.cfg.Clock.Now()
+		} else {
+			at = time.Now()
+		}
+	}
+	return at.UTC().Truncate(time.Second)
+}
+
+// normalize gives a section's empty lists their JSON form ([] rather than
+// null), so that a section reads back as it was written.
+func normalize(sec Section) Section {
+	if sec.Tables == nil {
+		sec.Tables = []Table{}
+	}
+	for i := range sec.Tables {
+		if sec.Tables[i].Rows == nil {
+			sec.Tables[i].Rows = [][]Cell{}
+		}
+	}
+	return sec
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -90,9 +89,7 @@ func Verify(data []byte, verifierKey string) (Report, error) {
 		}
 	}
 	var rep Report
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rep); err != nil {
+	if err := strictJSON(js, &rep); err != nil {
 		return Report{}, fmt.Errorf("%w: not a report: %v", ErrSignature, err)
 	}
 	if rep.Signature == "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/cli"
+	"github.com/custos-go/custos/internal/browsertest"
 )
 
 func TestQuickstart(t *testing.T) {
@@ -52,4 +56,36 @@ func TestQuickstart(t *testing.T) {
 	assert.Contains(t, s, "the database already holds 39 customers")
 	assert.Contains(t, s, "forgot C0000002")
 	assert.Contains(t, s, "summary: 38 customers")
+}
+
+// The stock `custos report` (cli.Config{}: none of the quickstart's Go
+// policy values) on the quickstart's database reads the policy snapshot
+// the quickstart stored, and its page, opened in a real headless
+// Chromium, shows every section: the records of processing and security
+// measures from the snapshot, the live state from the stores.
+func TestStockReportOfTheQuickstartInChromium(t *testing.T) {
+	exe := browsertest.Chromium(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "q.db")
+	require.NoError(t, run(context.Background(), []string{"-db", path, "-n", "12"}, io.Discard))
+	out := filepath.Join(dir, "stock-report.html")
+	var stdout, stderr strings.Builder
+	code := cli.Main(context.Background(), cli.Config{}, []string{"report", "--db", path, "--key", "@" + path + ".audit.pub", "--lang", "en", "-o", out}, &stdout, &stderr)
+	require.Equal(t, cli.ExitOK, code, stderr.String())
+	assert.Contains(t, stdout.String(), "wrote "+out)
+
+	p := browsertest.Open(t, exe, out)
+	assert.Empty(t, p.Problems, "no console error")
+	assert.Empty(t, p.Requests, "no network request")
+	assert.Contains(t, p.H1, "compliance report")
+	assert.Equal(t, []string{"findings", "processing", "security", "consent", "retention", "rights", "incident", "outbox", "audit"}, p.SectionIDs,
+		"the findings and every section")
+	assert.Positive(t, p.Charts, "the charts are drawn")
+	assert.Equal(t, p.Charts, p.Descs, "every chart has a text alternative")
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<td>verified</td>", "the audit log verifies")
+	assert.Contains(t, string(page), ">lease-servicing<", "the purposes come from the snapshot")
+	assert.NotContains(t, string(page), "C0000001", "the report names no customer")
+	require.NoError(t, os.WriteFile(filepath.Join(browsertest.Artifacts(t), "quickstart-stock-report-en.png"), p.Top, 0o644))
 }

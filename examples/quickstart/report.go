@@ -42,6 +42,11 @@ func (a *app) writeReport(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	// The policy snapshot in the database is what the stock `custos
+	// report`, which has none of these Go values, reports from.
+	if _, err := r.SaveSnapshot(ctx, a.db.ReportSnapshots()); err != nil {
+		return err
+	}
 	rep, err := r.Build(ctx, time.Time{})
 	if err != nil {
 		return err
@@ -57,6 +62,7 @@ func (a *app) writeReport(ctx context.Context, path string) error {
 		return err
 	}
 	a.printf("report: %s.report.html and .json, %d sections, %d findings\n", path, len(rep.Sections), len(rep.Findings))
+	a.printf("the same report from the stock binary:\n  go run ./cmd/custos report --db %s --key @%s.audit.pub -o report.html\n", path, path)
 	for _, f := range rep.Findings {
 		a.printf("  %s %s %v %s\n", f.Severity, f.Code, f.Args, f.Article)
 	}

@@ -40,6 +40,7 @@ type Store struct {
 	rights    *rightsState
 	transfer  *transferState
 	incident  *incidentState
+	snapshot  []byte // the report's policy snapshot, as stored
 }
 
 type recordKey struct {

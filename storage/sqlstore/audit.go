@@ -20,6 +20,7 @@ type auditStore struct {
 	once   sync.Once
 	insert *sql.Stmt // one leaf
 	head   *sql.Stmt // conditional head update
+	batch  *sql.Stmt // PostgreSQL: the whole batch (sqlWriteBatchPostgres)
 	err    error
 }
 
@@ -30,26 +31,34 @@ var _ audit.Store = (*auditStore)(nil)
 //
 // Appends serialise on the database's own lock: on SQLite they run in the
 // DB's group writer, whose transactions begin IMMEDIATE (the database's
-// write lock), sharing a commit with the other writes waiting; on
-// PostgreSQL each is a transaction that first locks the head row (SELECT
-// ... FOR UPDATE). Appenders in other processes wait for the lock; none
-// fails because another appended first. The Log already groups its
-// concurrent appends into one batch.
+// write lock), sharing a commit with the other writes waiting, and
+// processes waiting for that lock are woken when it is released (the
+// writeLock file beside the database); on PostgreSQL each is a
+// transaction that first locks the head row (SELECT ... FOR UPDATE) and
+// writes the batch in one statement. Appenders in other processes wait for
+// the lock; none fails because another appended first. The Log already
+// groups its concurrent appends into one batch, including those made
+// while it waited for the lock.
 func (s *DB) Audit() audit.Store { return &auditStore{db: s} }
 
 func (a *auditStore) base() *DB { return a.db }
 
-// stmts prepares the statements of Append once.
-func (a *auditStore) stmts(ctx context.Context) (insert, head *sql.Stmt, err error) {
+// stmts prepares the statements of Append once: on PostgreSQL the one
+// that writes a batch, on SQLite those of a head update and of one leaf.
+func (a *auditStore) stmts(ctx context.Context) error {
 	a.once.Do(func() {
 		ctx := context.WithoutCancel(ctx)
 		db := a.db.db
+		if a.db.dialect == postgres {
+			a.batch, a.err = db.PrepareContext(ctx, sqlWriteBatchPostgres)
+			return
+		}
 		if a.insert, a.err = db.PrepareContext(ctx, sqlInsertLeaf); a.err != nil {
 			return
 		}
 		a.head, a.err = db.PrepareContext(ctx, sqlUpdateHead)
 	})
-	return a.insert, a.head, a.err
+	return a.err
 }
 
 const (
@@ -75,8 +84,7 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	insert, head, err := a.stmts(ctx)
-	if err != nil {
+	if err := a.stmts(ctx); err != nil {
 		return s.wrap("prepare audit statements", err)
 	}
 	return s.inTx(ctx, "append audit entries", func(tx *sql.Tx) error {
@@ -99,21 +107,31 @@ func (a *auditStore) Append(ctx context.Context, extend audit.Extend) error {
 		if err := audit.CheckBatch(cur.Size, b); err != nil {
 			return err
 		}
-		n, err := affected(tx.StmtContext(ctx, head).ExecContext(ctx, auditInt(b.Head.Size), b.Head.Checkpoint, auditInt(b.First)))
+		if s.dialect == postgres {
+			moved, err := writeBatchPostgres(ctx, tx, a.batch, b)
+			if err != nil {
+				return s.wrap("append audit entries", err)
+			}
+			if !moved {
+				return audit.ErrConflict
+			}
+			return nil
+		}
+		n, err := affected(tx.StmtContext(ctx, a.head).ExecContext(ctx, auditInt(b.Head.Size), b.Head.Checkpoint, auditInt(b.First)))
 		if err != nil {
 			return s.wrap("append audit entries", err)
 		}
 		if n == 0 {
 			return audit.ErrConflict
 		}
-		// One statement per chunk: every round trip is made holding the
-		// append lock, which other processes wait for.
+		// SQLite: one statement per chunk, made holding the append lock,
+		// which other processes wait for.
 		for leaves := b.Leaves; len(leaves) > 0; {
 			chunk := leaves[:min(len(leaves), auditChunk)]
 			leaves = leaves[len(chunk):]
 			if len(chunk) == 1 {
 				l := chunk[0]
-				_, err = tx.StmtContext(ctx, insert).ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes)
+				_, err = tx.StmtContext(ctx, a.insert).ExecContext(ctx, auditInt(l.Index), l.Entry, l.Hashes)
 			} else {
 				_, err = cq.ExecContext(ctx, insertLeaves(s.dialect, len(chunk)), leafArgs(chunk)...)
 			}

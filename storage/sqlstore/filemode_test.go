@@ -47,8 +47,8 @@ func TestFilesArePrivate(t *testing.T) {
 	require.Equal(t, fs.FileMode(0o666), control.Mode().Perm(), "the child's umask was 000")
 
 	for _, name := range []string{
-		"custos.db", "custos.db-wal", "custos.db-shm",
-		"custos.db.ledger", "custos.db.ledger-wal", "custos.db.ledger-shm",
+		"custos.db", "custos.db-wal", "custos.db-shm", "custos.db-lock",
+		"custos.db.ledger", "custos.db.ledger-wal", "custos.db.ledger-shm", "custos.db.ledger-lock",
 		"dev-kek.json",
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -56,6 +56,7 @@ type DB struct {
 	closed  atomic.Bool
 	stmts   statements
 	writer  *groupWriter // SQLite only
+	lock    *writeLock   // the writer's; SQLite only
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -72,7 +73,7 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 		return nil, fmt.Errorf("%w: empty path", ErrConnect)
 	}
 	if opt == nil || !opt.ReadOnly {
-		if err := createPrivate(path); err != nil {
+		if err := createPrivate(path, "the database file"); err != nil {
 			return nil, err
 		}
 	}
@@ -98,13 +99,21 @@ func OpenSQLite(ctx context.Context, path string, opt *Options) (*DB, error) {
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	return open(ctx, db, sqlite, readOnly)
+	var lock *writeLock
+	if !readOnly {
+		if lock, err = openWriteLock(path); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return open(ctx, db, sqlite, readOnly, lock)
 }
 
-// createPrivate creates an empty database file at path with mode 0600
-// unless a file is there already, so that the SQLite driver, which would
-// create it 0644 less the umask, opens a private one.
-func createPrivate(path string) error {
+// createPrivate creates an empty file at path with mode 0600 unless a file
+// is there already, so that the SQLite driver, which would create the
+// database 0644 less the umask, opens a private one. what names the file
+// in an error.
+func createPrivate(path, what string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
 		return nil
@@ -123,7 +132,7 @@ func createPrivate(path string) error {
 		if errors.As(err, &pe) {
 			err = pe.Err // the reason, without the path
 		}
-		return fmt.Errorf("%w: create the database file: %v", ErrConnect, err)
+		return fmt.Errorf("%w: create %s: %v", ErrConnect, what, err)
 	}
 	return nil
 }
@@ -158,7 +167,7 @@ func OpenPostgres(ctx context.Context, dsn string, opt *Options) (*DB, error) {
 	if opt != nil && opt.MaxOpenConns > 0 {
 		db.SetMaxOpenConns(opt.MaxOpenConns)
 	}
-	return open(ctx, db, postgres, readOnly)
+	return open(ctx, db, postgres, readOnly, nil)
 }
 
 func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error {
@@ -173,30 +182,29 @@ func createSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string) error
 	return nil
 }
 
-func open(ctx context.Context, db *sql.DB, d dialect, readOnly bool) (*DB, error) {
+// open finishes opening db; lock is the SQLite writer's writeLock (nil for
+// none), closed with the DB.
+func open(ctx context.Context, db *sql.DB, d dialect, readOnly bool, lock *writeLock) (*DB, error) {
 	if err := ping(ctx, db); err != nil {
+		lock.close()
 		db.Close()
 		return nil, fmt.Errorf("%w: %s", ErrConnect, classify(err))
 	}
-	s := &DB{db: db, dialect: d}
+	s := &DB{db: db, dialect: d, lock: lock}
 	if d == sqlite && !readOnly {
-		s.writer = newGroupWriter(db, s.wrap)
+		s.writer = newGroupWriter(db, lock, s.wrap)
 	}
 	migrate := s.migrate
 	if readOnly {
 		migrate = s.checkVersion
 	}
 	if err := migrate(ctx); err != nil {
-		if s.writer != nil {
-			s.writer.close()
-		}
+		s.closeWriter()
 		db.Close()
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
-		if s.writer != nil {
-			s.writer.close()
-		}
+		s.closeWriter()
 		db.Close()
 		return nil, err
 	}
@@ -228,11 +236,17 @@ func (s *DB) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.closeWriter()
+	s.stmts.close()
+	return s.db.Close()
+}
+
+// closeWriter stops the group writer, then closes its lock file.
+func (s *DB) closeWriter() {
 	if s.writer != nil {
 		s.writer.close()
 	}
-	s.stmts.close()
-	return s.db.Close()
+	s.lock.close()
 }
 
 // SQL returns the underlying *sql.DB, for hosts that keep their own tables

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 
 	"github.com/custos-go/custos"
 )
@@ -13,7 +14,8 @@ import (
 // commit: a single goroutine takes every write waiting, runs each in its own
 // savepoint of one transaction (a failing write is rolled back alone),
 // commits once, and only then answers every caller. A caller still returns
-// only once its write is durable.
+// only once its write is durable. Writers of several processes take turns
+// on the database's writeLock, woken as it is released (filelock.go).
 
 // maxGroup bounds the writes committed together.
 const maxGroup = 256
@@ -31,14 +33,15 @@ type writeReq struct {
 // groupWriter serializes and groups SQLite writes.
 type groupWriter struct {
 	db   *sql.DB
+	lock *writeLock                       // taken around each transaction; nil for none
 	wrap func(op string, err error) error // wraps the writer's own errors
 	reqs chan writeReq
 	quit chan struct{}
 	gone chan struct{}
 }
 
-func newGroupWriter(db *sql.DB, wrap func(string, error) error) *groupWriter {
-	w := &groupWriter{db: db, wrap: wrap, reqs: make(chan writeReq), quit: make(chan struct{}), gone: make(chan struct{})}
+func newGroupWriter(db *sql.DB, lock *writeLock, wrap func(string, error) error) *groupWriter {
+	w := &groupWriter{db: db, lock: lock, wrap: wrap, reqs: make(chan writeReq), quit: make(chan struct{}), gone: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -95,6 +98,12 @@ func (w *groupWriter) loop() {
 }
 
 func (w *groupWriter) commit(group []writeReq) {
+	stop, release := allGone(group)
+	held := w.lock.lock(stop)
+	release()
+	if held {
+		defer w.lock.unlock()
+	}
 	results := make([]error, len(group))
 	tx, err := w.begin(group)
 	if err != nil {
@@ -153,8 +162,30 @@ func (w *groupWriter) commit(group []writeReq) {
 	}
 }
 
+// allGone returns a channel closed once every caller of the group has
+// given up (its context ended), and the function that stops watching.
+func allGone(group []writeReq) (<-chan struct{}, func()) {
+	gone := make(chan struct{})
+	var left atomic.Int64
+	left.Store(int64(len(group)))
+	stops := make([]func() bool, len(group))
+	for i, r := range group {
+		stops[i] = context.AfterFunc(r.ctx, func() {
+			if left.Add(-1) == 0 {
+				close(gone)
+			}
+		})
+	}
+	return gone, func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+}
+
 // begin starts the group's transaction, which takes SQLite's write lock
-// (BEGIN IMMEDIATE, see OpenSQLite). Another process holding the lock for
+// (BEGIN IMMEDIATE, see OpenSQLite), once commit holds the writeLock that
+// wakes it when another process releases it. Another process holding the lock for
 // longer than busy_timeout is waited for again while any caller of the
 // group still waits: a write never fails because another process writes.
 func (w *groupWriter) begin(group []writeReq) (*sql.Tx, error) {

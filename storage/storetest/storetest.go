@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("retention-store", func(t *testing.T) { RunRetentionStore(t, open) })
 	t.Run("rights-store", func(t *testing.T) { RunRightsStore(t, open) })
 	t.Run("report-consent-records", func(t *testing.T) { RunConsentRecords(t, open) })
+	t.Run("report-snapshots", func(t *testing.T) { RunReportSnapshots(t, open) })
 }
 
 // openT opens an adapter and closes it when the test ends.
