@@ -155,4 +155,4 @@ func (p *population) retention(b *testing.B, rec custos.Recorder) *retention.Ret
 }
 
 // benchWorkers is SweepOptions.Workers in BenchmarkSweep.
-const benchWorkers = 16
+const benchWorkers = 64
