@@ -64,7 +64,8 @@ func transferSide(c *Config, f *keyringFlags, cmd *cobra.Command) (*session, Tra
 func transferErr(err error) error {
 	switch {
 	case errors.Is(err, transfer.ErrInvalidPlan), errors.Is(err, transfer.ErrApproval), errors.Is(err, transfer.ErrNotApproved),
-		errors.Is(err, transfer.ErrNotFound), errors.Is(err, transfer.ErrExists), errors.Is(err, transfer.ErrMapping):
+		errors.Is(err, transfer.ErrNotFound), errors.Is(err, transfer.ErrExists), errors.Is(err, transfer.ErrMapping),
+		errors.Is(err, transfer.ErrProcessors):
 		return usagef("%v", err)
 	case errors.Is(err, transfer.ErrBundle), errors.Is(err, transfer.ErrKey):
 		return fmt.Errorf("%w: %v", ErrCheckFailed, err)
@@ -388,16 +389,32 @@ func transferFinishCommand(c *Config) *cobra.Command {
 		Long: `Finish checks the acquirer's signed receipt against the root of the latest
 export, then destroys each moved customer with a destruction certificate,
 keeps restricted those a rule keeps, deletes the transfer key and reports
-what was moved, destroyed and kept. Run again, it completes the rest.`,
+what was moved, destroyed and kept. A plan that engages processors closes
+only with each one's confirmation that it returned or deleted the data
+(PIPL Art. 21): --processors FILE, the JSON list of transfer.ProcessorDone.
+Run again, it completes the rest.`,
 		Args: cobra.ArbitraryArgs,
 	}
 	f := addKeyringFlags(c, cmd, false)
 	bundle := cmd.Flags().String("bundle", "", "the bundle `file` exported")
 	rcpt := cmd.Flags().String("receipt", "", "the acquirer's receipt `file`")
+	procs := cmd.Flags().String("processors", "", "the processors' return-or-delete confirmations, a JSON `file`")
 	interval := addProgressFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) != 1 || *bundle == "" || *rcpt == "" {
 			return usagef("give one transfer ID, --bundle and --receipt")
+		}
+		var done []transfer.ProcessorDone
+		if *procs != "" {
+			b, err := os.ReadFile(*procs)
+			if err != nil {
+				return usagef("read %s: %v", quote(*procs), err)
+			}
+			d := json.NewDecoder(strings.NewReader(string(b)))
+			d.DisallowUnknownFields()
+			if err := d.Decode(&done); err != nil {
+				return usagef("%s is not a list of processor confirmations: %v", quote(*procs), err)
+			}
 		}
 		r, err := os.ReadFile(*rcpt)
 		if err != nil {
@@ -418,7 +435,7 @@ what was moved, destroyed and kept. Run again, it completes the rest.`,
 		}
 		p := newProgress(cmd.ErrOrStderr(), c.Clock, "finish", *interval, -1)
 		rep, err := t.Seller.Finish(cmd.Context(), operator(transferPurpose), args[0], b, r, &transfer.FinishOptions{
-			Progress: func(r transfer.FinishReport) { p.report(r.Destroyed+r.Kept, r.Moved) }})
+			Progress: func(r transfer.FinishReport) { p.report(r.Destroyed+r.Kept, r.Moved) }, Processors: done})
 		p.finish()
 		if err != nil {
 			return transferErr(err)
@@ -427,6 +444,9 @@ what was moved, destroyed and kept. Run again, it completes the rest.`,
 			return printJSON(cmd.OutOrStdout(), map[string]any{"transfer": args[0], "moved": rep.Moved, "destroyed": rep.Destroyed, "kept": rep.Kept})
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "moved %d, destroyed %d, kept restricted %d\n", rep.Moved, rep.Destroyed, rep.Kept)
+		for _, d := range rep.Processors {
+			fmt.Fprintf(cmd.OutOrStdout(), "processor %s: %s (%s)\n", d.Processor, d.Disposition, d.Evidence)
+		}
 		return nil
 	}
 	return cmd

@@ -131,9 +131,19 @@ func TestTransferCommandsEndToEnd(t *testing.T) {
 	code, _, _ = run(t, sc, from.flags("transfer", "finish", plan.ID, "--bundle", bundle)...)
 	assert.Equal(t, cli.ExitUsage, code, "no receipt named")
 
-	code, out, errOut = run(t, sc, from.flags("transfer", "finish", plan.ID, "--bundle", bundle, "--receipt", receipt)...)
+	// The plan's processor has not confirmed (PIPL Art. 21): refused.
+	code, _, errOut = run(t, sc, from.flags("transfer", "finish", plan.ID, "--bundle", bundle, "--receipt", receipt)...)
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errOut, "processor 0 has not confirmed")
+	code, _, _ = run(t, sc, from.flags("transfer", "finish", plan.ID, "--bundle", bundle, "--receipt", receipt, "--processors", forged)...)
+	assert.Equal(t, cli.ExitUsage, code, "not a list of confirmations")
+	assertCustomers(t, from, custos.SubjectActive)
+	confirmed := filepath.Join(dir, "processors.json")
+	require.NoError(t, os.WriteFile(confirmed, []byte(`[{"processor":"Example SMS Gateway Ltd.","disposition":"deleted","evidence":"SMS-DEL-0001","at":"2026-12-01T00:00:00Z"}]`), 0o600))
+
+	code, out, errOut = run(t, sc, from.flags("transfer", "finish", plan.ID, "--bundle", bundle, "--receipt", receipt, "--processors", confirmed)...)
 	require.Equal(t, cli.ExitOK, code, errOut)
-	assert.Equal(t, "moved 3, destroyed 3, kept restricted 0\n", out)
+	assert.Equal(t, "moved 3, destroyed 3, kept restricted 0\nprocessor Example SMS Gateway Ltd.: deleted (SMS-DEL-0001)\n", out)
 	assertCustomers(t, from, custos.SubjectForgotten)
 	assertCustomers(t, to, custos.SubjectActive)
 }

@@ -163,5 +163,7 @@ func mergerPlan(t *testing.T, acquirer *transferHost) transfer.Plan {
 			PublicKeyset: acquirer.public(t), Verifier: acquirer.verifier},
 		Scope:            transfer.Scope{RecordTypes: []string{"customer", "lease"}, Purposes: []custos.PurposeID{servicing}},
 		ImpactAssessment: "PIA-2026-017", Effective: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		Processors: []transfer.Processor{{Party: transfer.Party{Name: "Example SMS Gateway Ltd.", Contact: "https://sms.example/dpa", Jurisdiction: "CN"},
+			Contract: "DPA-2024-007", Holds: []string{"customer"}}},
 	}
 }

@@ -14,6 +14,7 @@ import (
 // and restriction is authorized and audited by the vault.
 type Vault interface {
 	Forget(ctx context.Context, acc custos.Access, subject custos.SubjectID, why vault.Erasure) (vault.Certificate, error)
+	ForgetBatch(ctx context.Context, acc custos.Access, items []vault.ForgetItem) ([]vault.Forgotten, error)
 	Restrict(ctx context.Context, acc custos.Access, subject custos.SubjectID, ground string) error
 	Unrestrict(ctx context.Context, acc custos.Access, subject custos.SubjectID) error
 	Restriction(ctx context.Context, acc custos.Access, subject custos.SubjectID) (vault.Restriction, error)

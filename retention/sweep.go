@@ -90,10 +90,13 @@ type SweepOptions struct {
 	// Batch is how many due clocks are read per store call; 0 means 256.
 	// Memory stays bounded by it, whatever the number of customers.
 	Batch int
-	// Workers is how many customers of a batch are handled at once; 0
+	// Workers is how many customers of a batch are judged at once; 0
 	// means 1. Customers are independent, so more workers let their audit
 	// events share the log's group commit; outcomes are still passed to
 	// Outcome one at a time, in due-date order, once a batch is done.
+	// Whatever Workers, the customers of a batch found due for destruction
+	// are destroyed together, with one vault.ForgetBatch, and their
+	// certificates stored at once.
 	Workers int
 	// Outcome, if not nil, receives each customer's outcome as it is
 	// decided; an error stops the sweep.
@@ -173,7 +176,9 @@ func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, erro
 			}
 		}
 		var first error
-		for _, res := range r.sweepBatch(ctx, subjects, at, opt) {
+		results := r.sweepBatch(ctx, subjects, at, opt)
+		r.destroyBatch(ctx, results, opt.ID)
+		for _, res := range results {
 			if res.o.Kind != outcomeNone {
 				p.add(res.o.Kind)
 				if opt.Outcome != nil {
@@ -211,6 +216,9 @@ func (r *Retention) Sweep(ctx context.Context, opt SweepOptions) (Progress, erro
 type result struct {
 	o   Outcome
 	err error
+	// forget, when set, is the erasure the outcome waits for: the
+	// customer is destroyed with the batch's others (destroyBatch).
+	forget *vault.Erasure
 }
 
 // sweepBatch handles subjects with opt.Workers at once and returns their
@@ -222,7 +230,7 @@ func (r *Retention) sweepBatch(ctx context.Context, subjects []custos.SubjectID,
 	workers := min(max(opt.Workers, 1), len(subjects))
 	if workers == 1 {
 		for i, s := range subjects {
-			out[i].o, out[i].err = r.sweepOne(ctx, s, at, opt)
+			out[i] = r.sweepOne(ctx, s, at, opt)
 			if out[i].err != nil {
 				return out[:i+1]
 			}
@@ -236,7 +244,7 @@ func (r *Retention) sweepBatch(ctx context.Context, subjects []custos.SubjectID,
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i].o, out[i].err = r.sweepOne(ctx, subjects[i], at, opt)
+				out[i] = r.sweepOne(ctx, subjects[i], at, opt)
 			}
 		}()
 	}
@@ -296,8 +304,16 @@ func (r *Retention) judge(types []string, clocks map[string]Clock, at time.Time)
 	return v
 }
 
-// sweepOne decides and applies the outcome of one customer.
-func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at time.Time, opt SweepOptions) (Outcome, error) {
+// sweepOne decides and applies the outcome of one customer; a
+// destruction it leaves to destroyBatch, with the rest of the batch.
+func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at time.Time, opt SweepOptions) result {
+	o, why, err := r.decideOne(ctx, subject, at, opt)
+	return result{o: o, err: err, forget: why}
+}
+
+// decideOne is sweepOne's work: the outcome, and the erasure of a
+// customer to destroy.
+func (r *Retention) decideOne(ctx context.Context, subject custos.SubjectID, at time.Time, opt SweepOptions) (Outcome, *vault.Erasure, error) {
 	o := Outcome{Subject: subject}
 	restr, err := r.vault.Restriction(ctx, r.acc, subject)
 	var types []string
@@ -307,15 +323,16 @@ func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at t
 	if err := subjectErr(err); errors.Is(err, ErrForgotten) || errors.Is(err, ErrUnknownSubject) {
 		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
 		if opt.DryRun {
-			return o, nil
+			return o, nil, nil
 		}
-		return r.settle(ctx, o, opt.ID)
+		o, err := r.settle(ctx, o, opt.ID)
+		return o, nil, err
 	} else if err != nil {
-		return Outcome{}, err
+		return Outcome{}, nil, err
 	}
 	list, err := r.store.Clocks(ctx, subject)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("retention: read clocks: %w", err)
+		return Outcome{}, nil, fmt.Errorf("retention: read clocks: %w", err)
 	}
 	clocks := map[string]Clock{}
 	for _, c := range list {
@@ -325,34 +342,38 @@ func (r *Retention) sweepOne(ctx context.Context, subject custos.SubjectID, at t
 	o.Rules = v.expired
 	if v.destroy || len(v.restrict) > 0 {
 		if o.Holds, err = r.holding(ctx, subject, types, at); err != nil {
-			return Outcome{}, err
+			return Outcome{}, nil, err
 		}
 	}
 	switch {
 	case v.destroy && len(o.Holds) > 0:
 		o.Kind, o.Why = Held, "destruction due ("+strings.Join(v.laws, "; ")+") but held by "+strings.Join(o.Holds, ", ")
-		return o, nil // a held customer's clocks stay due: the next sweep looks again
+		return o, nil, nil // a held customer's clocks stay due: the next sweep looks again
 	case v.destroy:
 		o.Kind, o.Why = Destroyed, "retention period expired: "+strings.Join(v.laws, "; ")
 		if opt.DryRun {
-			return o, nil
+			return o, nil, nil
 		}
-		return r.destroy(ctx, o, restr.Restricted, opt.ID, v.laws)
+		why, err := r.erasure(ctx, o, restr.Restricted, v.laws)
+		if err != nil {
+			return Outcome{}, nil, err
+		}
+		return o, &why, nil
 	case len(v.restrict) > 0 && !restr.Restricted:
 		o.Kind, o.Why = Restricted, "storage only: "+strings.Join(v.laws, "; ")
 		if opt.DryRun {
-			return o, nil
+			return o, nil, nil
 		}
 		if err := r.vault.Restrict(ctx, r.acc, subject, ground("retention: storage only", v.laws)); err != nil {
-			return Outcome{}, fmt.Errorf("retention: restrict: %w", err)
+			return Outcome{}, nil, fmt.Errorf("retention: restrict: %w", err)
 		}
 	case len(v.expired) > 0:
 		o.Kind, o.Why = Waiting, "ran out: "+strings.Join(v.laws, "; ")+"; other record types must stay"
 		if opt.DryRun {
-			return o, nil
+			return o, nil, nil
 		}
 	}
-	return o, r.park(ctx, list, at)
+	return o, nil, r.park(ctx, list, at)
 }
 
 // park moves every clock of a customer that a sweep has looked at past
@@ -381,13 +402,29 @@ const certificateAttempts = 4
 
 // destroy forgets the customer and keeps the certificate.
 func (r *Retention) destroy(ctx context.Context, o Outcome, restricted bool, sweep string, laws []string) (Outcome, error) {
+	why, err := r.erasure(ctx, o, restricted, laws)
+	if err != nil {
+		return Outcome{}, err
+	}
+	cert, err := r.vault.Forget(ctx, r.acc, o.Subject, why)
+	return r.forgotten(ctx, o, vault.Forgotten{Certificate: cert, Err: err}, sweep)
+}
+
+// erasure is why the customer is destroyed; a restricted customer is
+// unrestricted first, as vault.Forget requires.
+func (r *Retention) erasure(ctx context.Context, o Outcome, restricted bool, laws []string) (vault.Erasure, error) {
 	if restricted {
 		if err := r.vault.Unrestrict(ctx, r.acc, o.Subject); err != nil {
-			return Outcome{}, fmt.Errorf("retention: lift restriction before destruction: %w", err)
+			return vault.Erasure{}, fmt.Errorf("retention: lift restriction before destruction: %w", err)
 		}
 	}
-	why := vault.Erasure{Ground: ground("retention period expired", laws), Policy: policyName(o.Rules)}
-	cert, err := r.vault.Forget(ctx, r.acc, o.Subject, why)
+	return vault.Erasure{Ground: ground("retention period expired", laws), Policy: policyName(o.Rules)}, nil
+}
+
+// forgotten keeps the certificate of the customer's erasure, as Forget
+// or ForgetBatch answered it.
+func (r *Retention) forgotten(ctx context.Context, o Outcome, f vault.Forgotten, sweep string) (Outcome, error) {
+	cert, err := f.Certificate, f.Err
 	if errors.Is(err, vault.ErrForgotten) || errors.Is(err, vault.ErrNotFound) {
 		o.Kind, o.Why = Gone, "the vault no longer holds the customer"
 		return r.adopt(ctx, o, cert, err, sweep)

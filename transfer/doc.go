@@ -32,10 +32,21 @@
 // format, record type, customer and field. The seller's blind-index key
 // does not travel. docs/FORMAT.md gives the bytes.
 //
+// # Closing
+//
+// [Seller.Finish] closes the transfer once the acquirer's signed receipt
+// names the root of the latest export: it destroys the moved customers
+// (keeping, restricted, those a rule keeps) and deletes the transfer key.
+// A plan that engages processors ([Plan.Processors]) closes only with each
+// one's confirmation that it returned or deleted the data ([ProcessorDone];
+// PIPL Art. 21, RULES M6), recorded in the audit log before anything is
+// destroyed.
+//
 // # Errors
 //
 // Callers branch on [ErrInvalidPlan], [ErrApproval], [ErrNotApproved],
-// [ErrNotFound], [ErrExists], [ErrKey], [ErrBundle] and [ErrConfig]; key
+// [ErrNotFound], [ErrExists], [ErrKey], [ErrBundle], [ErrMapping],
+// [ErrProcessors] and [ErrConfig]; key
 // errors from package keys (keys.ErrUnwrap, keys.ErrExists,
 // keys.ErrShredded) pass through wrapped. No error carries personal data
 // or key material.

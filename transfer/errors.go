@@ -30,4 +30,9 @@ var (
 	// purpose left unmapped, or mapped onto a wider purpose (new consent
 	// needed, PIPL Art. 14 ¶2).
 	ErrMapping = errors.New("transfer: purpose mapping refused")
+	// ErrProcessors reports a transfer closed before every processor the
+	// plan engages confirmed that it returned or deleted the data (PIPL
+	// Art. 21; RULES M6), or a confirmation that is malformed or names a
+	// processor the plan does not engage.
+	ErrProcessors = errors.New("transfer: processors have not returned or deleted the data")
 )

@@ -24,6 +24,10 @@ type FinishOptions struct {
 	Certificate func(vault.Certificate)
 	// Progress, if set, is called after each customer.
 	Progress func(FinishReport)
+	// Processors are the confirmations of the processors the plan engages
+	// that they returned or deleted the data (PIPL Art. 21; RULES M6): one
+	// for each, or Finish refuses with ErrProcessors.
+	Processors []ProcessorDone
 }
 
 // FinishReport says what the seller did with the moved customers.
@@ -36,6 +40,9 @@ type FinishReport struct {
 	// keeps them (a restriction in force, such as AML Art. 34's ten
 	// years): the seller may not destroy them (PIPL Art. 47 ¶2).
 	Kept int64
+	// Processors are the processors' confirmations, as recorded in the
+	// audit log.
+	Processors []ProcessorDone
 }
 
 // Finish closes a transfer on the seller's side once the acquirer's signed
@@ -44,7 +51,11 @@ type FinishReport struct {
 // hash to that root), destroys each moved customer (vault.Forget, with a
 // destruction certificate; ground PIPL Art. 22 or 23) except those a rule
 // keeps, which stay restricted, deletes the transfer key, and reports what
-// was moved, destroyed and kept.
+// was moved, destroyed and kept. A plan that engages processors closes only
+// with each processor's confirmation that it returned or deleted the data
+// (FinishOptions.Processors; PIPL Art. 21, RULES M6), recorded in the audit
+// log before anything is destroyed; without them Finish fails with
+// ErrProcessors and changes nothing.
 //
 // A receipt signed by another key than the plan's Recipient.Verifier, or
 // naming another root, gives ErrBundle and changes nothing. Finish is
@@ -75,17 +86,24 @@ func (s *Seller) Finish(ctx context.Context, acc custos.Access, id string, bundl
 	if rc.Transfer != id || !bytes.Equal(rc.Root, sp.Root) || rc.Customers != sp.Customers {
 		return FinishReport{}, fmt.Errorf("%w: the receipt does not name the root of the latest export", ErrBundle)
 	}
+	if err := checkProcessorsDone(p.Processors, opt.Processors); err != nil {
+		return FinishReport{}, err
+	}
 	subjects, err := bundleSubjects(bundle, id, rc)
 	if err != nil {
 		return FinishReport{}, err
 	}
 	digest := p.Digest()
-	ev := custos.Event{Time: s.now(), Action: ActionFinish, Access: acc, Outcome: custos.OutcomeAllowed, Detail: detail(id, digest, map[string]any{"step": "begin"})}
+	begin := map[string]any{"step": "begin"}
+	if len(opt.Processors) > 0 {
+		begin["processors"] = opt.Processors
+	}
+	ev := custos.Event{Time: s.now(), Action: ActionFinish, Access: acc, Outcome: custos.OutcomeAllowed, Detail: detail(id, digest, begin)}
 	if err := s.rec.Record(ctx, ev); err != nil {
 		return FinishReport{}, fmt.Errorf("transfer: audit: %w", err)
 	}
 	why := vault.Erasure{Ground: string(p.Cause.Article()) + ": handed over to the recipient", Policy: "transfer-" + id}
-	rep := FinishReport{Moved: int64(len(subjects))}
+	rep := FinishReport{Moved: int64(len(subjects)), Processors: opt.Processors}
 	for _, subj := range subjects {
 		cert, err := s.vault.Forget(ctx, acc, subj, why)
 		switch {

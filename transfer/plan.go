@@ -86,6 +86,10 @@ type Plan struct {
 	// plan close: only customers who consented by then move. Required with
 	// ConsentPurpose.
 	ConsentDeadline time.Time `json:"consent_deadline,omitzero"`
+	// Processors are the processors the seller engaged that hold data of
+	// the customers who move: each must return or delete it before the
+	// transfer closes (PIPL Art. 21; RULES M6; Seller.Finish).
+	Processors []Processor `json:"processors,omitempty"`
 }
 
 // Terms are what a separate-consent request states besides the recipient
@@ -136,8 +140,9 @@ func (p Plan) Excluded(s custos.SubjectID) bool {
 // (name, contact, jurisdiction, an HPKE public keyset) are given; that the
 // scope names record types and purposes, each once; that the impact
 // assessment is referenced (PIPL Art. 55(3)); that a plan needing separate
-// consent names its consent purpose and deadline; and that exclusions are
-// valid, sorted and distinct.
+// consent names its consent purpose and deadline; that each processor is
+// named, reachable, located, under a referenced contract and given once;
+// and that exclusions are valid, sorted and distinct.
 func (p Plan) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidPlan}, args...)...)
@@ -188,6 +193,9 @@ func (p Plan) Validate() error {
 		if slices.Contains(p.Scope.Purposes, p.ConsentPurpose) {
 			return bad("the consent purpose is not a purpose carried over")
 		}
+	}
+	if err := validateProcessors(p.Processors); err != nil {
+		return bad("%v", err)
 	}
 	if len(p.Exclusions) > maxExclusions {
 		return bad("more than %d exclusions", maxExclusions)

@@ -57,6 +57,12 @@ func (v *Vault) Forget(ctx context.Context, acc custos.Access, subject custos.Su
 		return Certificate{}, err
 	}
 	defer v.lock(subject)()
+	return v.forgetLocked(ctx, ev, acc, subject, why)
+}
+
+// forgetLocked is Forget once the access is decided and the customer's
+// lock is held.
+func (v *Vault) forgetLocked(ctx context.Context, ev custos.Event, acc custos.Access, subject custos.SubjectID, why Erasure) (Certificate, error) {
 	ref := v.keys.Reference(subject)
 	const attempts = 5
 	for range attempts {
