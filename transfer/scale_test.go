@@ -38,7 +38,9 @@ func (h *heapPeak) sample() {
 // TestTransferAtScale exports and imports CUSTOS_TRANSFER_SCALE customers
 // (100000 for the figure), seller and acquirer each on its own
 // SQLite database, the bundle through a file, and checks that the heap in
-// use stays under 128 MiB. The heap is sampled (runtime.ReadMemStats) after
+// use stays under 128 MiB. Both sides bound their keyring caches to 4096
+// DEKs (keys.CacheConfig; the default holds up to a million) and keep no
+// test events in memory. The heap is sampled (runtime.ReadMemStats) after
 // every 100th customer exported and imported, and at the end of each step:
 // the figure is the largest sample, not a continuous maximum.
 //
@@ -50,6 +52,8 @@ func TestTransferAtScale(t *testing.T) {
 	}
 	ctx := context.Background()
 	w := newWorldOn(t, mergerPlan, openSQLite(t), openSQLite(t), 3)
+	w.from, w.to = w.from.leaned(), w.to.leaned()
+	w.sell, w.buy = w.from.seller(t), w.to.acquirer(t, w.rcpt)
 	start := time.Now()
 	const batch = 1000
 	for first := 4; first <= n; first += batch {
