@@ -362,7 +362,7 @@ func (l *Log) Append(ctx context.Context, e custos.Event) (uint64, error) {
 func (l *Log) entryOf(ctx context.Context, e custos.Event) (Entry, error) {
 	ent := Entry{
 		Time: e.Time.UTC().Truncate(time.Microsecond), Action: e.Action, Actor: e.Access.Actor, Purpose: e.Access.Purpose,
-		RequestID: e.Access.RequestID, Basis: e.Basis, RecordType: e.RecordType, Fields: e.Fields,
+		RequestID: e.Access.RequestID, Credential: e.Access.Credential, Instance: e.Access.Instance, Basis: e.Basis, RecordType: e.RecordType, Fields: e.Fields,
 		Outcome: e.Outcome, Reason: e.Reason,
 	}
 	if e.Time.IsZero() {

@@ -248,7 +248,7 @@ func holdReleaseCommand(c *Config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "release ID --by ACTOR",
 		Short: "Release a legal hold",
-		Args:  cobra.ExactArgs(1),
+		Args:  oneArg("hold id"),
 	}
 	f := addKeyringFlags(c, cmd, true)
 	by := cmd.Flags().String("by", "", "the `actor` who releases the hold (required)")
@@ -267,7 +267,7 @@ func holdShowCommand(c *Config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a legal hold",
-		Args:  cobra.ExactArgs(1),
+		Args:  oneArg("hold id"),
 	}
 	f := addKeyringFlags(c, cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

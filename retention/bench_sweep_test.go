@@ -97,7 +97,7 @@ func (p *population) clock() time.Time { return p.now }
 
 func benchSubject(i int) custos.SubjectID { return custos.SubjectID(fmt.Sprintf("C%08d", i)) }
 
-func newPopulation(b *testing.B, n int) *population {
+func newPopulation(b testing.TB, n int) *population {
 	b.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(b.TempDir(), "sweep.db"), nil)
@@ -147,7 +147,7 @@ type discard struct{}
 
 func (discard) Record(context.Context, custos.Event) error { return nil }
 
-func (p *population) retention(b *testing.B, rec custos.Recorder) *retention.Retention {
+func (p *population) retention(b testing.TB, rec custos.Recorder) *retention.Retention {
 	r, err := retention.New(retention.Config{Policy: leasingPolicy(), Schema: fullSchema(), Store: p.db.Retention(), Vault: p.vault(rec),
 		Recorder: rec, Actor: sweeper, Purpose: "retention", Clock: p.clock})
 	require.NoError(b, err)

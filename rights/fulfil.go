@@ -26,6 +26,7 @@ type outcome struct {
 	state State
 	text  string
 	wrote bool
+	holds []string // the legal holds that refused an erasure
 }
 
 // Fulfil fulfils a verified request through the package that owns what it
@@ -116,7 +117,11 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	if err != nil {
 		return Answer{Request: r}, err
 	}
-	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text))
+	ref, err := d.closingRef(ctx, a.r)
+	if err != nil {
+		return Answer{Request: a.r}, err
+	}
+	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text, ref))
 	if err != nil {
 		return Answer{Request: r}, err
 	}

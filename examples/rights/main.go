@@ -147,8 +147,14 @@ func build(ctx context.Context, sim *simClock) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The desk's eraser keeps a forgotten customer's requests, as proof
+	// of their answers, under the customer's pseudonymous reference.
+	eraser, err := rights.NewEraser(rights.EraserConfig{Store: db.Rights(), Recorder: log, Pseudonyms: kr, Clock: clock})
+	if err != nil {
+		return nil, err
+	}
 	s.vault, err = vault.New(vault.Config{Schema: schema(), Keys: kr, Store: db.Vault(), Authorizer: reg.Checker(), Recorder: log, Clock: clock,
-		Erasers: []custos.Eraser{reg}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"}})
+		Erasers: []custos.Eraser{reg, eraser}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"}})
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +178,7 @@ func build(ctx context.Context, sim *simClock) (*stack, error) {
 		Verifier: rights.VerifierFunc(func(_ context.Context, r rights.Request) (rights.Identity, error) {
 			return rights.Identity{Method: "app-otp", Evidence: "otp-session:" + r.Key}, nil
 		}),
-		Vault: s.vault, Consent: reg, Retention: ret, Outbox: out,
+		Vault: s.vault, Consent: reg, Retention: ret, Outbox: out, Pseudonyms: kr,
 		Policy: rights.Policy{
 			Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "https://leasing.example/privacy"},
 			Contact:    "https://leasing.example/privacy", Complaint: consent.DefaultRemedy(),
