@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/report"
@@ -23,6 +24,17 @@ func rules() *retention.Policy {
 	}}
 }
 
+// people are the categories of people the records hold (GDPR Art.
+// 30(1)(c)): the lessees, and the guarantors of their leases, whose
+// customer records the lease-servicing purpose reads.
+func people() []report.SubjectCategory {
+	return []report.SubjectCategory{
+		{ID: "lessees", Description: consent.Text{ZH: "承租人", EN: "Lessees"}, RecordTypes: []string{"customer", "lease"}},
+		{ID: "guarantors", Description: consent.Text{ZH: "租赁担保人", EN: "Guarantors of a lease"}, RecordTypes: []string{"customer"},
+			Purposes: []custos.PurposeID{onboarding, servicing, erasure}},
+	}
+}
+
 // writeReport ends the quickstart as a host's compliance run would: the
 // records of processing and the state of the stores, generated from the
 // same policy values and stores the app runs with, written as one HTML
@@ -32,7 +44,7 @@ func (a *app) writeReport(ctx context.Context, path string) error {
 	r, err := report.New(report.Config{
 		Policies: report.Policies{
 			Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example"},
-			Schema:     schema, Purposes: purposes(schema), Retention: rules(), Masking: masking(),
+			Schema:     schema, Purposes: purposes(schema), People: people(), Retention: rules(), Masking: masking(),
 			Search: &vault.SearchConfig{ExpectedCustomers: a.customers}, KEK: a.kekID, Epochs: a.epochs,
 		},
 		Audit: &report.AuditState{Store: a.db.Audit(), Verifier: a.audit.Verifier(),

@@ -20,7 +20,8 @@ func writeReport(ctx context.Context, w io.Writer, s *stack, now time.Time) erro
 	pol := retentionPolicy()
 	r, err := report.New(report.Config{
 		Policies: report.Policies{Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "https://leasing.example/privacy"},
-			Schema: schema(), Purposes: purposes(), Retention: &pol},
+			Schema: schema(), Purposes: purposes(), Retention: &pol,
+			People: []report.SubjectCategory{{ID: "lessees", Description: text("Lessees", "承租人"), RecordTypes: []string{"customer", "lease"}}}},
 		Consents: s.db.ConsentRecords(), Retention: s.db.Retention(), Outbox: s.db.Notify(),
 		Rights: &report.RightsState{Store: s.db.Rights(), Regimes: []rights.Regime{rights.GDPR()}},
 	})
