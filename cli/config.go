@@ -97,6 +97,9 @@ type Policies struct {
 	Controller consent.Party
 	Masking    *vault.Masking
 	Monitor    *audit.MonitorConfig
+	// People are the categories of people whose data is processed, which
+	// the report's records of processing state (GDPR Art. 30(1)(c)).
+	People []report.SubjectCategory
 	// Assessments are planned processings the report drafts an impact
 	// assessment for (PIPL Art. 55).
 	Assessments []report.Plan

@@ -62,11 +62,14 @@ const noNotice = "none"
 // that it did, and returns the answer.
 func (d *Desk) answer(ctx context.Context, acc custos.Access, r Request) (Answer, error) {
 	ans := Answer{Request: r, Complaint: d.policy.Complaint}
-	h, err := d.History(ctx, r.ID)
-	if err != nil {
-		return ans, err
+	if r.Kind == Erasure { // only an erasure has a certificate
+		h, err := d.History(ctx, r.ID)
+		if err != nil {
+			return ans, err
+		}
+		ans.Certificate = certificateOf(h)
 	}
-	ans.Certificate = certificateOf(h)
+	var err error
 	if r.Answered != "" {
 		return ans, nil
 	}

@@ -79,20 +79,21 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	if err := d.checkFulfilment(r, f); err != nil {
 		return Answer{}, err
 	}
+	done := map[string]Entry{}
 	if r.State == Verified {
+		// Started now: no act is done yet, unless another desk started it
+		// first and went on (then the history says which).
+		started := r
 		if r, err = d.Start(ctx, acc, id); err != nil {
 			return Answer{}, err
 		}
-	}
-	h, err := d.History(ctx, id)
-	if err != nil {
-		return Answer{}, err
-	}
-	done := map[string]Entry{}
-	for _, e := range h {
-		if e.Step == StepDone {
-			done[e.Act] = e
+		if r.Version != started.Version+1 {
+			if done, err = d.doneActs(ctx, id); err != nil {
+				return Answer{}, err
+			}
 		}
+	} else if done, err = d.doneActs(ctx, id); err != nil {
+		return Answer{}, err
 	}
 	a := acts{d: d, acc: acc, r: r, done: done}
 	var o outcome
@@ -128,6 +129,22 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	ans, err := d.answer(ctx, acc, r)
 	ans.Written = o.wrote
 	return ans, err
+}
+
+// doneActs returns the acts the request's history records as done, by
+// name.
+func (d *Desk) doneActs(ctx context.Context, id string) (map[string]Entry, error) {
+	h, err := d.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]Entry{}
+	for _, e := range h {
+		if e.Step == StepDone {
+			done[e.Act] = e
+		}
+	}
+	return done, nil
 }
 
 // checkFulfilment checks what Fulfil is given, before anything changes.

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -44,7 +45,9 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	// The report is written to custos-rights-example.report.html (and
+	// .json, .pub) in the system's temporary directory.
+	if err := run(context.Background(), os.Stdout, filepath.Join(os.TempDir(), "custos-rights-example")); err != nil {
 		fmt.Fprintln(os.Stderr, "rights:", err)
 		os.Exit(1)
 	}
@@ -209,7 +212,7 @@ func (s *stack) ask(ctx context.Context, r rights.Request) (rights.Request, erro
 	return s.desk.Verify(ctx, officer, got.ID)
 }
 
-func run(ctx context.Context, w io.Writer) error {
+func run(ctx context.Context, w io.Writer, reportBase string) error {
 	clock := &simClock{t: time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)}
 	s, err := build(ctx, clock)
 	if err != nil {
@@ -283,5 +286,5 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "outbox: %d notices pending (answers to the customer, the correction to the credit bureau)\n", c.ByState[notify.StatePending])
-	return writeReport(ctx, w, s, clock.now())
+	return writeReport(ctx, w, s, reportBase, clock.now())
 }
