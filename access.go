@@ -34,6 +34,15 @@ type Access struct {
 	// RequestID correlates the operation with the host's request, for the
 	// audit log. Optional.
 	RequestID string
+	// Credential identifies the credential the actor authenticated with
+	// (an API key's id, a certificate's serial, a token's id), never the
+	// secret itself, so that an incident can be scoped to what one leaked
+	// credential read. Optional.
+	Credential string
+	// Instance identifies the application instance the access came
+	// through (a host, a pod, a process), so that an incident can be
+	// scoped to what one compromised instance read. Optional.
+	Instance string
 }
 
 // Validate reports whether the access names an actor with a role and a
@@ -53,16 +62,29 @@ func (a Access) Validate() error {
 			return fmt.Errorf("custos: request id %s", err)
 		}
 	}
+	if a.Credential != "" {
+		if err := validateIdentifier(a.Credential); err != nil {
+			return fmt.Errorf("custos: credential id %s", err)
+		}
+	}
+	if a.Instance != "" {
+		if err := validateIdentifier(a.Instance); err != nil {
+			return fmt.Errorf("custos: instance id %s", err)
+		}
+	}
 	return nil
 }
 
 // LogValue renders the access for log/slog. An access holds no personal
-// data, so nothing is redacted.
+// data, so nothing is redacted: a credential is named by its id, which
+// opens nothing.
 func (a Access) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("actor", a.Actor.ID),
 		slog.String("role", string(a.Actor.Role)),
 		slog.String("purpose", string(a.Purpose)),
 		slog.String("request", a.RequestID),
+		slog.String("credential", a.Credential),
+		slog.String("instance", a.Instance),
 	)
 }

@@ -11,10 +11,17 @@ import (
 	"github.com/custos-go/custos"
 )
 
-// EntryVersion is the format version written in the first byte of every
-// entry. A future format takes the next number; decoders of this version
-// reject any other.
-const EntryVersion = 1
+// EntryVersion is the format version written in the first byte of an entry
+// that names neither a credential nor an application instance;
+// EntryVersionVia that of an entry naming either (version 2 adds those two
+// parts after the reason). Encode writes the lowest version that holds the
+// entry, so an Entry still has exactly one encoding, and a log written
+// before version 2 existed reads unchanged. Decoders reject any other
+// version.
+const (
+	EntryVersion    = 1
+	EntryVersionVia = 2
+)
 
 // RefSize is the length in bytes of a pseudonymous customer reference in
 // an entry.
@@ -24,7 +31,8 @@ const RefSize = 16
 // that a C2SP tlog-tiles entry bundle can carry.
 const (
 	// MaxTextBytes bounds each text part of an entry (action, actor, role,
-	// purpose, request id, record type, reason, each field name).
+	// purpose, request id, record type, reason, credential, instance, each
+	// field name).
 	MaxTextBytes = 128
 	// MaxFields bounds the number of field names in an entry.
 	MaxFields = 256
@@ -51,6 +59,10 @@ type Entry struct {
 	Actor     custos.Actor
 	Purpose   custos.PurposeID
 	RequestID string
+	// Credential and Instance are the credential id and the application
+	// instance the access came through (custos.Access), or empty.
+	Credential string
+	Instance   string
 	// Basis is the legal basis the operation rested on, or BasisUnknown.
 	Basis custos.LegalBasis
 	// Period names the reference key Ref was computed under, such as
@@ -77,19 +89,22 @@ func (e Entry) LogValue() slog.Value {
 		slog.String("actor", e.Actor.ID),
 		slog.String("role", string(e.Actor.Role)),
 		slog.String("purpose", string(e.Purpose)),
+		slog.String("credential", e.Credential),
+		slog.String("instance", e.Instance),
 		slog.String("outcome", e.Outcome.String()),
 	)
 }
 
-// entry layout, version 1, all integers big-endian:
+// entry layout, versions 1 and 2, all integers big-endian:
 //
-//	version  uint8 (1)
+//	version  uint8 (1, or 2 when credential or instance is set)
 //	index    uint64
 //	time     int64, microseconds since the Unix epoch, UTC
 //	outcome  uint8
 //	basis    uint8
 //	action, actor id, actor role, purpose, request id, period, ref,
 //	record type, reason: each uint16 length + bytes
+//	credential, instance: version 2 only, each uint16 length + bytes
 //	fields   uint16 count, then each uint16 length + bytes
 const (
 	indexOffset = 1
@@ -110,7 +125,7 @@ func (e Entry) Encode() ([]byte, error) {
 		n += len(f)
 	}
 	b := make([]byte, 0, n)
-	b = append(b, EntryVersion)
+	b = append(b, e.version())
 	b = binary.BigEndian.AppendUint64(b, e.Index)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixMicro()))
 	b = append(b, byte(e.Outcome), byte(e.Basis))
@@ -124,10 +139,23 @@ func (e Entry) Encode() ([]byte, error) {
 	return b, nil
 }
 
-// texts are the length-prefixed parts in order.
-func (e *Entry) texts() [9]string {
-	return [9]string{string(e.Action), e.Actor.ID, string(e.Actor.Role), string(e.Purpose), e.RequestID,
+// version is the lowest format version that holds the entry.
+func (e *Entry) version() byte {
+	if e.Credential != "" || e.Instance != "" {
+		return EntryVersionVia
+	}
+	return EntryVersion
+}
+
+// texts are the length-prefixed parts in order, those of version 2 only
+// when the entry needs it.
+func (e *Entry) texts() []string {
+	t := []string{string(e.Action), e.Actor.ID, string(e.Actor.Role), string(e.Purpose), e.RequestID,
 		e.Period, string(e.Ref), e.RecordType, e.Reason}
+	if e.version() == EntryVersionVia {
+		t = append(t, e.Credential, e.Instance)
+	}
+	return t
 }
 
 func appendPart(b []byte, s string) []byte {
@@ -146,8 +174,8 @@ func ParseEntry(b []byte) (Entry, error) {
 	if len(b) < fixedBytes {
 		return Entry{}, fmt.Errorf("%w: entry shorter than its header", ErrMalformed)
 	}
-	if b[0] != EntryVersion {
-		return Entry{}, fmt.Errorf("%w: entry format version %d is not %d", ErrMalformed, b[0], EntryVersion)
+	if b[0] != EntryVersion && b[0] != EntryVersionVia {
+		return Entry{}, fmt.Errorf("%w: entry format version %d is not %d or %d", ErrMalformed, b[0], EntryVersion, EntryVersionVia)
 	}
 	var e Entry
 	e.Index = binary.BigEndian.Uint64(b[1:])
@@ -155,8 +183,12 @@ func ParseEntry(b []byte) (Entry, error) {
 	e.Outcome, e.Basis = custos.Outcome(b[17]), custos.LegalBasis(b[18])
 	r := reader{b: b[fixedBytes:]}
 	var ref string
-	for _, p := range []*string{(*string)(&e.Action), &e.Actor.ID, (*string)(&e.Actor.Role), (*string)(&e.Purpose),
-		&e.RequestID, &e.Period, &ref, &e.RecordType, &e.Reason} {
+	parts := []*string{(*string)(&e.Action), &e.Actor.ID, (*string)(&e.Actor.Role), (*string)(&e.Purpose),
+		&e.RequestID, &e.Period, &ref, &e.RecordType, &e.Reason}
+	if b[0] == EntryVersionVia {
+		parts = append(parts, &e.Credential, &e.Instance)
+	}
+	for _, p := range parts {
 		*p = r.part()
 	}
 	if ref != "" {
@@ -179,6 +211,9 @@ func ParseEntry(b []byte) (Entry, error) {
 	}
 	if err := e.validate(); err != nil {
 		return Entry{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if e.version() != b[0] {
+		return Entry{}, fmt.Errorf("%w: version 2 entry names neither credential nor instance", ErrMalformed)
 	}
 	return e, nil
 }
@@ -231,7 +266,8 @@ func (e *Entry) validate() error {
 		name string
 		s    string
 	}{{"action", string(e.Action)}, {"actor id", e.Actor.ID}, {"actor role", string(e.Actor.Role)},
-		{"purpose", string(e.Purpose)}, {"request id", e.RequestID}, {"record type", e.RecordType}, {"reason", e.Reason}}
+		{"purpose", string(e.Purpose)}, {"request id", e.RequestID}, {"record type", e.RecordType}, {"reason", e.Reason},
+		{"credential", e.Credential}, {"instance", e.Instance}}
 	for _, p := range named {
 		if err := checkText(p.s, MaxTextBytes); err != nil {
 			return fmt.Errorf("%w: %s %s", ErrInvalidEvent, p.name, err)

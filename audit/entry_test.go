@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +31,11 @@ func TestEntryRoundTrip(t *testing.T) {
 		"denied": func(e *audit.Entry) {
 			e.Outcome, e.Reason, e.Basis = custos.OutcomeDenied, "purpose-not-allowed", custos.BasisUnknown
 		},
-		"unicode actor": func(e *audit.Entry) { e.Actor.ID = "职员-7" },
-		"epoch":         func(e *audit.Entry) { e.Time = time.Unix(0, 0).UTC() },
+		"unicode actor":                   func(e *audit.Entry) { e.Actor.ID = "职员-7" },
+		"epoch":                           func(e *audit.Entry) { e.Time = time.Unix(0, 0).UTC() },
+		"credential (version 2)":          func(e *audit.Entry) { e.Credential = "key-7f3a" },
+		"instance (version 2)":            func(e *audit.Entry) { e.Instance = "api-2" },
+		"credential and instance, no ref": func(e *audit.Entry) { e.Credential, e.Instance, e.Period, e.Ref = "key-7f3a", "api-2", "", nil },
 		"max fields": func(e *audit.Entry) {
 			e.Fields = make([]string, audit.MaxFields)
 			for i := range e.Fields {
@@ -45,7 +49,11 @@ func TestEntryRoundTrip(t *testing.T) {
 			mod(&e)
 			b, err := e.Encode()
 			require.NoError(t, err)
-			assert.Equal(t, byte(audit.EntryVersion), b[0], "format version first")
+			version := byte(audit.EntryVersion)
+			if e.Credential != "" || e.Instance != "" {
+				version = audit.EntryVersionVia
+			}
+			assert.Equal(t, version, b[0], "format version first: the lowest that holds the entry")
 			assert.LessOrEqual(t, len(b), audit.MaxEntryBytes, "fits an entry bundle")
 			got, err := audit.ParseEntry(b)
 			require.NoError(t, err)
@@ -59,21 +67,23 @@ func TestEntryRoundTrip(t *testing.T) {
 
 func TestEntryEncodeRefusesBadEntries(t *testing.T) {
 	cases := map[string]func(*audit.Entry){
-		"no action":           func(e *audit.Entry) { e.Action = "" },
-		"unknown outcome":     func(e *audit.Entry) { e.Outcome = 0 },
-		"outcome out of list": func(e *audit.Entry) { e.Outcome = 9 },
-		"unknown basis":       func(e *audit.Entry) { e.Basis = 99 },
-		"local time":          func(e *audit.Entry) { e.Time = e.Time.In(time.FixedZone("CST", 8*3600)) },
-		"nanoseconds":         func(e *audit.Entry) { e.Time = e.Time.Add(1) },
-		"long actor":          func(e *audit.Entry) { e.Actor.ID = strings.Repeat("a", audit.MaxTextBytes+1) },
-		"control in reason":   func(e *audit.Entry) { e.Reason = "bad\nreason" },
-		"invalid utf-8":       func(e *audit.Entry) { e.Purpose = "\xff" },
-		"short reference":     func(e *audit.Entry) { e.Ref = []byte{1, 2, 3} },
-		"reference no period": func(e *audit.Entry) { e.Period = "" },
-		"period no reference": func(e *audit.Entry) { e.Ref = nil },
-		"bad period":          func(e *audit.Entry) { e.Period = "2026/03" },
-		"empty field":         func(e *audit.Entry) { e.Fields = []string{"name", ""} },
-		"too many fields":     func(e *audit.Entry) { e.Fields = make([]string, audit.MaxFields+1) },
+		"no action":             func(e *audit.Entry) { e.Action = "" },
+		"unknown outcome":       func(e *audit.Entry) { e.Outcome = 0 },
+		"outcome out of list":   func(e *audit.Entry) { e.Outcome = 9 },
+		"unknown basis":         func(e *audit.Entry) { e.Basis = 99 },
+		"local time":            func(e *audit.Entry) { e.Time = e.Time.In(time.FixedZone("CST", 8*3600)) },
+		"nanoseconds":           func(e *audit.Entry) { e.Time = e.Time.Add(1) },
+		"long actor":            func(e *audit.Entry) { e.Actor.ID = strings.Repeat("a", audit.MaxTextBytes+1) },
+		"control in reason":     func(e *audit.Entry) { e.Reason = "bad\nreason" },
+		"invalid utf-8":         func(e *audit.Entry) { e.Purpose = "\xff" },
+		"short reference":       func(e *audit.Entry) { e.Ref = []byte{1, 2, 3} },
+		"reference no period":   func(e *audit.Entry) { e.Period = "" },
+		"period no reference":   func(e *audit.Entry) { e.Ref = nil },
+		"bad period":            func(e *audit.Entry) { e.Period = "2026/03" },
+		"empty field":           func(e *audit.Entry) { e.Fields = []string{"name", ""} },
+		"too many fields":       func(e *audit.Entry) { e.Fields = make([]string, audit.MaxFields+1) },
+		"control in credential": func(e *audit.Entry) { e.Credential = "key\x00" },
+		"long instance":         func(e *audit.Entry) { e.Instance = strings.Repeat("i", audit.MaxTextBytes+1) },
 	}
 	for name, mod := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -91,11 +101,14 @@ func TestParseEntryRefusesBadBytes(t *testing.T) {
 	good, err := sampleEntry().Encode()
 	require.NoError(t, err)
 	cases := map[string][]byte{
-		"empty":          {},
-		"header only":    good[:19],
-		"truncated":      good[:len(good)-1],
-		"trailing byte":  append(bytes.Clone(good), 0),
-		"other version":  append([]byte{2}, good[1:]...),
+		"empty":                      {},
+		"header only":                good[:19],
+		"truncated":                  good[:len(good)-1],
+		"trailing byte":              append(bytes.Clone(good), 0),
+		"other version":              append([]byte{3}, good[1:]...),
+		"version 1 bytes labelled 2": append([]byte{audit.EntryVersionVia}, good[1:]...),
+		// sampleEntry's fields ("mobile", "name") are its last 16 bytes.
+		"version 2 naming neither credential nor instance": slices.Concat([]byte{audit.EntryVersionVia}, good[1:len(good)-16], []byte{0, 0, 0, 0}, good[len(good)-16:]),
 		"bad outcome":    func() []byte { b := bytes.Clone(good); b[17] = 0; return b }(),
 		"length too big": func() []byte { b := bytes.Clone(good); b[19], b[20] = 0xff, 0xff; return b }(),
 	}

@@ -25,6 +25,7 @@ func FuzzParseEntry(f *testing.F) {
 		func(*audit.Entry) {},
 		func(e *audit.Entry) { e.Period, e.Ref, e.Fields = "", nil, nil },
 		func(e *audit.Entry) { e.Reason, e.Actor.ID = "no-consent", "职员" },
+		func(e *audit.Entry) { e.Credential, e.Instance = "key-7f3a", "api-2" },
 	} {
 		e := sampleEntry()
 		mod(&e)

@@ -21,8 +21,8 @@ func (l *Log) candidates(ctx context.Context, q Query, size uint64, fn func(Leaf
 	switch {
 	case ok && q.Subject != "":
 		return l.refCandidates(ctx, ix, q.Subject, size, fn)
-	case ok && (q.Actor != "" || q.Role != ""):
-		return actorCandidates(ctx, ix, ActorLookup{Actor: q.Actor, Role: q.Role, Since: q.Since, Until: q.Until}, size, fn)
+	case ok && q.lookup().Keyed():
+		return actorCandidates(ctx, ix, q.lookup(), size, fn)
 	}
 	return storeSource{l.store}.leaves(ctx, 0, size, fn)
 }

@@ -28,6 +28,10 @@ type Query struct {
 	Actor string
 	// Role matches the acting actor's role.
 	Role custos.Role
+	// Credential matches the credential id the access came with, and
+	// Instance the application instance it came through (custos.Access).
+	Credential string
+	Instance   string
 	// Purpose matches the purpose.
 	Purpose custos.PurposeID
 	// Action matches the action.
@@ -45,7 +49,8 @@ func (q Query) filters() []string {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{"action", q.Action != ""}, {"actor", q.Actor != ""}, {"purpose", q.Purpose != ""}, {"role", q.Role != ""},
+	}{{"action", q.Action != ""}, {"actor", q.Actor != ""}, {"credential", q.Credential != ""}, {"instance", q.Instance != ""},
+		{"purpose", q.Purpose != ""}, {"role", q.Role != ""},
 		{"since", !q.Since.IsZero()}, {"subject", q.Subject != ""}, {"until", !q.Until.IsZero()}} {
 		if f.set {
 			out = append(out, f.name)
@@ -102,13 +107,14 @@ func (m Match) Verify(verifierKey string) error {
 // error. That entry is part of the log the query reads: a query by customer
 // finds it (and the earlier queries about the customer) among its answers.
 //
-// Matches come in index order, except for a query by actor or role that
-// names no customer: in order of time, then index. Memory is bounded by a
+// Matches come in index order, except for a query by actor, role,
+// credential or instance that names no customer: in order of time, then
+// index. Memory is bounded by a
 // page of entries whatever the size of the answer; stop early by breaking
 // out of the loop. On a Store that implements IndexedStore, a query naming
 // a customer, an actor or a role reads only the index entries of that
-// customer (one page per reference period), actor or role (within Since and
-// Until): time proportional to the answer. Any other query, or any query on
+// customer (one page per reference period), actor, role, credential or
+// instance (within Since and Until): time proportional to the answer. Any other query, or any query on
 // a Store without indexes, scans the log: time proportional to its size.
 // Every match is decoded and checked against q in full and proved into the
 // checkpoint; a stored entry that does not decode, is out of place or
@@ -154,7 +160,7 @@ func (l *Log) query(ctx context.Context, q Query, yield func(Match, error) bool)
 	refs := map[string][]byte{}
 	found := 0
 	size := leafPage
-	if _, ok := l.store.(IndexedStore); ok && (q.Subject != "" || q.Actor != "" || q.Role != "") {
+	if _, ok := l.store.(IndexedStore); ok && (q.Subject != "" || q.lookup().Keyed()) {
 		size = lookupPage // matches are proved and yielded a lookup page at a time
 	}
 	page := make([]Match, 0, size)
@@ -205,6 +211,8 @@ func (l *Log) matches(ctx context.Context, q Query, e Entry, refs map[string][]b
 	switch {
 	case q.Actor != "" && e.Actor.ID != q.Actor,
 		q.Role != "" && e.Actor.Role != q.Role,
+		q.Credential != "" && e.Credential != q.Credential,
+		q.Instance != "" && e.Instance != q.Instance,
 		q.Purpose != "" && e.Purpose != q.Purpose,
 		q.Action != "" && e.Action != q.Action,
 		!q.Since.IsZero() && e.Time.Before(q.Since),

@@ -84,6 +84,10 @@ type Policies struct {
 	// Retention is the retention policy the retention commands apply;
 	// nil makes `retention sweep` refuse to run.
 	Retention *retention.Policy
+	// Incident is the incident policy the host's register grades with,
+	// as given to incident.New; nil makes `incident scope --incident`
+	// (which records the scope into the incident) refuse to run.
+	Incident *incident.Policy
 	// Purposes are the host's processing purposes, as given to
 	// consent.New; `report` refuses to run without them.
 	Purposes []consent.Purpose
@@ -93,6 +97,9 @@ type Policies struct {
 	Controller consent.Party
 	Masking    *vault.Masking
 	Monitor    *audit.MonitorConfig
+	// People are the categories of people whose data is processed, which
+	// the report's records of processing state (GDPR Art. 30(1)(c)).
+	People []report.SubjectCategory
 	// Assessments are planned processings the report drafts an impact
 	// assessment for (PIPL Art. 55).
 	Assessments []report.Plan

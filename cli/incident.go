@@ -224,25 +224,38 @@ func getIncident(cmd *cobra.Command, st incident.Store, id string) (incident.Inc
 
 func incidentScopeCommand(c *Config) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "scope (--actor A | --role R) --from T1 --to T2 --db FILE --ledger FILE --kek FILE",
-		Short: "Find the customers an actor or a role read or tried to read between two times",
-		Long: `Scope asks the audit log, through its indexes, which customers the actor (or
-the role) read or tried to read from T1 (inclusive) to T2 (exclusive), with
-the fields, and prints the customers' ids, one per line, and the counts.
-Every entry's inclusion proof is checked against the signed checkpoint: a
-log that does not verify is refused (exit 1). The question itself is
-recorded in the audit log, as every read of the log is. Nothing else is
-changed: add the customers to an incident through the host's register.`,
+		Use:   "scope (--actor A | --role R | --credential K | --instance I) --from T1 --to T2 [--incident ID] --db FILE --ledger FILE --kek FILE",
+		Short: "Find the customers an actor, a role, a credential or an application instance read or tried to read between two times",
+		Long: `Scope asks the audit log, through its indexes, which customers the actor, the
+role, the credential (its id) or the application instance read or tried to
+read from T1 (inclusive) to T2 (exclusive), with the fields. Several of
+--actor, --role, --credential and --instance narrow the question: an entry
+must match all of them. Every entry's inclusion proof is checked against the
+signed checkpoint: a log that does not verify is refused (exit 1), changing
+nothing. The question itself is recorded in the audit log, as every read of
+the log is.
+
+Without --incident, scope prints the customers' ids, one per line, and the
+counts, and changes nothing else. With --incident ID, it records the scope
+into that incident through the register (needs the host's incident policy,
+cli.Config.Policies.Incident): the customers join the incident's affected
+set, the counts, categories and exposure are updated, the grade and
+obligations recomputed, and the step is on the incident's audited timeline;
+it prints the counts and the size of the affected set. Rerunning the same
+scope records it once.`,
 		Args: noArgs,
 	}
 	f := addKeyringFlags(c, cmd, false)
 	actor := cmd.Flags().String("actor", "", "the actor `id`")
 	role := cmd.Flags().String("role", "", "the `role`")
+	credential := cmd.Flags().String("credential", "", "the credential `id` (custos.Access.Credential)")
+	instance := cmd.Flags().String("instance", "", "the application `instance` (custos.Access.Instance)")
 	from := cmd.Flags().String("from", "", "the start `time` (RFC 3339 or date), required")
 	to := cmd.Flags().String("to", "", "the end `time` (RFC 3339 or date), required")
+	into := cmd.Flags().String("incident", "", "record the scope into the incident `ID`")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if *actor == "" && *role == "" {
-			return usagef("give --actor or --role")
+		if *actor == "" && *role == "" && *credential == "" && *instance == "" {
+			return usagef("give --actor, --role, --credential or --instance")
 		}
 		if *from == "" || *to == "" {
 			return usagef("a scope is bounded: give --from and --to")
@@ -258,6 +271,10 @@ changed: add the customers to an incident through the host's register.`,
 		if !t2.After(t1) {
 			return usagef("--to %s is not after --from %s", quote(*to), quote(*from))
 		}
+		if *into != "" && (c.Policies == nil || c.Policies.Incident == nil) {
+			return usagef("this binary has no incident policy: embed package cli with cli.Config.Policies.Incident to record a scope with --incident")
+		}
+		w := incident.Window{Actor: *actor, Role: custos.Role(*role), Credential: *credential, Instance: *instance, From: t1, To: t2}
 		s, err := f.start(c, cmd)
 		if err != nil {
 			return err
@@ -267,8 +284,11 @@ changed: add the customers to an incident through the host's register.`,
 			return err
 		}
 		ev := incident.Evidence{Audit: s.log, DEKs: s.stores.Keys}
+		if *into != "" {
+			return recordScope(cmd, c, s, ev, *into, w, *f.json)
+		}
 		var found []string
-		sc, err := ev.Find(cmd.Context(), operator(incidentPurpose), incident.Window{Actor: *actor, Role: custos.Role(*role), From: t1, To: t2},
+		sc, err := ev.Find(cmd.Context(), operator(incidentPurpose), w,
 			func(page []custos.SubjectID) error {
 				for _, sub := range page {
 					if !*f.json {
@@ -295,6 +315,35 @@ changed: add the customers to an incident through the host's register.`,
 		return nil
 	}
 	return cmd
+}
+
+// recordScope scopes w into the incident id through a register built with
+// the host's incident policy, the session's stores and its audit log.
+func recordScope(cmd *cobra.Command, c *Config, s *session, ev incident.Evidence, id string, w incident.Window, asJSON bool) error {
+	st, err := incidentStore(s)
+	if err != nil {
+		return err
+	}
+	reg, err := incident.New(incident.Config{Store: st, Recorder: s.log, Policy: *c.Policies.Incident, Clock: c.Clock, Evidence: ev})
+	if err != nil {
+		return err
+	}
+	sc, err := reg.ScopeFromAudit(cmd.Context(), operator(incidentPurpose), id, w)
+	switch {
+	case errors.Is(err, incident.ErrEvidence):
+		return fmt.Errorf("%w: %w", ErrCheckFailed, err)
+	case errors.Is(err, incident.ErrNotFound):
+		return usagef("no incident %s", quote(id))
+	case err != nil:
+		return err
+	}
+	if asJSON {
+		return printJSON(cmd.OutOrStdout(), map[string]any{"incident": id, "count": sc.Customers, "entries": sc.Entries,
+			"released": sc.Released, "affected": sc.Affected, "categories": sc.Categories})
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "incident %s: %d customers in %d entries (%d released plaintext); %d affected in all\n",
+		id, sc.Customers, sc.Entries, sc.Released, sc.Affected)
+	return nil
 }
 
 func incidentReportCommand(c *Config) *cobra.Command {

@@ -199,7 +199,7 @@ func (c *Config) reportConfig(st *Stores, o reportOpts, snap *report.Snapshot) r
 	if snap != nil {
 		cfg.Snapshot = snap
 	} else {
-		cfg.Policies = report.Policies{Controller: p.Controller, Schema: p.Schema, Purposes: p.Purposes, Retention: p.Retention,
+		cfg.Policies = report.Policies{Controller: p.Controller, Schema: p.Schema, Purposes: p.Purposes, People: p.People, Retention: p.Retention,
 			Masking: p.Masking, Epochs: c.Keys.Epochs}
 		cfg.Assessments = p.Assessments
 		if len(p.Schema.Types) > 0 && hasIndex(p) {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"maps"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +20,9 @@ import (
 	"github.com/custos-go/custos/cli"
 	"github.com/custos-go/custos/consent"
 	"github.com/custos-go/custos/internal/synth"
+	"github.com/custos-go/custos/report"
+	"github.com/custos-go/custos/rights"
+	"github.com/custos-go/custos/storage/sqlstore"
 	"github.com/custos-go/custos/storage/storetest"
 )
 
@@ -137,40 +142,90 @@ func TestReportBadInputWritesNothing(t *testing.T) {
 	}
 }
 
-// A store that fails at any call fails the report with exit status 1 and
-// leaves no file at --out; with no fault the same run writes it.
+// withSnapshot stores the policy snapshot of reportPolicies in d's
+// database, as a host does when it configures its policies.
+func (d *deployment) withSnapshot(t *testing.T) *deployment {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.OpenSQLite(ctx, d.db, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	p := reportPolicies()
+	r, err := report.New(report.Config{Policies: report.Policies{Controller: p.Controller, Schema: p.Schema, Purposes: p.Purposes, Retention: p.Retention, Search: &p.Search},
+		Rights: &report.RightsState{Store: db.Rights(), Regimes: []rights.Regime{rights.GDPR()}}, Clock: d.clock.Now})
+	require.NoError(t, err)
+	_, err = r.SaveSnapshot(ctx, db.ReportSnapshots())
+	require.NoError(t, err)
+	return d
+}
+
+// A store that fails at any call — every store the report reads: the
+// audit log, retention, the outbox, consents, requests, incidents,
+// transfers and the policy snapshot — fails the report with exit status 1
+// and leaves no file at --out; with no fault the same run writes it. Run
+// with the host's policies and with the snapshot the stock binary reads.
 func TestReportStoreFaultLeavesNoFile(t *testing.T) {
-	d := newDeployment(t).withCustomers(t, 2)
+	d := newDeployment(t).withCustomers(t, 4).withPlan(t).withSnapshot(t)
 	d.withClocks(t)
-	faults := &storetest.Faults{}
-	cfg := d.reportConfig()
-	cfg.Open = func(ctx context.Context, db cli.Database) (*cli.Stores, error) {
-		st, err := cli.OpenSQLStores(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		st.Audit = storetest.FaultyAudit(st.Audit, faults)
-		st.Retention = storetest.FaultyRetention(st.Retention, faults)
-		st.Notify = storetest.FaultyNotify(st.Notify, faults)
-		st.Consents = storetest.FaultyConsentRecords(st.Consents, faults)
-		return st, nil
-	}
-	dir := t.TempDir()
-	out := filepath.Join(dir, "report.json")
-	args := []string{"report", "--db", d.db, "--out", out, "--key", d.verifier}
-	faults.Arm(0, storetest.Before, false)
-	code, _, errs := run(t, cfg, args...)
-	require.Equal(t, cli.ExitOK, code, errs)
-	calls := faults.Calls()
-	require.Greater(t, calls, 4)
-	require.NoError(t, os.Remove(out))
-	for k := 1; k <= calls; k++ {
-		faults.Arm(k, storetest.Before, false)
-		code, _, errs := run(t, cfg, args...)
-		assert.Equal(t, cli.ExitFailed, code, "fault at call %d (%s): %s", k, faults.Last(), errs)
-		entries, err := os.ReadDir(dir)
-		require.NoError(t, err)
-		assert.Empty(t, entries, "fault at call %d (%s): no partial file", k, faults.Last())
+	d.withRequests(t)
+	d.withIncident(t)
+	host := d.reportConfig()
+	host.Policies.Transfers = []string{"merger-2026"}
+	host.Policies.Regimes = []rights.Regime{rights.GDPR()}
+	stock := cli.Config{Clock: d.clock.Now}
+	for _, tc := range []struct {
+		name   string
+		cfg    cli.Config
+		stores []string
+	}{
+		{"host policies", host, []string{"audit.", "retention.", "notify.", "report.Scan", "rights.", "incident.", "transfer."}},
+		{"stored snapshot", stock, []string{"report.LatestSnapshot", "audit.", "retention.", "notify.", "report.Scan", "rights.", "incident."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			faults := &storetest.Faults{}
+			cfg := tc.cfg
+			cfg.Open = func(ctx context.Context, db cli.Database) (*cli.Stores, error) {
+				st, err := cli.OpenSQLStores(ctx, db)
+				if err != nil {
+					return nil, err
+				}
+				st.Audit = storetest.FaultyAudit(st.Audit, faults)
+				st.Retention = storetest.FaultyRetention(st.Retention, faults)
+				st.Notify = storetest.FaultyNotify(st.Notify, faults)
+				st.Consents = storetest.FaultyConsentRecords(st.Consents, faults)
+				st.Rights = storetest.FaultyRights(st.Rights, faults)
+				st.Incidents = storetest.FaultyIncident(st.Incidents, faults)
+				st.Transfers = storetest.FaultyTransfer(st.Transfers, faults)
+				st.Snapshots = storetest.FaultySnapshots(st.Snapshots, faults)
+				return st, nil
+			}
+			dir := t.TempDir()
+			out := filepath.Join(dir, "report.json")
+			args := []string{"report", "--db", d.db, "--out", out, "--key", d.verifier}
+			faults.Arm(0, storetest.Before, false)
+			code, _, errs := run(t, cfg, args...)
+			require.Equal(t, cli.ExitFailed, code, "the overdue request is a failed check: %s", errs)
+			_, err := os.Stat(out)
+			require.NoError(t, err, "without a fault the report is written")
+			calls := faults.Calls()
+			require.NoError(t, os.Remove(out))
+			failed := map[string]bool{}
+			for k := 1; k <= calls; k++ {
+				faults.Arm(k, storetest.Before, false)
+				code, _, errs := run(t, cfg, args...)
+				failed[faults.Last()] = true
+				assert.Equal(t, cli.ExitFailed, code, "fault at call %d (%s): %s", k, faults.Last(), errs)
+				assert.Contains(t, errs, storetest.ErrInjected.Error(), "fault at call %d (%s): the report fails on it", k, faults.Last())
+				entries, err := os.ReadDir(dir)
+				require.NoError(t, err)
+				assert.Empty(t, entries, "fault at call %d (%s): no partial file", k, faults.Last())
+			}
+			t.Logf("%d store calls, each failed once: %v", calls, slices.Sorted(maps.Keys(failed)))
+			for _, prefix := range tc.stores {
+				assert.True(t, slices.ContainsFunc(slices.Collect(maps.Keys(failed)), func(op string) bool { return strings.HasPrefix(op, prefix) }),
+					"a %s call was failed", prefix)
+			}
+		})
 	}
 }
 

@@ -46,7 +46,7 @@ type requestJSON struct {
 
 func toJSON(r rights.Request, at time.Time) requestJSON {
 	return requestJSON{
-		ID: r.ID, Kind: r.Kind.String(), Subject: string(r.Subject), Requester: r.Requester.Kind.String(), Relation: r.Requester.Relation,
+		ID: r.ID, Kind: r.Kind.String(), Subject: r.SubjectKey(), Requester: r.Requester.Kind.String(), Relation: r.Requester.Relation,
 		State: r.State.String(), Received: r.Received, Due: r.Due, Extended: r.Extension != "", Overdue: r.Overdue(at), Outcome: r.Outcome,
 	}
 }
@@ -115,7 +115,7 @@ of the period, the request id, its kind and state, the customer.`,
 			if r.Overdue(at) {
 				mark = "  OVERDUE"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s  %s  %s  %s%s\n", lastDay(r), r.ID, r.Kind, r.State, string(r.Subject), mark)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s  %s  %s  %s%s\n", lastDay(r), r.ID, r.Kind, r.State, r.SubjectKey(), mark)
 		}
 		if *asJSON {
 			return printJSON(cmd.OutOrStdout(), map[string]any{"requests": out, "count": len(out), "at": at})
@@ -165,7 +165,7 @@ append-only history. It changes nothing; no key is needed.`,
 		}
 		w := cmd.OutOrStdout()
 		fmt.Fprintf(w, "request   %s (%s)\nkind      %s (%s)\ncustomer  %s\nrequester %s %s\nchannel   %s\nreceived  %s\ndue       %s (last day; %s)\nstate     %s\n",
-			r.ID, r.Key, r.Kind, r.Kind.Article(), string(r.Subject), r.Requester.Kind, r.Requester.Relation, r.Channel,
+			r.ID, r.Key, r.Kind, r.Kind.Article(), r.SubjectKey(), r.Requester.Kind, r.Requester.Relation, r.Channel,
 			r.Received.Format(time.RFC3339), lastDay(r), r.Regime, r.State)
 		if r.Extension != "" {
 			fmt.Fprintf(w, "extended  %s\n", r.Extension)

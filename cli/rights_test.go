@@ -50,8 +50,13 @@ func (d *deployment) desk(ctx context.Context, s cli.RightsSession) (*rights.Des
 	if err != nil {
 		return nil, err
 	}
+	eraser, err := rights.NewEraser(rights.EraserConfig{Store: s.Stores.Rights, Recorder: s.Log, Pseudonyms: s.Keys, Clock: s.Clock})
+	if err != nil {
+		return nil, err
+	}
 	v, err := vault.New(vault.Config{Schema: schema(), Keys: s.Keys, Store: s.Stores.Vault, Authorizer: reg.Checker(), Recorder: s.Log,
-		Search: vault.SearchConfig{ExpectedCustomers: vault.MinCustomers}, Clock: s.Clock, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"}})
+		Search: vault.SearchConfig{ExpectedCustomers: vault.MinCustomers}, Clock: s.Clock, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"},
+		Erasers: []custos.Eraser{reg, eraser}})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +84,7 @@ func (d *deployment) desk(ctx context.Context, s cli.RightsSession) (*rights.Des
 		Verifier: rights.VerifierFunc(func(_ context.Context, r rights.Request) (rights.Identity, error) {
 			return rights.Identity{Method: "branch-id-check", Evidence: "branch:0012/" + r.Key}, nil
 		}),
-		Vault: v, Consent: reg, Retention: ret, Outbox: out,
+		Vault: v, Consent: reg, Retention: ret, Outbox: out, Pseudonyms: s.Keys,
 		Policy: rights.Policy{Controller: consent.Party{Name: "Example Leasing", Contact: "privacy@leasing.example"}, Contact: "https://leasing.example/privacy",
 			Complaint: consent.DefaultRemedy(), Source: text("Given by you"), Retention: policy, Channel: "email"},
 	})

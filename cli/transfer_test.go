@@ -42,8 +42,10 @@ func TestTransferCommandsNeedWiring(t *testing.T) {
 	assert.Contains(t, errOut, "no transfer wiring")
 }
 
-func TestTransferPlanShow(t *testing.T) {
-	d := newDeployment(t).withCustomers(t, 1)
+// withPlan stores the company-transfer plan merger-2026, approved by the
+// DPO, through the transfer store.
+func (d *deployment) withPlan(t *testing.T) *deployment {
+	t.Helper()
 	h := d.open(t, d.kek)
 	rk, err := transfer.NewRecipientKeyset()
 	require.NoError(t, err)
@@ -61,6 +63,11 @@ func TestTransferPlanShow(t *testing.T) {
 	require.NoError(t, h.db.Transfer().CreatePlan(ctx, transfer.StoredPlan{ID: p.ID, Plan: body, Digest: p.Digest(), Proposed: time.Now(), By: "staff-dpo"}))
 	require.NoError(t, h.db.Transfer().AddApproval(ctx, transfer.Approval{TransferID: p.ID, Digest: p.Digest(), Approver: custos.Actor{ID: "staff-dpo", Role: "dpo"}}))
 	h.close()
+	return d
+}
+
+func TestTransferPlanShow(t *testing.T) {
+	d := newDeployment(t).withCustomers(t, 1).withPlan(t)
 
 	code, out, _ := run(t, d.config(), "transfer", "plan", "show", "merger-2026", "--db", d.db)
 	require.Equal(t, cli.ExitOK, code)

@@ -2,6 +2,8 @@ package incident_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -219,13 +221,35 @@ func BenchmarkScope(b *testing.B) {
 	})
 }
 
+// unpreparedRevocations is the SQLite incident store as it answered the
+// gate before its revocation statement was prepared once per DB: the
+// statement parsed on every call. BenchmarkGet's sqlite-gated-unprepared
+// measures it beside the gate as it is.
+type unpreparedRevocations struct {
+	incident.Store
+	db *sqlstore.DB
+}
+
+func (u unpreparedRevocations) Revoked(ctx context.Context, actor string) (incident.Revocation, bool, error) {
+	r := incident.Revocation{Actor: actor}
+	var at int64
+	err := u.db.SQL().QueryRowContext(ctx, `SELECT incident, at FROM custos_incident_revocations WHERE actor = $1`, actor).Scan(&r.Incident, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return incident.Revocation{}, false, nil
+	}
+	r.At = time.UnixMicro(at).UTC()
+	return r, err == nil, err
+}
+
 // BenchmarkGet reads one record through the vault on SQLite: sqlite with
 // an allow list, sqlite-gated with the same allow list behind
-// Register.Gate (one revocation lookup per read), sqlite-after-alert the
-// gated vault after an incident was opened from a monitor alert and an
-// actor revoked (the monitor reads the log apart from the read path).
+// Register.Gate (one keyed revocation lookup per read, its statement
+// prepared once), sqlite-gated-unprepared the gate as it was before (the
+// statement parsed on every read), sqlite-after-alert the gated vault
+// after an incident was opened from a monitor alert and an actor revoked
+// (the monitor reads the log apart from the read path).
 func BenchmarkGet(b *testing.B) {
-	for _, mode := range []string{"sqlite", "sqlite-gated", "sqlite-after-alert"} {
+	for _, mode := range []string{"sqlite", "sqlite-gated-unprepared", "sqlite-gated", "sqlite-after-alert"} {
 		b.Run(mode, func(b *testing.B) {
 			ctx := context.Background()
 			db, err := sqlstore.OpenSQLite(ctx, filepath.Join(b.TempDir(), "get.db"), nil)
@@ -249,7 +273,11 @@ func BenchmarkGet(b *testing.B) {
 				b.Fatal(err)
 			}
 			rec := discardRecorder{}
-			reg, err := incident.New(incident.Config{Store: db.Incident(), Recorder: rec, Policy: policy()})
+			st := db.Incident()
+			if mode == "sqlite-gated-unprepared" {
+				st = unpreparedRevocations{Store: st, db: db}
+			}
+			reg, err := incident.New(incident.Config{Store: st, Recorder: rec, Policy: policy()})
 			if err != nil {
 				b.Fatal(err)
 			}

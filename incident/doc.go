@@ -24,8 +24,10 @@
 // (GDPR Art. 34(3), computed by [Exposure.Exemption]). An incident does not
 // close while one is open.
 //
-// Scoping reads evidence with bounded memory: the audit log, by actor or
-// role and time range, through its store's indexes ([Register.ScopeFromAudit];
+// Scoping reads evidence with bounded memory: the audit log, by actor,
+// role, credential or application instance (custos.Access Credential and
+// Instance) and time range, through its store's indexes
+// ([Register.ScopeFromAudit];
 // every match's inclusion proof is checked, and scoping refuses evidence that
 // does not verify), and the keys: the customers whose DEKs a compromised KEK
 // wraps ([Register.ScopeFromKEK]). Containment acts through the vault and the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/custos-go/custos"
@@ -33,25 +34,44 @@ type DEKLister interface {
 	ScanDEKs(ctx context.Context, after custos.SubjectID, limit int) ([]keys.WrappedDEK, error)
 }
 
-// Window is a scoping question to the audit log: what an actor, or a role,
-// read or tried to read between From and To. It is bounded: both times
-// are required and To is after From.
+// Window is a scoping question to the audit log: what an actor, a role, a
+// credential or an application instance (custos.Access Credential and
+// Instance) read or tried to read between From and To. It names at least
+// one of the four; when it names several, an entry must match all of them.
+// It is bounded: both times are required and To is after From.
 type Window struct {
-	Actor    string
-	Role     custos.Role
-	From, To time.Time
+	Actor      string
+	Role       custos.Role
+	Credential string
+	Instance   string
+	From, To   time.Time
 }
 
 func (w Window) validate() error {
 	switch {
-	case w.Actor == "" && w.Role == "":
-		return fmt.Errorf("%w: a scope names an actor or a role", ErrInvalid)
+	case w.Actor == "" && w.Role == "" && w.Credential == "" && w.Instance == "":
+		return fmt.Errorf("%w: a scope names an actor, a role, a credential or an instance", ErrInvalid)
 	case w.From.IsZero() || w.To.IsZero():
 		return fmt.Errorf("%w: a scope is bounded: both From and To are required", ErrInvalid)
 	case !w.To.After(w.From):
 		return fmt.Errorf("%w: scope ends (%s) before it starts (%s)", ErrInvalid, w.To.UTC().Format(time.RFC3339), w.From.UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+// names says which keys the window names (not their values), such as
+// "actor" or "credential+instance", for the timeline.
+func (w Window) names() string {
+	var out []string
+	for _, k := range []struct {
+		name string
+		set  bool
+	}{{"actor", w.Actor != ""}, {"role", w.Role != ""}, {"credential", w.Credential != ""}, {"instance", w.Instance != ""}} {
+		if k.set {
+			out = append(out, k.name)
+		}
+	}
+	return strings.Join(out, "+")
 }
 
 // Scope is what a scoping found.
@@ -78,8 +98,8 @@ type found struct {
 	allowed int64
 }
 
-// ScopeFromAudit finds the customers the window's actor or role read or
-// tried to read, with the fields (Evidence.Find), and adds them to the
+// ScopeFromAudit finds the customers the window's actor, role, credential
+// or instance read or tried to read, with the fields (Evidence.Find), and adds them to the
 // incident's affected set; the counts, categories and the exposure
 // (plaintext released) follow, and so do the grade and obligations. Evidence
 // that does not verify makes it fail with ErrEvidence, changing nothing. An
@@ -109,8 +129,12 @@ func (r *Register) ScopeFromAudit(ctx context.Context, acc custos.Access, id str
 	if sc.Affected, err = r.store.AddAffected(ctx, id, nil); err != nil {
 		return Scope{}, fmt.Errorf("incident: scope: count affected: %w", err)
 	}
-	_, err = r.change(ctx, acc, id, step{action: "scoped.audit", detail: fmt.Sprintf("actor-or-role window found %d customers in %d entries", sc.Customers, sc.Entries),
-		key: stepKey("scope-audit", w.Actor, w.Role, w.From.UnixMicro(), w.To.UnixMicro()), apply: func(inc *Incident) error {
+	key := stepKey("scope-audit", w.Actor, w.Role, w.From.UnixMicro(), w.To.UnixMicro())
+	if w.Credential != "" || w.Instance != "" {
+		key = stepKey("scope-audit", w.Actor, w.Role, w.Credential, w.Instance, w.From.UnixMicro(), w.To.UnixMicro())
+	}
+	_, err = r.change(ctx, acc, id, step{action: "scoped.audit", detail: fmt.Sprintf("%s window found %d customers in %d entries", w.names(), sc.Customers, sc.Entries),
+		key: key, apply: func(inc *Incident) error {
 			inc.People = max(inc.People, sc.Affected)
 			inc.Records += sc.Released
 			inc.Categories = mergeCategories(inc.Categories, sc.Categories)
@@ -125,9 +149,9 @@ func (r *Register) ScopeFromAudit(ctx context.Context, acc custos.Access, id str
 	return sc, err
 }
 
-// Find streams to page, a page at a time, the customers the window's actor
-// or role read or tried to read, through the audit log's indexes (Query by
-// actor and time), and returns the counts and the fields read. Every
+// Find streams to page, a page at a time, the customers the window's actor,
+// role, credential or instance read or tried to read, through the audit
+// log's indexes (Query by actor, role, credential or instance and time), and returns the counts and the fields read. Every
 // entry's inclusion proof into the signed checkpoint is checked before any
 // customer is passed on: an entry that does not verify fails the search with
 // ErrEvidence — evidence must be sound. The search itself is recorded in the
@@ -185,7 +209,7 @@ func (e Evidence) Find(ctx context.Context, acc custos.Access, w Window, page fu
 // readLog queries the log for the window's reads.
 func (e Evidence) readLog(ctx context.Context, acc custos.Access, w Window) (*found, error) {
 	f := &found{refs: map[string]map[string]bool{}, at: map[string]time.Time{}, fields: map[string]map[string]bool{}}
-	q := audit.Query{Actor: w.Actor, Role: w.Role, Since: w.From, Until: w.To}
+	q := audit.Query{Actor: w.Actor, Role: w.Role, Credential: w.Credential, Instance: w.Instance, Since: w.From, Until: w.To}
 	for m, err := range e.Audit.Query(ctx, acc, q) {
 		if errors.Is(err, audit.ErrTampered) {
 			return nil, fmt.Errorf("%w: %w", ErrEvidence, err)

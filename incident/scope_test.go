@@ -51,11 +51,13 @@ func TestScopeRefusesBadWindows(t *testing.T) {
 	f.open("INC-1")
 	before := f.snapshot("INC-1")
 	for name, w := range map[string]incident.Window{
-		"T2 before T1":  {Actor: insider.Actor.ID, From: t0, To: t0.Add(-time.Hour)},
-		"T2 equals T1":  {Actor: insider.Actor.ID, From: t0, To: t0},
-		"unbounded":     {Actor: insider.Actor.ID, From: t0},
-		"no lower end":  {Actor: insider.Actor.ID, To: t0},
-		"nobody to ask": {From: t0, To: t0.Add(time.Hour)},
+		"T2 before T1":           {Actor: insider.Actor.ID, From: t0, To: t0.Add(-time.Hour)},
+		"T2 equals T1":           {Actor: insider.Actor.ID, From: t0, To: t0},
+		"unbounded":              {Actor: insider.Actor.ID, From: t0},
+		"no lower end":           {Actor: insider.Actor.ID, To: t0},
+		"nobody to ask":          {From: t0, To: t0.Add(time.Hour)},
+		"credential, unbounded":  {Credential: "key-1", From: t0},
+		"instance, T2 before T1": {Instance: "api-1", From: t0, To: t0.Add(-time.Minute)},
 	} {
 		_, err := f.reg.ScopeFromAudit(ctx, responder, "INC-1", w)
 		assert.ErrorIs(t, err, incident.ErrInvalid, name)

@@ -44,6 +44,9 @@ type Policies struct {
 	Schema vault.Schema
 	// Purposes are every processing purpose. Required.
 	Purposes []consent.Purpose
+	// People are the categories of people whose data is processed
+	// (GDPR Art. 30(1)(c)); none is a finding.
+	People []SubjectCategory
 	// Retention is the retention policy; nil makes every purpose a
 	// finding (PIPL Art. 19).
 	Retention *retention.Policy
@@ -135,6 +138,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := vault.NewAllowList(c.Policies.Schema, nil); err != nil {
 		return fmt.Errorf("%w: Policies.Schema: %w", ErrConfig, err)
+	}
+	if err := validatePeople(&c.Policies); err != nil {
+		return err
 	}
 	for i, p := range c.Assessments {
 		if err := p.validate(); err != nil {

@@ -40,7 +40,8 @@ func Example() {
 
 	r, err := report.New(report.Config{
 		Policies: report.Policies{Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example"},
-			Schema: schema, Purposes: purposes, Retention: rules, KEK: "gcp-kms://projects/example/cryptoKeys/kek"},
+			Schema: schema, Purposes: purposes, Retention: rules, KEK: "gcp-kms://projects/example/cryptoKeys/kek",
+			People: []report.SubjectCategory{{ID: "lessees", Description: consent.Text{ZH: "承租人", EN: "Lessees"}, RecordTypes: []string{"customer"}}}},
 		Consents: db.ConsentRecords(), Retention: db.Retention(), Outbox: db.Notify(),
 	})
 	if err != nil {

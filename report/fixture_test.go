@@ -66,6 +66,10 @@ func policies() report.Policies {
 	return report.Policies{
 		Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example"},
 		Schema:     schema, Purposes: purposes, Retention: pol,
+		People: []report.SubjectCategory{
+			{ID: "customers", Description: text("承租人", "Lessees"), RecordTypes: []string{"customer", "lease"}},
+			{ID: "guarantors", Description: text("担保人", "Guarantors of a lease"), RecordTypes: []string{"customer"}, Purposes: []custos.PurposeID{"servicing"}},
+		},
 		Masking: &vault.Masking{Rules: map[custos.Role]map[string]vault.Visibility{
 			"customer-service": {"customer.mobile": vault.Masked, "customer.resident_id": vault.Hidden},
 		}},

@@ -136,6 +136,7 @@ var texts = [][3]string{
 	{"section.assessment", "个人信息保护影响评估（个人信息保护法第55—56条）", "Impact assessments (PIPL Art. 55–56)"},
 
 	{"table.purposes", "处理目的与合法性基础", "Purposes and legal bases"},
+	{"table.people", "个人类别", "Categories of people"},
 	{"table.fields", "个人信息种类与分级", "Categories of data and their classes"},
 	{"table.recipients", "接收方与跨境提供", "Recipients and transfers abroad"},
 	{"table.retention", "保存规则", "Retention rules"},
@@ -159,6 +160,8 @@ var texts = [][3]string{
 	{"chart.consent-trend", "同意状态趋势：%s", "Consent states over time: %s"},
 
 	{"col.purpose", "目的", "Purpose"},
+	{"col.category", "类别", "Category"},
+	{"col.minors", "可能含不满十四周岁未成年人", "May include children under 14"},
 	{"col.description", "说明", "Description"},
 	{"col.basis", "合法性基础", "Legal basis"},
 	{"col.pipl", "个保法条款", "PIPL"},
@@ -256,6 +259,8 @@ var texts = [][3]string{
 
 	{"finding.no-retention-policy", "未配置保存规则：任何个人信息都没有保存期限。", "No retention policy: no data has a retention period."},
 	{"finding.purpose-without-retention", "目的 %s 使用的记录类型 %s 没有保存规则。", "Purpose %s uses record type %s, which no retention rule limits."},
+	{"finding.no-people-categories", "处理活动记录未说明个人类别（GDPR 第30条第1款(c)项）。", "The records of processing describe no category of people (GDPR Art. 30(1)(c))."},
+	{"finding.record-type-without-people", "记录类型 %s 未归入任何个人类别。", "Record type %s belongs to no category of people."},
 	{"finding.field-unused", "字段 %s 没有任何处理目的使用（最小必要）。", "Field %s is used by no purpose (minimum necessary)."},
 	{"finding.kek-not-stated", "报告未注明密钥加密密钥。", "The report was not told the key-encryption key."},
 	{"finding.epochs-off", "未启用删除周期：删除前的备份仍可用 KEK 解密。", "Erasure epochs are off: backups taken before an erasure stay decryptable with the KEK."},

@@ -13,14 +13,14 @@ import (
 )
 
 // processing is the records of processing (GDPR Art. 30(1); PIPL Art. 54,
-// 56): purposes with their legal basis, the data categories and their
-// classes, recipients and transfers abroad, retention periods. Every
-// figure is read from the policy values.
+// 56): purposes with their legal basis, the categories of people, the
+// data categories and their classes, recipients and transfers abroad,
+// retention periods. Every figure is read from the policy values.
 type processing struct{ p *Policies }
 
 func (s processing) Section(_ context.Context, _ time.Time) (Section, []Finding, error) {
-	sec := Section{ID: "processing", Tables: []Table{s.purposes(), s.fields(), s.recipients(), s.retention()}}
-	return sec, s.findings(), nil
+	sec := Section{ID: "processing", Tables: []Table{s.purposes(), s.people(), s.fields(), s.recipients(), s.retention()}}
+	return sec, append(s.findings(), s.peopleFindings()...), nil
 }
 
 // purposes lists each purpose's legal basis and its articles (PIPL Art.

@@ -1,6 +1,7 @@
 package rights
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -119,11 +120,11 @@ func (a *acts) export(ctx context.Context) (*vault.Export, error) {
 // deliver records the document's act, with its digest, then writes the
 // document to out.
 func (a *acts) deliver(ctx context.Context, act string, doc any, held bool, records int, text string, out io.Writer) (outcome, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
+	var buf bytes.Buffer // json.Marshal and a newline, without copying the document to append it
+	if err := json.NewEncoder(&buf).Encode(doc); err != nil {
 		return outcome{}, fmt.Errorf("rights: encode the document: %w", err)
 	}
-	b = append(b, '\n')
+	b := buf.Bytes()
 	sum := sha256.Sum256(b)
 	if err := a.did(ctx, act, map[string]any{
 		"sha256": hex.EncodeToString(sum[:]), "bytes": len(b), "held": held, "records": records,

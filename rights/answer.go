@@ -62,26 +62,32 @@ const noNotice = "none"
 // that it did, and returns the answer.
 func (d *Desk) answer(ctx context.Context, acc custos.Access, r Request) (Answer, error) {
 	ans := Answer{Request: r, Complaint: d.policy.Complaint}
-	h, err := d.History(ctx, r.ID)
-	if err != nil {
-		return ans, err
+	if r.Kind == Erasure { // only an erasure has a certificate
+		h, err := d.History(ctx, r.ID)
+		if err != nil {
+			return ans, err
+		}
+		ans.Certificate = certificateOf(h)
 	}
-	ans.Certificate = certificateOf(h)
+	var err error
 	if r.Answered != "" {
 		return ans, nil
 	}
-	g := d.regimes[r.Regime]
-	m := notify.Message{
-		To: notify.Customer(r.Subject), Channel: notify.Channel(d.policy.Channel), Template: notify.RequestAnswer,
-		Params: notify.Params{"reference": r.ID, "outcome": r.Outcome, "contact": d.policy.Contact, "received": r.Received.In(g.loc()).Format(time.DateOnly)},
-		Key:    "rights-" + r.ID + "-answer", Sender: forRequest(acc, r),
-	}
-	id, err := d.outbox.Enqueue(ctx, m)
-	switch {
-	case errors.Is(err, notify.ErrForgotten), errors.Is(err, notify.ErrNoAddress):
-		id = noNotice
-	case err != nil:
-		return ans, fmt.Errorf("rights: enqueue the answer (Fulfil again to retry): %w", err)
+	id := noNotice // a forgotten customer, named by reference only, is sent none
+	if !r.Pseudonymised() {
+		g := d.regimes[r.Regime]
+		m := notify.Message{
+			To: notify.Customer(r.Subject), Channel: notify.Channel(d.policy.Channel), Template: notify.RequestAnswer,
+			Params: notify.Params{"reference": r.ID, "outcome": r.Outcome, "contact": d.policy.Contact, "received": r.Received.In(g.loc()).Format(time.DateOnly)},
+			Key:    "rights-" + r.ID + "-answer", Sender: forRequest(acc, r),
+		}
+		id, err = d.outbox.Enqueue(ctx, m)
+		switch {
+		case errors.Is(err, notify.ErrForgotten), errors.Is(err, notify.ErrNoAddress):
+			id = noNotice
+		case err != nil:
+			return ans, fmt.Errorf("rights: enqueue the answer (Fulfil again to retry): %w", err)
+		}
 	}
 	r, err = d.advance(ctx, acc, r.ID, func(r *Request, _ time.Time) (Entry, bool, error) {
 		if r.Answered != "" {

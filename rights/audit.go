@@ -10,14 +10,15 @@ import (
 
 // Actions of the rights package in the audit log: one per step.
 const (
-	ActionSubmit custos.Action = "rights.submit"
-	ActionVerify custos.Action = "rights.verify"
-	ActionStart  custos.Action = "rights.start"
-	ActionExtend custos.Action = "rights.extend"
-	ActionFulfil custos.Action = "rights.fulfil"
-	ActionRefuse custos.Action = "rights.refuse"
-	ActionStep   custos.Action = "rights.step"
-	ActionAnswer custos.Action = "rights.answer"
+	ActionSubmit       custos.Action = "rights.submit"
+	ActionVerify       custos.Action = "rights.verify"
+	ActionStart        custos.Action = "rights.start"
+	ActionExtend       custos.Action = "rights.extend"
+	ActionFulfil       custos.Action = "rights.fulfil"
+	ActionRefuse       custos.Action = "rights.refuse"
+	ActionStep         custos.Action = "rights.step"
+	ActionAnswer       custos.Action = "rights.answer"
+	ActionPseudonymise custos.Action = "rights.pseudonymise"
 )
 
 // recordType names requests in audit events.
@@ -26,7 +27,7 @@ const recordType = "rights.request"
 var stepActions = map[Step]custos.Action{
 	StepReceived: ActionSubmit, StepVerified: ActionVerify, StepStarted: ActionStart, StepExtended: ActionExtend,
 	StepFulfilled: ActionFulfil, StepPartial: ActionFulfil, StepRefused: ActionRefuse, StepDone: ActionStep,
-	StepAnswered: ActionAnswer,
+	StepAnswered: ActionAnswer, StepPseudonymised: ActionPseudonymise,
 }
 
 // eventDetail is an event's Detail, its keys in the order of the JSON

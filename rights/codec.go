@@ -45,8 +45,10 @@ func DecodeRequest(b []byte) (Request, error) {
 		return Request{}, fmt.Errorf("%w: id is not its key's", ErrCorrupt)
 	case r.Version < 1:
 		return Request{}, fmt.Errorf("%w: version below 1", ErrCorrupt)
-	case r.Subject.Validate() != nil:
+	case r.SubjectRef == "" && r.Subject.Validate() != nil:
 		return Request{}, fmt.Errorf("%w: invalid customer", ErrCorrupt)
+	case r.SubjectRef != "" && (r.Subject != "" || !validRef(r.SubjectRef) || !r.State.Closed()):
+		return Request{}, fmt.Errorf("%w: invalid pseudonymous reference", ErrCorrupt)
 	}
 	return r, nil
 }

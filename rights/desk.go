@@ -42,6 +42,9 @@ type Config struct {
 	Outbox    Outbox
 	// Policy is what answers state.
 	Policy Policy
+	// Pseudonyms gives the references under which the requests of a
+	// forgotten customer are kept (see Eraser): the keyring.
+	Pseudonyms Pseudonyms
 	// Clock gives the time; nil means time.Now.
 	Clock custos.Clock
 	// Tolerance is how far in the future a receipt time may lie; 0 means
@@ -67,6 +70,7 @@ type Desk struct {
 	retention Retention
 	outbox    Outbox
 	policy    Policy
+	pseudo    Pseudonyms
 	purposes  map[custos.PurposeID]consent.Purpose
 	// categories are each purpose's, for answers (purposeInfo).
 	categories map[custos.PurposeID][]typeCategories
@@ -95,13 +99,15 @@ func New(cfg Config) (*Desk, error) {
 		return nil, fmt.Errorf("%w: no Outbox", ErrConfig)
 	case len(cfg.Schema.Types) == 0:
 		return nil, fmt.Errorf("%w: no Schema", ErrConfig)
+	case cfg.Pseudonyms == nil:
+		return nil, fmt.Errorf("%w: no Pseudonyms (the keyring)", ErrConfig)
 	}
 	if err := cfg.Policy.Validate(); err != nil {
 		return nil, err
 	}
 	d := &Desk{
 		store: cfg.Store, rec: cfg.Recorder, verifier: cfg.Verifier, regimes: map[string]Regime{}, clock: cfg.Clock, tolerance: cfg.Tolerance,
-		schema: cfg.Schema, vault: cfg.Vault, consent: cfg.Consent, retention: cfg.Retention, outbox: cfg.Outbox, policy: cfg.Policy,
+		schema: cfg.Schema, vault: cfg.Vault, consent: cfg.Consent, retention: cfg.Retention, outbox: cfg.Outbox, policy: cfg.Policy, pseudo: cfg.Pseudonyms,
 		purposes: map[custos.PurposeID]consent.Purpose{}, categories: map[custos.PurposeID][]typeCategories{},
 	}
 	for _, p := range cfg.Consent.Purposes() {

@@ -23,12 +23,12 @@ func (a *acts) erase(ctx context.Context) (outcome, error) {
 	if held, err := a.holdsOver(ctx); err != nil {
 		return outcome{}, err
 	} else if len(held) > 0 {
-		var why []string
+		var why, ids []string
 		for _, h := range held {
-			why = append(why, "legal hold "+h.ID+": "+h.Reason)
+			why, ids = append(why, "legal hold: "+h.Reason), append(ids, h.ID)
 		}
 		text := "erasure refused (GDPR Art. 17(3)(e)): " + strings.Join(why, "; ")
-		return a.erased(ctx, outcome{state: Refused, text: bounded(text)}, nil)
+		return a.erased(ctx, outcome{state: Refused, text: bounded(text), holds: ids}, nil)
 	}
 	o, err := a.d.retention.Erase(ctx, a.r.Subject, a.r.ID)
 	switch {
@@ -59,10 +59,10 @@ func (a *acts) erase(ctx context.Context) (outcome, error) {
 			if err != nil {
 				return outcome{}, fmt.Errorf("rights: read hold: %w", err)
 			}
-			why = append(why, "legal hold "+h.ID+": "+h.Reason)
+			why = append(why, "legal hold: "+h.Reason)
 		}
 		text := "erasure refused (GDPR Art. 17(3)(e); PIPL Art. 47 ¶2): " + strings.Join(why, "; ") + "; kept in storage only"
-		return a.erased(ctx, outcome{state: Refused, text: bounded(text)}, nil)
+		return a.erased(ctx, outcome{state: Refused, text: bounded(text), holds: o.Holds}, nil)
 	case o.Kind == retention.Restricted:
 		return a.erased(ctx, outcome{state: PartiallyFulfilled, text: bounded(o.Why)}, nil)
 	}
@@ -73,9 +73,15 @@ func destroyedOutcome(c vault.Certificate) outcome {
 	return outcome{state: Fulfilled, text: "erased by crypto-shredding; destruction certificate issued"}
 }
 
-// erased records the erasure act with its outcome and certificate.
+// erased records the erasure act with its outcome, the legal holds that
+// refused it and its certificate.
 func (a *acts) erased(ctx context.Context, o outcome, cert *vault.Certificate) (outcome, error) {
 	d := map[string]any{"state": o.state.String(), "outcome": o.text}
+	if len(o.holds) > 0 {
+		// The holds' ids stay in the history, not in the answer's text: a
+		// random id may read as a number a notice refuses as personal data.
+		d["holds"] = o.holds
+	}
 	if cert != nil {
 		d["certificate"] = cert
 	}

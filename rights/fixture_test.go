@@ -2,6 +2,7 @@ package rights_test
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -143,7 +144,8 @@ type fixture struct {
 	events   *storetest.Recorder
 	keys     *keys.Keyring
 	verified map[string]rights.Identity
-	extra    int // record types beyond the three of schema()
+	extra    int                // record types beyond the three of schema()
+	subjects []custos.SubjectID // the customers stored
 
 	store       rights.Store
 	vaultStore  vault.Store
@@ -154,6 +156,7 @@ type fixture struct {
 	registry  *consent.Registry
 	retention *retention.Retention
 	outbox    *notify.Outbox
+	eraser    *rights.Eraser
 	d         *rights.Desk
 }
 
@@ -207,9 +210,11 @@ func (f *fixture) build() {
 		Subjects: forward{&f.vault}, Pseudonyms: f.keys, Clock: f.clock,
 	})
 	require.NoError(f.t, err)
+	f.eraser, err = rights.NewEraser(rights.EraserConfig{Store: f.store, Recorder: f.events, Pseudonyms: f.keys, Clock: f.clock})
+	require.NoError(f.t, err)
 	f.vault, err = vault.New(vault.Config{
 		Schema: s, Keys: f.keys, Store: f.vaultStore, Authorizer: f.registry.Checker(), Recorder: f.events, Clock: f.clock,
-		Erasers: []custos.Eraser{f.registry}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"},
+		Erasers: []custos.Eraser{f.registry, f.eraser}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"},
 	})
 	require.NoError(f.t, err)
 	f.retention, err = retention.New(retention.Config{Policy: retentionPolicyWith(f.extra), Schema: s, Store: f.retStore, Vault: f.vault,
@@ -228,6 +233,7 @@ func (f *fixture) config() rights.Config {
 		Store: f.store, Recorder: f.events, Verifier: rights.VerifierFunc(f.verify),
 		Regimes: []rights.Regime{rights.GDPR(), rights.PIPL(rights.Days(15))}, Clock: f.clock,
 		Schema: schemaWith(f.extra), Vault: f.vault, Consent: f.registry, Retention: f.retention, Outbox: f.outbox, Policy: policy(),
+		Pseudonyms: f.keys,
 	}
 }
 
@@ -250,6 +256,19 @@ func (f *fixture) customer(subject custos.SubjectID, types ...string) {
 	for _, typ := range types {
 		require.NoError(f.t, f.vault.Put(context.Background(), clerk, subject, typ, values[typ]))
 	}
+	f.subjects = append(f.subjects, subject)
+}
+
+// whoseRef names the customer whose pseudonymous reference ref is, so
+// that fixtures with different keys compare; "(unknown reference)" when
+// it is none of the customers stored.
+func (f *fixture) whoseRef(ref string) string {
+	for _, s := range f.subjects {
+		if hex.EncodeToString(f.keys.Reference(s)) == ref {
+			return "(reference of " + string(s) + ")"
+		}
+	}
+	return "(unknown reference)"
 }
 
 // consented records the customer's marketing consent.
@@ -309,6 +328,11 @@ func (f *fixture) snapshot() snapshot {
 	s := snapshot{history: map[string][]rights.Entry{}, events: len(f.events.Events())}
 	all, err := f.db.Rights().List(ctx, "", 1000)
 	require.NoError(f.t, err)
+	for i, r := range all {
+		if r.SubjectRef != "" {
+			all[i].SubjectRef = f.whoseRef(r.SubjectRef)
+		}
+	}
 	s.requests = all
 	for _, r := range all {
 		h, err := f.db.Rights().History(ctx, r.ID)

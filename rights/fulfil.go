@@ -26,6 +26,7 @@ type outcome struct {
 	state State
 	text  string
 	wrote bool
+	holds []string // the legal holds that refused an erasure
 }
 
 // Fulfil fulfils a verified request through the package that owns what it
@@ -78,20 +79,21 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	if err := d.checkFulfilment(r, f); err != nil {
 		return Answer{}, err
 	}
+	done := map[string]Entry{}
 	if r.State == Verified {
+		// Started now: no act is done yet, unless another desk started it
+		// first and went on (then the history says which).
+		started := r
 		if r, err = d.Start(ctx, acc, id); err != nil {
 			return Answer{}, err
 		}
-	}
-	h, err := d.History(ctx, id)
-	if err != nil {
-		return Answer{}, err
-	}
-	done := map[string]Entry{}
-	for _, e := range h {
-		if e.Step == StepDone {
-			done[e.Act] = e
+		if r.Version != started.Version+1 {
+			if done, err = d.doneActs(ctx, id); err != nil {
+				return Answer{}, err
+			}
 		}
+	} else if done, err = d.doneActs(ctx, id); err != nil {
+		return Answer{}, err
 	}
 	a := acts{d: d, acc: acc, r: r, done: done}
 	var o outcome
@@ -116,13 +118,33 @@ func (d *Desk) Fulfil(ctx context.Context, acc custos.Access, id string, f Fulfi
 	if err != nil {
 		return Answer{Request: r}, err
 	}
-	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text))
+	ref, err := d.closingRef(ctx, a.r)
+	if err != nil {
+		return Answer{Request: a.r}, err
+	}
+	r, err = d.advance(ctx, acc, id, closeChange(o.state, o.text, ref))
 	if err != nil {
 		return Answer{Request: r}, err
 	}
 	ans, err := d.answer(ctx, acc, r)
 	ans.Written = o.wrote
 	return ans, err
+}
+
+// doneActs returns the acts the request's history records as done, by
+// name.
+func (d *Desk) doneActs(ctx context.Context, id string) (map[string]Entry, error) {
+	h, err := d.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]Entry{}
+	for _, e := range h {
+		if e.Step == StepDone {
+			done[e.Act] = e
+		}
+	}
+	return done, nil
 }
 
 // checkFulfilment checks what Fulfil is given, before anything changes.

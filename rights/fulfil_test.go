@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,8 +26,8 @@ func (f *fixture) messages() []notify.Stored {
 	return out
 }
 
-// vaultEvents counts the vault's allowed events of an action under a
-// request.
+// vaultEvents counts the allowed audit events of an action under a
+// request (the vault's, or any package's).
 func (f *fixture) vaultEvents(a custos.Action, request string) int {
 	n := 0
 	for _, e := range f.events.Events() {
@@ -250,13 +252,18 @@ func TestErasure(t *testing.T) {
 	t.Run("refused under a legal hold", func(t *testing.T) {
 		f := newFixture(t)
 		f.customer("C0000042", "marketing")
-		_, err := f.retention.Place(ctx, legal, retention.Hold{Owner: "staff-007", Reason: "court case 2026-civil-0042", Subjects: []custos.SubjectID{"C0000042"}})
+		hold, err := f.retention.Place(ctx, legal, retention.Hold{Owner: "staff-007", Reason: "court case 2026-civil-0042", Subjects: []custos.SubjectID{"C0000042"}})
 		require.NoError(t, err)
 		r := f.verifiedRequest(request("form-1502", rights.Erasure))
 		ans, err := f.desk().Fulfil(ctx, dpo, r.ID, rights.Fulfilment{})
 		require.NoError(t, err)
 		assert.Equal(t, rights.Refused, ans.Request.State)
 		assert.Contains(t, ans.Request.Outcome, "court case 2026-civil-0042", "refused with the hold's reason")
+		assert.NotContains(t, ans.Request.Outcome, hold.ID, "the hold's random id is not in the answer's text")
+		h, err := f.desk().History(ctx, r.ID)
+		require.NoError(t, err)
+		assert.True(t, slices.ContainsFunc(h, func(e rights.Entry) bool { return e.Act == "erase" && strings.Contains(e.Detail, hold.ID) }),
+			"the history names the hold")
 		assert.Nil(t, ans.Certificate)
 		st, err := f.vault.SubjectState(ctx, "C0000042")
 		require.NoError(t, err)

@@ -24,6 +24,9 @@ const (
 	StepRefused   Step = "refused"
 	// StepAnswered records that the answer notice was enqueued.
 	StepAnswered Step = "answered"
+	// StepPseudonymised records that the request, closed, names its
+	// forgotten customer only by pseudonymous reference (Eraser).
+	StepPseudonymised Step = "pseudonymised"
 )
 
 // Entry is one entry of a request's append-only history: which step, when,

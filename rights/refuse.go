@@ -26,7 +26,15 @@ func (d *Desk) Refuse(ctx context.Context, acc custos.Access, id string, reason 
 	if err := checkText("refusal reason", reason); err != nil {
 		return Request{}, fmt.Errorf("%w: %w", ErrNoReason, err)
 	}
-	r, err := d.advance(ctx, acc, id, closeChange(Refused, reason))
+	r, err := d.Get(ctx, id)
+	if err != nil {
+		return Request{}, err
+	}
+	ref, err := d.closingRef(ctx, r)
+	if err != nil {
+		return Request{}, err
+	}
+	r, err = d.advance(ctx, acc, id, closeChange(Refused, reason, ref))
 	if err != nil {
 		return r, err
 	}
@@ -34,8 +42,9 @@ func (d *Desk) Refuse(ctx context.Context, acc custos.Access, id string, reason 
 	return ans.Request, err
 }
 
-// closeChange closes a request in state to with outcome.
-func closeChange(to State, outcome string) change {
+// closeChange closes a request in state to with outcome; a ref not empty
+// replaces the customer, whom the vault forgot (see Eraser).
+func closeChange(to State, outcome, ref string) change {
 	return func(r *Request, now time.Time) (Entry, bool, error) {
 		if r.State == to && r.Outcome == outcome {
 			return Entry{}, false, nil
@@ -49,6 +58,9 @@ func closeChange(to State, outcome string) change {
 			return Entry{}, false, err
 		}
 		r.Outcome, r.Closed = outcome, now
+		if ref != "" {
+			r.Subject, r.SubjectRef = "", ref
+		}
 		step := map[State]Step{Fulfilled: StepFulfilled, PartiallyFulfilled: StepPartial, Refused: StepRefused}[to]
 		return Entry{Step: step, Reason: outcome}, true, nil
 	}

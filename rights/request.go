@@ -31,8 +31,15 @@ type Request struct {
 	Key string `json:"key"`
 	// Kind is the right exercised.
 	Kind Kind `json:"kind"`
-	// Subject is the customer the request is about.
+	// Subject is the customer the request is about; empty once the vault
+	// has forgotten them and the request is closed: SubjectRef then names
+	// them (see Eraser).
 	Subject custos.SubjectID `json:"subject"`
+	// SubjectRef is, once the customer is forgotten and the request
+	// closed, the customer's pseudonymous reference (Config.Pseudonyms),
+	// hex, under which the request is kept as proof of its answer; empty
+	// before.
+	SubjectRef string `json:"subject_ref,omitempty"`
 	// Requester is who asked.
 	Requester Requester `json:"requester"`
 	// Channel is how the request arrived, such as "app", "email",
@@ -201,7 +208,7 @@ func (r Request) validateKind() error {
 // sameContent reports whether two requests ask the same thing: what a
 // second Submit under the same key must repeat.
 func sameContent(a, b Request) bool {
-	return a.Key == b.Key && a.Kind == b.Kind && a.Subject == b.Subject && a.Requester == b.Requester &&
+	return a.Key == b.Key && a.Kind == b.Kind && a.Subject == b.Subject && a.SubjectRef == b.SubjectRef && a.Requester == b.Requester &&
 		a.Channel == b.Channel && a.Received.Equal(b.Received) && a.Regime == b.Regime &&
 		a.Recipient == b.Recipient && slices.Equal(a.Fields, b.Fields) && slices.Equal(a.Purposes, b.Purposes) &&
 		a.Ground == b.Ground

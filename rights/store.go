@@ -42,4 +42,9 @@ type Store interface {
 	// List returns up to limit requests with ID greater than after, by
 	// ID, open and closed.
 	List(ctx context.Context, after string, limit int) ([]Request, error)
+	// OfSubject returns up to limit requests whose SubjectKey is key,
+	// with ID greater than after, by ID: a customer's requests, or a
+	// forgotten customer's pseudonymised ones. Advance moves a request to
+	// its new SubjectKey. Its cost follows the requests returned.
+	OfSubject(ctx context.Context, key string, after string, limit int) ([]Request, error)
 }

@@ -78,6 +78,9 @@ func (d *Desk) Submit(ctx context.Context, acc custos.Access, r Request) (Reques
 
 // same returns the stored request if it asks what r asks.
 func (d *Desk) same(stored, r Request) (Request, error) {
+	if stored.Pseudonymised() {
+		r.Subject, r.SubjectRef = "", refOf(d.pseudo, r.Subject)
+	}
 	if !sameContent(stored, r) {
 		return Request{}, fmt.Errorf("%w: request %s", ErrKeyReused, stored.ID)
 	}

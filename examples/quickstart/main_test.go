@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos/cli"
+	"github.com/custos-go/custos/examples/internal/exreport"
 	"github.com/custos-go/custos/internal/browsertest"
 )
 
@@ -39,7 +40,9 @@ func TestQuickstart(t *testing.T) {
 	assert.Regexp(t, `closed erasure epoch 1 of group \d+: \d+ other customers' keys rewrapped, key \[custos-epoch-g\d+-e1\] destroyed; erasure complete: true`, s)
 	assert.Contains(t, s, "summary: 39 customers")
 	assert.Contains(t, s, "go run ./cmd/custos audit verify --db "+path+" --key @"+path+".audit.pub")
-	assert.Contains(t, s, "report: "+path+".report.html and .json, 6 sections")
+	assert.Contains(t, s, "report: "+path+".report.html and .json, signed (key "+path+".report.pub), 6 sections")
+	_, err := exreport.Verify(path)
+	require.NoError(t, err, "the report files exist and verify")
 	page, err := os.ReadFile(path + ".report.html")
 	require.NoError(t, err)
 	for _, id := range []string{"processing", "security", "consent", "retention", "outbox", "audit"} {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
 	"time"
 
+	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/examples/internal/exreport"
 	"github.com/custos-go/custos/report"
 	"github.com/custos-go/custos/retention"
 	"github.com/custos-go/custos/vault"
@@ -23,45 +24,40 @@ func rules() *retention.Policy {
 	}}
 }
 
+// people are the categories of people the records hold (GDPR Art.
+// 30(1)(c)): the lessees, and the guarantors of their leases, whose
+// customer records the lease-servicing purpose reads.
+func people() []report.SubjectCategory {
+	return []report.SubjectCategory{
+		{ID: "lessees", Description: consent.Text{ZH: "承租人", EN: "Lessees"}, RecordTypes: []string{"customer", "lease"}},
+		{ID: "guarantors", Description: consent.Text{ZH: "租赁担保人", EN: "Guarantors of a lease"}, RecordTypes: []string{"customer"},
+			Purposes: []custos.PurposeID{onboarding, servicing, erasure}},
+	}
+}
+
 // writeReport ends the quickstart as a host's compliance run would: the
 // records of processing and the state of the stores, generated from the
 // same policy values and stores the app runs with, written as one HTML
 // page in Chinese and as JSON for machines.
 func (a *app) writeReport(ctx context.Context, path string) error {
 	schema := Schema()
-	r, err := report.New(report.Config{
+	cfg := report.Config{
 		Policies: report.Policies{
 			Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "dpo@leasing.example"},
-			Schema:     schema, Purposes: purposes(schema), Retention: rules(), Masking: masking(),
+			Schema:     schema, Purposes: purposes(schema), People: people(), Retention: rules(), Masking: masking(),
 			Search: &vault.SearchConfig{ExpectedCustomers: a.customers}, KEK: a.kekID, Epochs: a.epochs,
 		},
 		Audit: &report.AuditState{Store: a.db.Audit(), Verifier: a.audit.Verifier(),
 			Monitor: &audit.MonitorConfig{BulkReads: &audit.BulkReads{Max: 100, Window: time.Hour}, AuditReads: true}},
 		Consents: a.db.ConsentRecords(), Retention: a.db.Retention(), Outbox: a.db.Notify(),
-	})
+	}
+	// The policy snapshot stored in the database is what the stock
+	// `custos report`, which has none of these Go values, reports from.
+	rep, err := exreport.Write(ctx, cfg, a.db.ReportSnapshots(), path, "zh-Hans", time.Time{})
 	if err != nil {
 		return err
 	}
-	// The policy snapshot in the database is what the stock `custos
-	// report`, which has none of these Go values, reports from.
-	if _, err := r.SaveSnapshot(ctx, a.db.ReportSnapshots()); err != nil {
-		return err
-	}
-	rep, err := r.Build(ctx, time.Time{})
-	if err != nil {
-		return err
-	}
-	zh, err := report.ParseLanguage("zh-Hans")
-	if err != nil {
-		return err
-	}
-	if err := report.WriteFile(path+".report.html", func(w io.Writer) error { return r.WriteHTML(w, rep, zh) }); err != nil {
-		return err
-	}
-	if err := report.WriteFile(path+".report.json", func(w io.Writer) error { return report.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	a.printf("report: %s.report.html and .json, %d sections, %d findings\n", path, len(rep.Sections), len(rep.Findings))
+	a.printf("report: %s.report.html and .json, signed (key %s.report.pub), %d sections, %d findings\n", path, path, len(rep.Sections), len(rep.Findings))
 	a.printf("the same report from the stock binary:\n  go run ./cmd/custos report --db %s --key @%s.audit.pub -o report.html\n", path, path)
 	for _, f := range rep.Findings {
 		a.printf("  %s %s %v %s\n", f.Severity, f.Code, f.Args, f.Article)

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -44,7 +45,9 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	// The report is written to custos-rights-example.report.html (and
+	// .json, .pub) in the system's temporary directory.
+	if err := run(context.Background(), os.Stdout, filepath.Join(os.TempDir(), "custos-rights-example")); err != nil {
 		fmt.Fprintln(os.Stderr, "rights:", err)
 		os.Exit(1)
 	}
@@ -147,8 +150,14 @@ func build(ctx context.Context, sim *simClock) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The desk's eraser keeps a forgotten customer's requests, as proof
+	// of their answers, under the customer's pseudonymous reference.
+	eraser, err := rights.NewEraser(rights.EraserConfig{Store: db.Rights(), Recorder: log, Pseudonyms: kr, Clock: clock})
+	if err != nil {
+		return nil, err
+	}
 	s.vault, err = vault.New(vault.Config{Schema: schema(), Keys: kr, Store: db.Vault(), Authorizer: reg.Checker(), Recorder: log, Clock: clock,
-		Erasers: []custos.Eraser{reg}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"}})
+		Erasers: []custos.Eraser{reg, eraser}, LegalHoldPurposes: []custos.PurposeID{"data-subject-requests"}})
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +181,7 @@ func build(ctx context.Context, sim *simClock) (*stack, error) {
 		Verifier: rights.VerifierFunc(func(_ context.Context, r rights.Request) (rights.Identity, error) {
 			return rights.Identity{Method: "app-otp", Evidence: "otp-session:" + r.Key}, nil
 		}),
-		Vault: s.vault, Consent: reg, Retention: ret, Outbox: out,
+		Vault: s.vault, Consent: reg, Retention: ret, Outbox: out, Pseudonyms: kr,
 		Policy: rights.Policy{
 			Controller: consent.Party{Name: "Example Leasing Co., Ltd.", Contact: "https://leasing.example/privacy"},
 			Contact:    "https://leasing.example/privacy", Complaint: consent.DefaultRemedy(),
@@ -203,7 +212,7 @@ func (s *stack) ask(ctx context.Context, r rights.Request) (rights.Request, erro
 	return s.desk.Verify(ctx, officer, got.ID)
 }
 
-func run(ctx context.Context, w io.Writer) error {
+func run(ctx context.Context, w io.Writer, reportBase string) error {
 	clock := &simClock{t: time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)}
 	s, err := build(ctx, clock)
 	if err != nil {
@@ -277,5 +286,5 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "outbox: %d notices pending (answers to the customer, the correction to the credit bureau)\n", c.ByState[notify.StatePending])
-	return writeReport(ctx, w, s, clock.now())
+	return writeReport(ctx, w, s, reportBase, clock.now())
 }

@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/examples/internal/exreport"
 )
 
 // TestRun plays the example and checks each answer it prints.
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out))
+	base := filepath.Join(t.TempDir(), "rights")
+	require.NoError(t, run(context.Background(), &out, base))
 	s := out.String()
 	assert.Contains(t, s, "verified by app-otp, due 2026-02-28", "31 January + one month: the end-of-month rule")
 	assert.Contains(t, s, "fulfilled: 2 records")
@@ -24,4 +28,7 @@ func TestRun(t *testing.T) {
 	assert.NotContains(t, s, "13800000000", "no personal data printed")
 	assert.Contains(t, s, "report written to ")
 	assert.Contains(t, s, "findings: rights-overdue", "the request left in the tray is the report's first finding")
+	rep, err := exreport.Verify(base)
+	require.NoError(t, err, "the report files exist and verify")
+	assert.Equal(t, "rights-overdue", rep.Findings[0].Code)
 }

@@ -205,6 +205,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "seller report: moved %d, destroyed %d (%d certificates), kept restricted %d\n", fin.Moved, fin.Destroyed, certs, fin.Kept)
+	summary, err := seller.writeReport(ctx, *dir, plan.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "seller's compliance report: %d sections, %d findings, signed\n", len(summary.Sections), len(summary.Findings))
 	return nil
 }
 

@@ -3,15 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/examples/internal/exreport"
+	"github.com/custos-go/custos/report"
 )
 
 func TestExampleRuns(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-dir", t.TempDir()}, &out))
+	dir := t.TempDir()
+	require.NoError(t, run(context.Background(), []string{"-dir", dir}, &out))
 	for _, want := range []string{
 		"plan merger-2026 under [PIPL Art. 22]",
 		"second approval by the same person refused: true",
@@ -28,5 +33,16 @@ func TestExampleRuns(t *testing.T) {
 	} {
 		assert.Contains(t, out.String(), want)
 	}
+	rep, err := exreport.Verify(filepath.Join(dir, "seller.example.db"))
+	require.NoError(t, err, "the seller's report files exist and verify")
+	assert.Contains(t, sectionIDs(rep), "transfer")
 	t.Log(out.String())
+}
+
+func sectionIDs(rep report.Report) []string {
+	var out []string
+	for _, s := range rep.Sections {
+		out = append(out, s.ID)
+	}
+	return out
 }

@@ -10,15 +10,18 @@ import (
 
 var _ audit.IndexedStore = (*auditStore)(nil)
 
-// auditIndex holds the audit log's lookup indexes: per actor and per role
-// the leaf indexes in (time, index) order, per customer reference the leaf
-// indexes in index order, and the reference periods in order of first use.
+// auditIndex holds the audit log's lookup indexes: per actor, role,
+// credential and instance the leaf indexes in (time, index) order, per
+// customer reference the leaf indexes in index order, and the reference
+// periods in order of first use.
 type auditIndex struct {
-	byActor map[string][]uint64
-	byRole  map[string][]uint64
-	byRef   map[string][]uint64
-	periods []string
-	seen    map[string]bool
+	byActor      map[string][]uint64
+	byRole       map[string][]uint64
+	byCredential map[string][]uint64
+	byInstance   map[string][]uint64
+	byRef        map[string][]uint64
+	periods      []string
+	seen         map[string]bool
 }
 
 func refKey(period string, ref []byte) string { return period + "\x00" + string(ref) }
@@ -28,9 +31,16 @@ func (st *auditState) index(l audit.Leaf) {
 	ix := &st.lookup
 	if ix.byActor == nil {
 		ix.byActor, ix.byRole, ix.byRef, ix.seen = map[string][]uint64{}, map[string][]uint64{}, map[string][]uint64{}, map[string]bool{}
+		ix.byCredential, ix.byInstance = map[string][]uint64{}, map[string][]uint64{}
 	}
 	ix.byActor[l.Lookup.Actor] = st.insertByTime(ix.byActor[l.Lookup.Actor], l)
 	ix.byRole[string(l.Lookup.Role)] = st.insertByTime(ix.byRole[string(l.Lookup.Role)], l)
+	if c := l.Lookup.Credential; c != "" {
+		ix.byCredential[c] = st.insertByTime(ix.byCredential[c], l)
+	}
+	if in := l.Lookup.Instance; in != "" {
+		ix.byInstance[in] = st.insertByTime(ix.byInstance[in], l)
+	}
 	if l.Lookup.Period != "" || len(l.Lookup.Ref) > 0 {
 		k := refKey(l.Lookup.Period, l.Lookup.Ref)
 		ix.byRef[k] = append(ix.byRef[k], l.Index)
@@ -72,12 +82,19 @@ func (a *auditStore) ActorLeaves(_ context.Context, q audit.ActorLookup, from au
 		return nil, err
 	}
 	defer unlock()
-	if limit <= 0 || (q.Actor == "" && q.Role == "") {
+	if limit <= 0 || !q.Keyed() {
 		return nil, nil
 	}
-	list := st.lookup.byRole[string(q.Role)]
-	if q.Actor != "" {
+	var list []uint64
+	switch {
+	case q.Actor != "":
 		list = st.lookup.byActor[q.Actor]
+	case q.Credential != "":
+		list = st.lookup.byCredential[q.Credential]
+	case q.Instance != "":
+		list = st.lookup.byInstance[q.Instance]
+	default:
+		list = st.lookup.byRole[string(q.Role)]
 	}
 	if from.Before(audit.Position{Time: q.Since}) {
 		from = audit.Position{Time: q.Since}
@@ -89,7 +106,7 @@ func (a *auditStore) ActorLeaves(_ context.Context, q audit.ActorLookup, from au
 		if !q.Until.IsZero() && !k.Time.Before(q.Until) {
 			break
 		}
-		if q.Role != "" && k.Role != q.Role {
+		if !q.Matches(k) {
 			continue
 		}
 		out = append(out, st.leafWithKeys(x))

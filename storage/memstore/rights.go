@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/custos-go/custos/rights"
@@ -16,6 +17,7 @@ type rightsState struct {
 	history  map[string][]rights.Entry
 	ids      sorted[string]
 	due      sorted[string] // rightsDueKey of every open request
+	subjects sorted[string] // rightsSubjectKey of every request
 }
 
 func newRightsState() *rightsState {
@@ -30,6 +32,10 @@ func rightsDueKey(k rights.DueKey) string {
 	binary.BigEndian.PutUint64(b[:], uint64(k.Due.UnixMicro())^(1<<63))
 	return string(b[:]) + "\x00" + k.ID
 }
+
+// rightsSubjectKey files a request under its SubjectKey, then its ID
+// after a NUL byte, which neither contains.
+func rightsSubjectKey(r rights.Request) string { return r.SubjectKey() + "\x00" + r.ID }
 
 // Rights returns the Store as a rights.Store.
 func (s *Store) Rights() rights.Store { return (*rightsStore)(s) }
@@ -59,6 +65,7 @@ func (m *rightsStore) Create(_ context.Context, r rights.Request, e rights.Entry
 	st.requests[r.ID] = r
 	st.history[r.ID] = []rights.Entry{e}
 	st.ids.add(r.ID)
+	st.subjects.add(rightsSubjectKey(r))
 	if r.Open() {
 		st.due.add(rightsDueKey(rights.DueKey{Due: r.Due, ID: r.ID}))
 	}
@@ -96,6 +103,10 @@ func (m *rightsStore) Advance(_ context.Context, r rights.Request, e rights.Entr
 	}
 	if old.Open() {
 		st.due.remove(rightsDueKey(rights.DueKey{Due: old.Due, ID: old.ID}))
+	}
+	if old.SubjectKey() != r.SubjectKey() {
+		st.subjects.remove(rightsSubjectKey(old))
+		st.subjects.add(rightsSubjectKey(r))
 	}
 	st.requests[r.ID] = cloneRequest(r)
 	st.history[r.ID] = append(st.history[r.ID], e)
@@ -151,6 +162,25 @@ func (m *rightsStore) List(_ context.Context, after string, limit int) ([]rights
 	defer unlock()
 	var out []rights.Request
 	for _, id := range s.rights.ids.after(after, limit) {
+		out = append(out, cloneRequest(s.rights.requests[id]))
+	}
+	return out, nil
+}
+
+func (m *rightsStore) OfSubject(_ context.Context, key string, after string, limit int) ([]rights.Request, error) {
+	s := (*Store)(m)
+	unlock, err := s.write() // sorted.after may sort
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	prefix := key + "\x00"
+	var out []rights.Request
+	for _, k := range s.rights.subjects.after(prefix+after, limit) {
+		id, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			break
+		}
 		out = append(out, cloneRequest(s.rights.requests[id]))
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
@@ -14,18 +15,17 @@ import (
 var _ audit.IndexedStore = (*auditStore)(nil)
 
 // The lookup statements. Each reads its rows through one index of
-// migration 0007 (plan_test.go shows it with EXPLAIN) and joins the
+// migration 0007 or 0018 (plan_test.go shows it with EXPLAIN) and joins the
 // entries by primary key.
+var (
+	sqlLeavesByActor      = leavesBy("actor")
+	sqlLeavesByRole       = leavesBy("role")
+	sqlLeavesByCredential = leavesBy("credential")
+	sqlLeavesByInstance   = leavesBy("instance")
+)
+
 const (
-	sqlLeavesByActor = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
-		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
-		WHERE l.actor = $1 AND l.at >= $2 AND l.at < $3 AND (l.at > $2 OR l.idx >= $4)
-		ORDER BY l.actor, l.at, l.idx LIMIT $5`
-	sqlLeavesByRole = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
-		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
-		WHERE l.role = $1 AND l.at >= $2 AND l.at < $3 AND (l.at > $2 OR l.idx >= $4)
-		ORDER BY l.role, l.at, l.idx LIMIT $5`
-	sqlLeavesByRef = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, e.entry, e.hashes
+	sqlLeavesByRef = `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, l.credential, l.instance, e.entry, e.hashes
 		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
 		WHERE l.period = $1 AND l.ref = $2 AND l.idx >= $3
 		ORDER BY l.period, l.ref, l.idx LIMIT $4`
@@ -33,23 +33,56 @@ const (
 	sqlInsertPeriod = `INSERT INTO custos_audit_periods (period, first_idx) VALUES ($1, $2) ON CONFLICT DO NOTHING`
 )
 
-// lookupCols is the columns of one lookup row.
-const lookupCols = 6
+// partialKeys are the lookup columns whose index (migration 0018) holds
+// only the rows that name one: a statement reading through it repeats the
+// index's condition, so that the planner may use it.
+var partialKeys = []string{"credential", "instance"}
 
-// insertLookups returns the INSERT of n lookup rows.
-func insertLookups(d dialect, n int) string {
-	return `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref) VALUES ` + valuesList(d, n, lookupCols)
+// leavesBy returns the lookup of leaves by the column key, in (key, at,
+// idx) order through key's index, with an equality filter on each of also:
+// parameters $1 key, $2 since, $3 until, $4 the first index at since, $5
+// limit, then one per column of also.
+func leavesBy(key string, also ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `SELECT l.idx, l.at, l.actor, l.role, l.period, l.ref, l.credential, l.instance, e.entry, e.hashes
+		FROM custos_audit_lookup l JOIN custos_audit_entries e ON e.idx = l.idx
+		WHERE l.%[1]s = $1 AND l.at >= $2 AND l.at < $3 AND (l.at > $2 OR l.idx >= $4)`, key)
+	if slices.Contains(partialKeys, key) {
+		fmt.Fprintf(&b, ` AND l.%s <> ''`, key)
+	}
+	for i, col := range also {
+		fmt.Fprintf(&b, ` AND l.%s = $%d`, col, 6+i)
+	}
+	fmt.Fprintf(&b, `
+		ORDER BY l.%[1]s, l.at, l.idx LIMIT $5`, key)
+	return b.String()
 }
 
-func lookupArgs(leaves []audit.Leaf) []any {
-	args := make([]any, 0, lookupCols*len(leaves))
+// lookupCols is the columns of one lookup row: those of migration 0007,
+// then those migration 0018 added.
+var lookupCols = []string{"idx", "at", "actor", "role", "period", "ref", "credential", "instance"}
+
+// lookupCols0007 is how many of lookupCols migration 0007 created: its
+// backfill writes those alone, before migration 0018 adds the others (no
+// entry logged before then names a credential or an instance).
+const lookupCols0007 = 6
+
+// insertLookups returns the INSERT of n lookup rows of the first cols
+// columns.
+func insertLookups(d dialect, n, cols int) string {
+	return `INSERT INTO custos_audit_lookup (` + strings.Join(lookupCols[:cols], ", ") + `) VALUES ` + valuesList(d, n, cols)
+}
+
+func lookupArgs(leaves []audit.Leaf, cols int) []any {
+	args := make([]any, 0, cols*len(leaves))
 	for _, l := range leaves {
 		k := l.Lookup
 		var ref any
 		if len(k.Ref) > 0 {
 			ref = k.Ref
 		}
-		args = append(args, auditInt(l.Index), micros(k.Time), k.Actor, string(k.Role), k.Period, ref)
+		row := []any{auditInt(l.Index), micros(k.Time), k.Actor, string(k.Role), k.Period, ref, k.Credential, k.Instance}
+		args = append(args, row[:cols]...)
 	}
 	return args
 }
@@ -58,10 +91,15 @@ func lookupArgs(leaves []audit.Leaf) []any {
 // their lookup rows, and the periods they name for the first time. d
 // chooses the parameter style (valuesList); any dialect takes $N.
 func writeLookups(ctx context.Context, tx querier, d dialect, leaves []audit.Leaf) error {
+	return writeLookupCols(ctx, tx, d, leaves, len(lookupCols))
+}
+
+// writeLookupCols is writeLookups writing the first cols columns.
+func writeLookupCols(ctx context.Context, tx querier, d dialect, leaves []audit.Leaf, cols int) error {
 	for rest := leaves; len(rest) > 0; {
 		chunk := rest[:min(len(rest), auditChunk)]
 		rest = rest[len(chunk):]
-		if _, err := tx.ExecContext(ctx, insertLookups(d, len(chunk)), lookupArgs(chunk)...); err != nil {
+		if _, err := tx.ExecContext(ctx, insertLookups(d, len(chunk), cols), lookupArgs(chunk, cols)...); err != nil {
 			return err
 		}
 	}
@@ -83,7 +121,7 @@ func (a *auditStore) ActorLeaves(ctx context.Context, q audit.ActorLookup, from 
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || (q.Actor == "" && q.Role == "") || from.Index > math.MaxInt64 {
+	if limit <= 0 || !q.Keyed() || from.Index > math.MaxInt64 {
 		return nil, nil
 	}
 	if from.Before(audit.Position{Time: q.Since}) {
@@ -93,19 +131,24 @@ func (a *auditStore) ActorLeaves(ctx context.Context, q audit.ActorLookup, from 
 	if !q.Until.IsZero() {
 		until = micros(q.Until)
 	}
-	stmt, key := sqlLeavesByActor, q.Actor
-	if q.Actor == "" {
-		stmt, key = sqlLeavesByRole, string(q.Role)
-	}
 	start := int64(math.MinInt64)
 	if !from.Time.IsZero() {
 		start = micros(from.Time)
 	}
-	out, err := a.scanLookups(ctx, stmt, key, start, until, auditInt(from.Index), limit)
-	if err != nil || q.Actor == "" || q.Role == "" {
-		return out, err
+	// The first key set, in this order, chooses the index read through;
+	// the others filter in the same statement, so that a page is full
+	// whenever more leaves follow.
+	keys := []struct {
+		col, val string
+	}{{"actor", q.Actor}, {"credential", q.Credential}, {"instance", q.Instance}, {"role", string(q.Role)}}
+	keys = slices.DeleteFunc(keys, func(k struct{ col, val string }) bool { return k.val == "" })
+	var also []string
+	args := []any{keys[0].val, start, until, auditInt(from.Index), limit}
+	for _, k := range keys[1:] {
+		also = append(also, k.col)
+		args = append(args, k.val)
 	}
-	return slices.DeleteFunc(out, func(l audit.Leaf) bool { return l.Lookup.Role != q.Role }), nil
+	return a.scanLookups(ctx, leavesBy(keys[0].col, also...), args...)
 }
 
 func (a *auditStore) RefLeaves(ctx context.Context, period string, ref []byte, from uint64, limit int) ([]audit.Leaf, error) {
@@ -131,7 +174,8 @@ func (a *auditStore) scanLookups(ctx context.Context, stmt string, args ...any) 
 		var l audit.Leaf
 		var idx, at int64
 		var role string
-		if err := rows.Scan(&idx, &at, &l.Lookup.Actor, &role, &l.Lookup.Period, &l.Lookup.Ref, &l.Entry, &l.Hashes); err != nil {
+		if err := rows.Scan(&idx, &at, &l.Lookup.Actor, &role, &l.Lookup.Period, &l.Lookup.Ref,
+			&l.Lookup.Credential, &l.Lookup.Instance, &l.Entry, &l.Hashes); err != nil {
 			return nil, s.wrap("look up audit entries", err)
 		}
 		if idx < 0 {
@@ -204,7 +248,7 @@ func backfillAuditLookup(ctx context.Context, tx *sql.Tx) error {
 		if len(leaves) == 0 {
 			return nil
 		}
-		if err := writeLookups(ctx, tx, postgres, leaves); err != nil { // $N parameters: both dialects take them
+		if err := writeLookupCols(ctx, tx, postgres, leaves, lookupCols0007); err != nil { // $N parameters: both dialects take them
 			return err
 		}
 	}

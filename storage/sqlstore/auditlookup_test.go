@@ -41,10 +41,12 @@ func TestAuditLookupBackfill(t *testing.T) {
 	require.NoError(t, l.Close())
 	require.NoError(t, db.Close())
 
-	// Undo migration 0007, as a database of the previous release has it.
+	// Undo migration 0007 (and 0018, which extends its table), as a
+	// database of a release before 0007 has it: opening it runs 0007's
+	// backfill, then 0018.
 	raw, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	for _, q := range []string{`DROP TABLE custos_audit_lookup`, `DROP TABLE custos_audit_periods`, `DELETE FROM custos_migrations WHERE version = 7`} {
+	for _, q := range []string{`DROP TABLE custos_audit_lookup`, `DROP TABLE custos_audit_periods`, `DELETE FROM custos_migrations WHERE version IN (7, 18)`} {
 		_, err := raw.Exec(q)
 		require.NoError(t, err)
 	}

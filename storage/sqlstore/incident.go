@@ -262,14 +262,23 @@ func (t *incidentStore) Revoke(ctx context.Context, r incident.Revocation) error
 	})
 }
 
+// sqlRevoked reads one actor's revocation by primary key.
+const sqlRevoked = `SELECT incident, at FROM custos_incident_revocations WHERE actor = $1`
+
 func (t *incidentStore) Revoked(ctx context.Context, actor string) (incident.Revocation, bool, error) {
 	s, err := t.open()
 	if err != nil {
 		return incident.Revocation{}, false, err
 	}
+	// The vault's gate asks on every call: the statement is prepared once
+	// per DB, so that a read pays one keyed lookup, not its parsing too.
+	stmt, err := s.stmts.cached(ctx, s.db, sqlRevoked)
+	if err != nil {
+		return incident.Revocation{}, false, s.wrap("read revocations", err)
+	}
 	r := incident.Revocation{Actor: actor}
 	var at int64
-	err = s.db.QueryRowContext(ctx, `SELECT incident, at FROM custos_incident_revocations WHERE actor = $1`, actor).Scan(&r.Incident, &at)
+	err = stmt.QueryRowContext(ctx, actor).Scan(&r.Incident, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return incident.Revocation{}, false, nil
 	}

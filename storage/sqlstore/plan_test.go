@@ -45,6 +45,24 @@ var planCases = []planCase{
 		index: "custos_audit_by_role",
 	},
 	{
+		name:   "a credential's audit entries in a time window",
+		sqlite: sqlLeavesByCredential, pg: sqlLeavesByCredential,
+		args:  []string{"key-8", "1000", "1060", "0", "256"},
+		index: "custos_audit_by_credential",
+	},
+	{
+		name:   "an application instance's audit entries in a time window",
+		sqlite: sqlLeavesByInstance, pg: sqlLeavesByInstance,
+		args:  []string{"api-3", "1000", "1060", "0", "256"},
+		index: "custos_audit_by_instance",
+	},
+	{
+		name:   "an actor's audit entries through one credential in a time window",
+		sqlite: leavesBy("actor", "credential"), pg: leavesBy("actor", "credential"),
+		args:  []string{"actor-8", "1000", "1060", "0", "256", "key-8"},
+		index: "custos_audit_by_actor",
+	},
+	{
 		name:   "a customer's audit entries in one period",
 		sqlite: sqlLeavesByRef, pg: sqlLeavesByRef,
 		args:  []string{"p-2", "ref-17", "0", "256"},
@@ -128,20 +146,23 @@ func fillIndex(t *testing.T, db *DB) {
 	require.NoError(t, err)
 }
 
-// fillAuditLookup writes 5,000 audit entries of 50 actors, 10 roles and
-// 1,000 customer references in 5 periods, with their lookup rows, and
-// gathers statistics.
+// fillAuditLookup writes 5,000 audit entries of 50 actors, 10 roles, 20
+// credentials (a quarter of the entries name one), 7 application instances
+// (half of them name one) and 1,000 customer references in 5 periods, with
+// their lookup rows, and gathers statistics.
 func fillAuditLookup(t *testing.T, db *DB) {
 	t.Helper()
 	gen := `WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 4999) SELECT n FROM g`
 	entries := `INSERT INTO custos_audit_entries (idx, entry, hashes) SELECT n, X'00', X'00' FROM (%s)`
-	lookups := `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref)
-		SELECT n, n, 'actor-' || (n % 50), 'role-' || (n % 10), 'p-' || (n / 1000), CAST('ref-' || (n % 1000) AS BLOB) FROM (%s)`
+	lookups := `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref, credential, instance)
+		SELECT n, n, 'actor-' || (n % 50), 'role-' || (n % 10), 'p-' || (n / 1000), CAST('ref-' || (n % 1000) AS BLOB),
+			CASE WHEN n % 4 = 0 THEN 'key-' || (n % 20) ELSE '' END, CASE WHEN n % 2 = 1 THEN 'api-' || (n % 7) ELSE '' END FROM (%s)`
 	if db.dialect == postgres {
 		gen = `SELECT generate_series(0, 4999)`
 		entries = `INSERT INTO custos_audit_entries (idx, entry, hashes) SELECT n, '\x00'::bytea, '\x00'::bytea FROM (%s) AS g(n)`
-		lookups = `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref)
-			SELECT n, n, 'actor-' || (n % 50), 'role-' || (n % 10), 'p-' || (n / 1000), convert_to('ref-' || (n % 1000), 'UTF8') FROM (%s) AS g(n)`
+		lookups = `INSERT INTO custos_audit_lookup (idx, at, actor, role, period, ref, credential, instance)
+			SELECT n, n, 'actor-' || (n % 50), 'role-' || (n % 10), 'p-' || (n / 1000), convert_to('ref-' || (n % 1000), 'UTF8'),
+				CASE WHEN n % 4 = 0 THEN 'key-' || (n % 20) ELSE '' END, CASE WHEN n % 2 = 1 THEN 'api-' || (n % 7) ELSE '' END FROM (%s) AS g(n)`
 	}
 	for _, q := range []string{entries, lookups, `ANALYZE`} {
 		_, err := db.db.Exec(strings.Replace(q, "%s", gen, 1))

@@ -10,7 +10,7 @@ import (
 )
 
 // Rights returns the database as a rights.Store (tables of migration
-// 0012).
+// 0012, the subject index of 0015).
 func (s *DB) Rights() rights.Store { return (*rightsStore)(s) }
 
 type rightsStore DB
@@ -49,7 +49,7 @@ func (m *rightsStore) Create(ctx context.Context, r rights.Request, e rights.Ent
 	err = s.write(ctx, op, func(ctx context.Context, q querier) error {
 		n, err := affected(q.ExecContext(ctx, `INSERT INTO custos_rights_requests (id, subject, state, is_open, due, version, request)
 			VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT (id) DO NOTHING`,
-			r.ID, string(r.Subject), r.State.String(), openFlag(r), micros(r.Due), doc))
+			r.ID, r.SubjectKey(), r.State.String(), openFlag(r), micros(r.Due), doc))
 		if err != nil {
 			return s.wrap(op, err)
 		}
@@ -109,8 +109,8 @@ func (m *rightsStore) Advance(ctx context.Context, r rights.Request, e rights.En
 	const op = "advance rights request"
 	return s.write(ctx, op, func(ctx context.Context, q querier) error {
 		err := conditional(ctx, q, s, op, rights.ErrNotFound, rights.ErrConflict,
-			`UPDATE custos_rights_requests SET state = $1, is_open = $2, due = $3, version = $4, request = $5 WHERE id = $6 AND version = $7`,
-			[]any{r.State.String(), openFlag(r), micros(r.Due), r.Version, doc, r.ID, r.Version - 1},
+			`UPDATE custos_rights_requests SET state = $1, is_open = $2, due = $3, version = $4, request = $5, subject = $6 WHERE id = $7 AND version = $8`,
+			[]any{r.State.String(), openFlag(r), micros(r.Due), r.Version, doc, r.SubjectKey(), r.ID, r.Version - 1},
 			`SELECT COUNT(*) FROM custos_rights_requests WHERE id = $1`, r.ID)
 		if err != nil {
 			return err
@@ -195,4 +195,17 @@ func scanRequests(s *DB, rows *sql.Rows, err error) ([]rights.Request, error) {
 		out = append(out, r)
 	}
 	return out, s.wrap(op, rows.Err())
+}
+
+// sqlRightsOfSubject lists a customer's requests through the subject index
+// of migration 0015.
+const sqlRightsOfSubject = `SELECT request FROM custos_rights_requests WHERE subject = $1 AND id > $2 ORDER BY id LIMIT $3`
+
+func (m *rightsStore) OfSubject(ctx context.Context, key string, after string, limit int) ([]rights.Request, error) {
+	s, err := m.open()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, sqlRightsOfSubject, key, after, limit)
+	return scanRequests(s, rows, err)
 }

@@ -28,13 +28,21 @@ func indexedAuditOf(t *testing.T, a Adapter) audit.IndexedStore {
 }
 
 // lookupLeaf is a synthetic leaf with lookup keys: actor a<i%3>, role
-// r<i%2>, customer reference c<i%4> in period p<i/6>, and a time that is
-// not monotonic in the index (entries are decided before they are logged).
+// r<i%2>, credential k<i%2> except every fifth leaf (none), instance
+// n<i%3> on even leaves (none on odd ones), customer reference c<i%4> in
+// period p<i/6>, and a time that is not monotonic in the index (entries
+// are decided before they are logged).
 func lookupLeaf(i uint64) audit.Leaf {
 	at := t0.Add(time.Duration(i/2*2+1-i%2) * time.Minute) // 1, 0, 3, 2, 5, 4, ... minutes
-	return audit.Leaf{Index: i, Entry: fmt.Appendf(nil, "entry-%d", i), Hashes: make([]byte, 32),
-		Lookup: audit.LookupKeys{Time: at, Actor: fmt.Sprintf("a%d", i%3), Role: custos.Role(fmt.Sprintf("r%d", i%2)),
-			Period: fmt.Sprintf("p%d", i/6), Ref: fmt.Appendf(nil, "ref-c%d-%016d", i%4, 0)[:16]}}
+	k := audit.LookupKeys{Time: at, Actor: fmt.Sprintf("a%d", i%3), Role: custos.Role(fmt.Sprintf("r%d", i%2)),
+		Period: fmt.Sprintf("p%d", i/6), Ref: fmt.Appendf(nil, "ref-c%d-%016d", i%4, 0)[:16]}
+	if i%5 != 0 {
+		k.Credential = fmt.Sprintf("k%d", i%2)
+	}
+	if i%2 == 0 {
+		k.Instance = fmt.Sprintf("n%d", i%3)
+	}
+	return audit.Leaf{Index: i, Entry: fmt.Appendf(nil, "entry-%d", i), Hashes: make([]byte, 32), Lookup: k}
 }
 
 func lookupBatch(first uint64, n int) audit.Batch {
@@ -52,6 +60,23 @@ func positions(leaves []audit.Leaf) []audit.Position {
 		out[i] = audit.Position{Time: l.Lookup.Time, Index: l.Index}
 	}
 	return out
+}
+
+// actorPages reads every leaf matching q, size leaves a call, each call
+// starting after the last leaf of the one before.
+func actorPages(t *testing.T, s audit.IndexedStore, q audit.ActorLookup, size int) []audit.Leaf {
+	t.Helper()
+	var got []audit.Leaf
+	for from := (audit.Position{}); ; {
+		page, err := s.ActorLeaves(context.Background(), q, from, size)
+		require.NoError(t, err)
+		got = append(got, page...)
+		if len(page) < size {
+			return got
+		}
+		last := page[len(page)-1]
+		from = audit.Position{Time: last.Lookup.Time, Index: last.Index + 1}
+	}
 }
 
 // runAuditLookup checks an adapter's audit indexes (audit.IndexedStore),
@@ -95,18 +120,7 @@ func runAuditLookup(t *testing.T, open Opener) {
 			return l.Lookup.Actor == "a1" && !l.Lookup.Time.Before(since) && l.Lookup.Time.Before(until)
 		}, true)
 		require.NotEmpty(t, exp)
-		q := audit.ActorLookup{Actor: "a1", Since: since, Until: until}
-		var got []audit.Leaf
-		for from := (audit.Position{}); ; {
-			page, err := s.ActorLeaves(ctx, q, from, 2)
-			require.NoError(t, err)
-			got = append(got, page...)
-			if len(page) < 2 {
-				break
-			}
-			last := page[len(page)-1]
-			from = audit.Position{Time: last.Lookup.Time, Index: last.Index + 1}
-		}
+		got := actorPages(t, s, audit.ActorLookup{Actor: "a1", Since: since, Until: until}, 2)
 		assert.Equal(t, positions(exp), positions(got))
 		for _, l := range got {
 			assert.Equal(t, lookupLeaf(l.Index).Entry, l.Entry, "the leaf's bytes come with it")
@@ -122,6 +136,39 @@ func runAuditLookup(t *testing.T, open Opener) {
 		got, err = s.ActorLeaves(ctx, audit.ActorLookup{Actor: "a2", Role: "r1"}, audit.Position{}, n)
 		require.NoError(t, err)
 		assert.Equal(t, positions(want(func(l audit.Leaf) bool { return l.Lookup.Actor == "a2" && l.Lookup.Role == "r1" }, true)), positions(got))
+	})
+
+	t.Run("by credential, by instance, and by several keys at once, paged", func(t *testing.T) {
+		s := filled(t)
+		since := t0.Add(2 * time.Minute)
+		for name, q := range map[string]audit.ActorLookup{
+			"credential":                   {Credential: "k0"},
+			"credential in a window":       {Credential: "k1", Since: since, Until: t0.Add(20 * time.Minute)},
+			"instance":                     {Instance: "n2"},
+			"actor through a credential":   {Actor: "a1", Credential: "k1"},
+			"role through an instance":     {Role: "r0", Instance: "n1"},
+			"credential and instance":      {Credential: "k0", Instance: "n0", Since: since},
+			"an unknown credential":        {Credential: "k9"},
+			"an instance of another actor": {Actor: "a0", Instance: "n1"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				exp := want(func(l audit.Leaf) bool { return q.Matches(l.Lookup) }, true)
+				got := actorPages(t, s, q, 2)
+				assert.Equal(t, positions(exp), positions(got))
+				for _, l := range got {
+					assert.Equal(t, lookupLeaf(l.Index).Lookup, l.Lookup, "the leaf comes with its keys")
+				}
+			})
+		}
+		// The reference is computed independently of Matches for one case.
+		got, err := s.ActorLeaves(ctx, audit.ActorLookup{Credential: "k0", Instance: "n0"}, audit.Position{}, n)
+		require.NoError(t, err)
+		var idx []uint64
+		for _, l := range got {
+			idx = append(idx, l.Index)
+		}
+		slices.Sort(idx)
+		assert.Equal(t, []uint64{6, 12, 18}, idx, "i%5 != 0, i even, i%3 == 0: 6, 12, 18 (0 names no credential)")
 	})
 
 	t.Run("an unknown actor, an empty range or no key: nothing", func(t *testing.T) {
@@ -209,9 +256,13 @@ func runAuditLookupLog(t *testing.T, open Opener) {
 		if i >= 20 {
 			at = t0.AddDate(0, 1, 0).Add(time.Duration(i) * time.Hour)
 		}
+		acc := custos.Access{Actor: custos.Actor{ID: fmt.Sprintf("clerk-%d", i%3), Role: custos.Role([]string{"clerk", "auditor"}[i%2])}, Purpose: "servicing",
+			Instance: fmt.Sprintf("api-%d", i%4)}
+		if i%3 != 0 {
+			acc.Credential = fmt.Sprintf("key-%d", i%2)
+		}
 		require.NoError(t, indexed.Record(ctx, custos.Event{Time: at, Action: custos.ActionGet, Outcome: custos.OutcomeAllowed,
-			Access:  custos.Access{Actor: custos.Actor{ID: fmt.Sprintf("clerk-%d", i%3), Role: custos.Role([]string{"clerk", "auditor"}[i%2])}, Purpose: "servicing"},
-			Subject: custos.SubjectID(fmt.Sprintf("S%d", i%5)), RecordType: "customer", Fields: []string{"name"}}))
+			Access: acc, Subject: custos.SubjectID(fmt.Sprintf("S%d", i%5)), RecordType: "customer", Fields: []string{"name"}}))
 	}
 	acc := custos.Access{Actor: custos.Actor{ID: "investigator", Role: "security"}, Purpose: "incident-response"}
 	indexes := func(l *audit.Log, q audit.Query) []uint64 {
@@ -229,9 +280,13 @@ func runAuditLookupLog(t *testing.T, open Opener) {
 		"actor, all time":   {Actor: "clerk-2"},
 		"role":              {Role: "auditor", Until: t0.AddDate(0, 1, 0)},
 		// The reads only: each query logs its own read of the log.
-		"customer":           {Subject: "S3", Action: custos.ActionGet},
-		"customer and actor": {Subject: "S1", Actor: "clerk-0", Action: custos.ActionGet, Since: t0.Add(2 * time.Hour)},
-		"unknown actor":      {Actor: "nobody"},
+		"customer":                     {Subject: "S3", Action: custos.ActionGet},
+		"customer and actor":           {Subject: "S1", Actor: "clerk-0", Action: custos.ActionGet, Since: t0.Add(2 * time.Hour)},
+		"unknown actor":                {Actor: "nobody"},
+		"credential":                   {Credential: "key-1"},
+		"instance in a window":         {Instance: "api-2", Since: t0.Add(3 * time.Hour), Until: t0.AddDate(0, 1, 1)},
+		"actor through a credential":   {Actor: "clerk-2", Credential: "key-0"},
+		"customer through an instance": {Subject: "S2", Instance: "api-3"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			byScan := indexes(scanned, q)

@@ -53,3 +53,7 @@ func (w *faultyRights) Due(ctx context.Context, until time.Time, after rights.Du
 func (w *faultyRights) List(ctx context.Context, after string, limit int) ([]rights.Request, error) {
 	return call(w.f, "rights.List", func() ([]rights.Request, error) { return w.s.List(ctx, after, limit) })
 }
+
+func (w *faultyRights) OfSubject(ctx context.Context, key string, after string, limit int) ([]rights.Request, error) {
+	return call(w.f, "rights.OfSubject", func() ([]rights.Request, error) { return w.s.OfSubject(ctx, key, after, limit) })
+}

@@ -36,6 +36,7 @@ func RunRightsStore(t *testing.T, open Opener) {
 	t.Run("advance", func(t *testing.T) { rightsAdvance(t, rightsStoreOf(t, openT(t, open))) })
 	t.Run("due-index", func(t *testing.T) { rightsDue(t, rightsStoreOf(t, openT(t, open))) })
 	t.Run("list", func(t *testing.T) { rightsList(t, rightsStoreOf(t, openT(t, open))) })
+	t.Run("of-subject", func(t *testing.T) { rightsOfSubject(t, rightsStoreOf(t, openT(t, open))) })
 }
 
 // rightsRequest is a stored request as a Desk would create it.
@@ -221,4 +222,51 @@ func rightsList(t *testing.T, s rights.Store) {
 		after = page[len(page)-1].ID
 	}
 	assert.Equal(t, want, got)
+}
+
+// rightsOfSubject: OfSubject lists a customer's requests by ID, in pages,
+// and an Advance that pseudonymises a request files it under its
+// reference instead.
+func rightsOfSubject(t *testing.T, s rights.Store) {
+	ctx := context.Background()
+	var want []string
+	for i := range 5 {
+		r := rightsRequest(fmt.Sprintf("subject-%d", i), t0)
+		_, _, err := s.Create(ctx, r, rightsEntry(r, rights.StepReceived))
+		require.NoError(t, err)
+		want = append(want, r.ID)
+	}
+	other := rightsRequest("subject-other", t0)
+	other.Subject = "c-10"
+	_, _, err := s.Create(ctx, other, rightsEntry(other, rights.StepReceived))
+	require.NoError(t, err)
+	slices.Sort(want)
+	page := func(key string) []string {
+		var got []string
+		for after := ""; ; {
+			rs, err := s.OfSubject(ctx, key, after, 2)
+			require.NoError(t, err)
+			for _, r := range rs {
+				got = append(got, r.ID)
+			}
+			if len(rs) < 2 {
+				return got
+			}
+			after = rs[len(rs)-1].ID
+		}
+	}
+	assert.Equal(t, want, page("c-1"), "the customer's requests, by id, in pages; not c-10's")
+	assert.Equal(t, []string{other.ID}, page("c-10"))
+
+	r, err := s.Get(ctx, want[2])
+	require.NoError(t, err)
+	r.Version, r.State, r.Outcome, r.Closed = 2, rights.Fulfilled, "corrected", t0.Add(time.Hour)
+	require.NoError(t, s.Advance(ctx, r, rightsEntry(r, rights.StepFulfilled)))
+	r.Version, r.Subject, r.SubjectRef = 3, "", "00112233445566778899aabbccddeeff"
+	require.NoError(t, s.Advance(ctx, r, rightsEntry(r, rights.StepPseudonymised)))
+	assert.Equal(t, slices.Delete(slices.Clone(want), 2, 3), page("c-1"), "a pseudonymised request leaves the customer's list")
+	assert.Equal(t, []string{r.ID}, page("ref 00112233445566778899aabbccddeeff"), "and is filed under its reference")
+	got, err := s.Get(ctx, r.ID)
+	require.NoError(t, err)
+	assert.Equal(t, r, got)
 }
