@@ -265,6 +265,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"no retention":                      func(c *rights.Config) { c.Retention = nil },
 		"no outbox":                         func(c *rights.Config) { c.Outbox = nil },
 		"no schema":                         func(c *rights.Config) { c.Schema = vault.Schema{} },
+		"no pseudonyms":                     func(c *rights.Config) { c.Pseudonyms = nil },
 		"no controller":                     func(c *rights.Config) { c.Policy.Controller = consent.Party{} },
 		"no complaint route":                func(c *rights.Config) { c.Policy.Complaint = consent.Text{EN: "complain"} },
 		"contact holding an e-mail address": func(c *rights.Config) { c.Policy.Contact = "write to dpo@leasing.example" },

@@ -19,7 +19,14 @@
 //
 // Every step is recorded in the audit log under the request's id
 // (custos.Access.RequestID) before it is stored; every act of fulfilment
-// goes through the package that owns the data, under the same id.
+// goes through the package that owns the data, under the same id, so an
+// erasure's destruction certificate names the request.
+//
+// Once the vault forgets a customer, their requests are kept as proof of
+// the answers under the customer's pseudonymous reference
+// ([Request.SubjectRef]) and no longer name them: the [Eraser], one of the
+// vault's Erasers, pseudonymises the closed ones, and the step that closes
+// an open one pseudonymises it.
 //
 // # Errors
 //

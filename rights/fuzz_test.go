@@ -20,6 +20,15 @@ func storedRequest() rights.Request {
 	return r
 }
 
+// pseudonymisedRequest is a closed request kept under its customer's
+// reference.
+func pseudonymisedRequest() rights.Request {
+	r := storedRequest()
+	r.State, r.Outcome, r.Closed, r.Answered, r.Version = rights.Fulfilled, "corrected", t0.Add(2*time.Hour), "none", 6
+	r.Subject, r.SubjectRef = "", "00112233445566778899aabbccddeeff"
+	return r
+}
+
 // FuzzDecodeRequest: DecodeRequest never panics on stored bytes, and what
 // it accepts encodes and decodes to itself.
 func FuzzDecodeRequest(f *testing.F) {
@@ -28,6 +37,9 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"id":"rq-x","key":"k","kind":"copy","state":"received","version":1,"subject":"C1","requester":{"kind":"self"}}`))
+	b, err = rights.EncodeRequest(pseudonymisedRequest())
+	require.NoError(f, err)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := rights.DecodeRequest(b)
 		if err != nil {
@@ -71,12 +83,29 @@ func TestDecodeRefusesCorrupt(t *testing.T) {
 	require.NoError(t, err)
 	_, err = rights.DecodeRequest(good)
 	require.NoError(t, err)
+	pseudo := func(edit func(*rights.Request)) string {
+		r := pseudonymisedRequest()
+		edit(&r)
+		b, err := rights.EncodeRequest(r)
+		require.NoError(t, err)
+		return string(b)
+	}
+	good, err = rights.EncodeRequest(pseudonymisedRequest())
+	require.NoError(t, err)
+	_, err = rights.DecodeRequest(good)
+	require.NoError(t, err, "a closed request kept under a reference decodes")
 	for name, b := range map[string]string{
-		"not JSON":       "{",
-		"unknown field":  `{"id":"x","extra":1}`,
-		"unknown kind":   `{"kind":"delete-everything"}`,
-		"id not its key": `{"id":"rq-other","key":"form-fuzz","kind":"copy","state":"received","version":1,"subject":"C1","requester":{"kind":"self"}}`,
-		"trailing data":  string(good) + "{}",
+		"reference beside the customer": pseudo(func(r *rights.Request) { r.Subject = "C0000042" }),
+		"reference of an open request":  pseudo(func(r *rights.Request) { r.State = rights.InProgress }),
+		"reference not hex":             pseudo(func(r *rights.Request) { r.SubjectRef = "C0000042C0000042C0000042C0000042" }),
+		"reference too short":           pseudo(func(r *rights.Request) { r.SubjectRef = "00ff" }),
+		"no customer and no reference":  pseudo(func(r *rights.Request) { r.SubjectRef = "" }),
+		"reference in upper-case hex":   pseudo(func(r *rights.Request) { r.SubjectRef = "00112233445566778899AABBCCDDEEFF" }),
+		"not JSON":                      "{",
+		"unknown field":                 `{"id":"x","extra":1}`,
+		"unknown kind":                  `{"kind":"delete-everything"}`,
+		"id not its key":                `{"id":"rq-other","key":"form-fuzz","kind":"copy","state":"received","version":1,"subject":"C1","requester":{"kind":"self"}}`,
+		"trailing data":                 string(good) + "{}",
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := rights.DecodeRequest([]byte(b))

@@ -188,3 +188,35 @@ func openPostgres(t *testing.T) *sqlstore.DB {
 	})
 	return db
 }
+
+// TestNewEraserRefusesBadConfig: an Eraser without its store, recorder or
+// keyring is refused; one given a bad access or customer erases nothing.
+func TestNewEraserRefusesBadConfig(t *testing.T) {
+	f := newFixture(t)
+	good := rights.EraserConfig{Store: f.db.Rights(), Recorder: f.events, Pseudonyms: f.keys}
+	for name, edit := range map[string]func(*rights.EraserConfig){
+		"no store":      func(c *rights.EraserConfig) { c.Store = nil },
+		"no recorder":   func(c *rights.EraserConfig) { c.Recorder = nil },
+		"no pseudonyms": func(c *rights.EraserConfig) { c.Pseudonyms = nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := good
+			edit(&c)
+			_, err := rights.NewEraser(c)
+			assert.ErrorIs(t, err, rights.ErrConfig)
+		})
+	}
+	e, err := rights.NewEraser(good)
+	require.NoError(t, err)
+	f.desk()
+	closed, err := f.desk().Submit(context.Background(), dpo, request("form-bad-eraser", rights.Access))
+	require.NoError(t, err)
+	_, err = f.desk().Refuse(context.Background(), dpo, closed.ID, "manifestly unfounded")
+	require.NoError(t, err)
+	before := f.snapshot()
+	_, err = e.EraseSubject(context.Background(), custos.Access{}, "C0000042")
+	assert.ErrorIs(t, err, custos.ErrNoActor)
+	_, err = e.EraseSubject(context.Background(), dpo, "")
+	assert.Error(t, err)
+	assert.Equal(t, before, f.snapshot(), "nothing changed")
+}

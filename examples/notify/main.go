@@ -217,7 +217,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := subjects(out, srv.Received()); err != nil {
 		return err
 	}
-	return report(ctx, out, outbox, ids)
+	if err := report(ctx, out, outbox, ids); err != nil {
+		return err
+	}
+	return writeCompliance(ctx, out, db, log, *dbPath)
 }
 
 // subjects prints the decoded subject of the first message received in

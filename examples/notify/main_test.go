@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/examples/internal/exreport"
 )
 
 // TestNotifyExample: 99 of 100 notices are delivered in two languages,
@@ -29,6 +31,9 @@ func TestNotifyExample(t *testing.T) {
 	assert.Contains(t, s, "outbox: pending 0, claimed 0, sent 99, dead 1, cancelled 0")
 	assert.Contains(t, s, "sent in: en 50, zh-Hans 49 (16 by the matcher's fallback)")
 	assert.Regexp(t, `dead letter [0-9a-f]{32} to C0000042 after 1 attempt\(s\): smtp-550`, s)
+	rep, err := exreport.Verify(path)
+	require.NoError(t, err, "the report files exist and verify")
+	assert.Equal(t, "outbox-dead", rep.Findings[0].Code, "the dead letter is the report's first finding")
 
 	out.Reset()
 	require.NoError(t, run(context.Background(), []string{"-db", path}, &out))
