@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/tink-crypto/tink-go/v2/keyset"
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
@@ -105,9 +107,17 @@ func (a *Acquirer) now() time.Time { return a.clock.Now().UTC().Truncate(time.Mi
 // ImportOptions tune an import; nil means defaults.
 type ImportOptions struct {
 	// Progress, if set, is called after each customer imported with the
-	// number imported so far and the total.
+	// number imported so far and the total; never concurrently.
 	Progress func(done, total uint64)
+	// Workers is how many customers are imported at once; 0 means 64.
+	// Concurrent customers share the store's and the audit log's commits.
+	Workers int
 }
+
+// defaultWorkers is the number of customers imported or read for export
+// at once: enough for the store's group commit and the audit log's to
+// share one disk flush among many customers.
+const defaultWorkers = 64
 
 // ImportReport is the outcome of an import.
 type ImportReport struct {
@@ -245,42 +255,75 @@ func (a *Acquirer) precheck(ctx context.Context, subjects []custos.SubjectID) er
 }
 
 // importAll is the second pass: every customer frame is checked against
-// the first pass's leaf, then imported.
+// the first pass's leaf, then imported, up to opt.Workers customers at
+// once. Each customer's import is idempotent, so an import that fails part
+// way, with some customers done and others not, is completed by a rerun.
 func (a *Acquirer) importAll(ctx context.Context, acc custos.Access, r io.Reader, v *Verified, tk *TransferKey, ag Agreement, opt *ImportOptions) error {
 	fr, err := newFrameReader(r)
 	if err != nil {
 		return err
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = defaultWorkers
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var (
+		mu   sync.Mutex
+		done uint64
+	)
 	total := uint64(len(v.leaves))
+	changed := fmt.Errorf("%w: bundle changed between passes", ErrBundle)
 	var i uint64
-	for {
-		kind, payload, err := fr.next()
-		if err != nil {
-			return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
+	read := func() error {
+		for gctx.Err() == nil {
+			kind, payload, err := fr.next()
+			if err != nil {
+				return changed
+			}
+			if kind == frameHeader || kind == frameAudit {
+				continue
+			}
+			if kind != frameCustomer {
+				return nil
+			}
+			if i >= total || !bytes.Equal(leafOf(payload), v.leaves[i]) {
+				return changed
+			}
+			var c Customer
+			if err := decodeStrict(payload, &c); err != nil {
+				return changed
+			}
+			n := i
+			g.Go(func() error {
+				if err := a.importCustomer(gctx, acc, v.Header.Transfer, tk, ag, c); err != nil {
+					return fmt.Errorf("transfer: customer %d: %w", n, err)
+				}
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, total)
+					mu.Unlock()
+				}
+				return nil
+			})
+			i++
 		}
-		if kind == frameHeader || kind == frameAudit {
-			continue
-		}
-		if kind != frameCustomer {
-			break
-		}
-		if i >= total || !bytes.Equal(leafOf(payload), v.leaves[i]) {
-			return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
-		}
-		var c Customer
-		if err := decodeStrict(payload, &c); err != nil {
-			return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
-		}
-		if err := a.importCustomer(ctx, acc, v.Header.Transfer, tk, ag, c); err != nil {
-			return fmt.Errorf("transfer: customer %d: %w", i, err)
-		}
-		i++
-		if opt.Progress != nil {
-			opt.Progress(i, total)
-		}
+		return nil
+	}
+	rerr := read()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if i != total {
-		return fmt.Errorf("%w: bundle changed between passes", ErrBundle)
+		return changed
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/vault"
@@ -20,6 +22,9 @@ type ExportOptions struct {
 	Progress func(ExportReport)
 	// PageSize is how many customers are read per page; 0 means 256.
 	PageSize int
+	// Workers is how many customers of a page are read at once; 0 means
+	// 64. The bundle holds them in order whatever the number.
+	Workers int
 }
 
 // ExportReport counts what an export did.
@@ -67,6 +72,10 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 	if pageSize <= 0 {
 		pageSize = 256
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = defaultWorkers
+	}
 	p, err := s.approvedPlan(ctx, id)
 	if err != nil {
 		return ExportReport{}, err
@@ -104,12 +113,12 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 		if err != nil {
 			return rep, err
 		}
-		for _, subj := range page {
-			c, why, err := s.customer(ctx, acc, p, tk, subj)
-			if err != nil {
-				return rep, err
-			}
-			switch why {
+		got, err := s.readPage(ctx, acc, p, tk, page, workers)
+		if err != nil {
+			return rep, err
+		}
+		for _, r := range got {
+			switch r.why {
 			case skipExcluded:
 				rep.Excluded++
 			case skipNoConsent:
@@ -119,32 +128,17 @@ func (s *Seller) Export(ctx context.Context, acc custos.Access, id string, w io.
 			case skipNotNotified:
 				rep.NotNotified++
 			default:
-				b, err := json.Marshal(c)
-				if err != nil {
-					return rep, fmt.Errorf("transfer: encode customer: %w", err)
-				}
-				if err := fw.frame(frameCustomer, b); err != nil {
+				if err := fw.frame(frameCustomer, r.customer); err != nil {
 					return rep, fmt.Errorf("transfer: write bundle: %w", err)
 				}
-				t.add(b)
+				t.add(r.customer)
 				rep.Moved++
-				tr, err := s.trail(ctx, acc, subj)
-				if err != nil {
-					return rep, err
-				}
-				tb, err := json.Marshal(tr)
-				if err != nil {
-					return rep, fmt.Errorf("transfer: encode audit trail: %w", err)
-				}
-				if err := fw.frame(frameAudit, tb); err != nil {
+				if err := fw.frame(frameAudit, r.trail); err != nil {
 					return rep, fmt.Errorf("transfer: write bundle: %w", err)
 				}
-				trails.add(tb)
-				for _, r := range c.Consents {
-					notices[r.Notice] = true
-					for _, e := range r.History {
-						notices[e.Notice] = true
-					}
+				trails.add(r.trail)
+				for _, v := range r.notices {
+					notices[v] = true
 				}
 			}
 			if opt.Progress != nil {
@@ -279,6 +273,55 @@ func (s *Seller) customer(ctx context.Context, acc custos.Access, p Plan, tk *Tr
 		c.Consents = append(c.Consents, carriedToWire(cr))
 	}
 	return c, moved, nil
+}
+
+// read is one customer of a page as Export writes it: why it stays, or
+// its customer and audit-trail frames and the notice versions its consents
+// name.
+type read struct {
+	why             skip
+	customer, trail []byte
+	notices         []string
+}
+
+// readPage reads a page's customers, up to workers at once, and returns
+// them in the page's order.
+func (s *Seller) readPage(ctx context.Context, acc custos.Access, p Plan, tk *TransferKey, page []custos.SubjectID, workers int) ([]read, error) {
+	out := make([]read, len(page))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, subj := range page {
+		g.Go(func() error {
+			c, why, err := s.customer(gctx, acc, p, tk, subj)
+			if err != nil || why != moved {
+				out[i].why = why
+				return err
+			}
+			r := read{}
+			if r.customer, err = json.Marshal(c); err != nil {
+				return fmt.Errorf("transfer: encode customer: %w", err)
+			}
+			tr, err := s.trail(gctx, acc, subj)
+			if err != nil {
+				return err
+			}
+			if r.trail, err = json.Marshal(tr); err != nil {
+				return fmt.Errorf("transfer: encode audit trail: %w", err)
+			}
+			for _, cr := range c.Consents {
+				r.notices = append(r.notices, cr.Notice)
+				for _, e := range cr.History {
+					r.notices = append(r.notices, e.Notice)
+				}
+			}
+			out[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // writeNotices writes the notice versions the moved consents name, sorted,
