@@ -232,8 +232,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	say(out, "%s  %s read customers C0000004..C0000011", stamp(night), insider.Actor.ID)
 
 	// Detection: the monitor follows the log.
-	mon, err := audit.NewMonitor(audit.MonitorConfig{BulkReads: &audit.BulkReads{Max: 5, Window: time.Hour},
-		OffHours: &audit.WorkingHours{Location: shanghai, Start: 9 * time.Hour, End: 18 * time.Hour}})
+	rules := audit.MonitorConfig{BulkReads: &audit.BulkReads{Max: 5, Window: time.Hour},
+		OffHours: &audit.WorkingHours{Location: shanghai, Start: 9 * time.Hour, End: 18 * time.Hour}}
+	mon, err := audit.NewMonitor(rules)
 	if err != nil {
 		return err
 	}
@@ -355,7 +356,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			say(out, "    %-13s %s", o.Obligation.ID, map[bool]string{true: "would have been met", false: "would have been missed by " + o.Late.String()}[o.Met])
 		}
 	}
-	return nil
+	return writeReport(ctx, out, db, log, rules, *dbPath, c.now())
 }
 
 // classify gives a field's class from the schema.

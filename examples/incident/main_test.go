@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/custos-go/custos/examples/internal/exreport"
 )
 
 // TestIncidentExample: the monitor's alert opens the incident, scoping
@@ -38,6 +40,13 @@ func TestIncidentExample(t *testing.T) {
 	} {
 		assert.Contains(t, s, want)
 	}
+	rep, err := exreport.Verify(path)
+	require.NoError(t, err, "the report files exist and verify")
+	var ids []string
+	for _, sec := range rep.Sections {
+		ids = append(ids, sec.ID)
+	}
+	assert.Contains(t, ids, "incident")
 	files, err := filepath.Glob(path + "*")
 	require.NoError(t, err)
 	for _, f := range files {

@@ -23,6 +23,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/custos-go/custos"
@@ -36,7 +38,9 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	// The report is written to custos-retention-example.report.html (and
+	// .json, .pub) in the system's temporary directory.
+	if err := run(context.Background(), filepath.Join(os.TempDir(), "custos-retention-example")); err != nil {
 		fmt.Fprintln(os.Stderr, "retention:", err)
 		os.Exit(1)
 	}
@@ -70,9 +74,13 @@ func policy() retention.Policy {
 	}}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, reportBase string) error {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
+	// The audit log's goroutine reads the clock while the example moves
+	// it: the moves and its reads are guarded.
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
 	db := memstore.New()
 	kek, err := insecuredevkek.New()
 	if err != nil {
@@ -139,7 +147,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("2026-03-01  C0000001's lease ends; transactions of C0000001 and C0000002: the AML clocks start")
 
-	now = now.Add(24 * time.Hour)
+	set(now.Add(24 * time.Hour))
 	for _, s := range []custos.SubjectID{"C0000001", "C0000003"} {
 		// The event the consent registry records when it stores a withdrawal.
 		if err := consentRecorder.Record(ctx, custos.Event{Time: now, Action: custos.ActionConsentWithdraw, Subject: s, Outcome: custos.OutcomeAllowed,
@@ -149,7 +157,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("2026-03-02  C0000001 and C0000003 withdraw their marketing consent")
 
-	now = now.Add(24 * time.Hour)
+	set(now.Add(24 * time.Hour))
 	o, err := r.Erase(ctx, "C0000002", "req-0042")
 	if err != nil {
 		return err
@@ -172,11 +180,11 @@ func run(ctx context.Context) error {
 		}})
 		return err
 	}
-	now = now.Add(24 * time.Hour)
+	set(now.Add(24 * time.Hour))
 	if err := sweep(); err != nil {
 		return err
 	}
-	now = now.AddDate(10, 0, 0)
+	set(now.AddDate(10, 0, 0))
 	if err := sweep(); err != nil {
 		return err
 	}
@@ -184,6 +192,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	fmt.Printf("%s  the court case ends: hold released\n", now.Format(time.DateOnly))
-	now = now.Add(24 * time.Hour)
-	return sweep()
+	set(now.Add(24 * time.Hour))
+	if err := sweep(); err != nil {
+		return err
+	}
+	return writeReport(ctx, db, log, reportBase, now)
 }
