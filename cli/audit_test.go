@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/cli"
+	"github.com/custos-go/custos/internal/pgtest"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/storage/sqlstore"
@@ -335,24 +335,11 @@ func TestProgress(t *testing.T) {
 }
 
 func TestPostgres(t *testing.T) {
-	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping PostgreSQL tests (see DEVELOPERS.md)")
-	}
-	var r [8]byte
-	_, err := rand.Read(r[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(r[:])
+	dsn := pgtest.DSN(t)
+	schema := pgtest.Schema(t, dsn)
 	ctx := context.Background()
 	db, err := sqlstore.OpenPostgres(ctx, dsn, &sqlstore.Options{Schema: schema})
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err == nil {
-			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			admin.Close()
-		}
-	})
 	kek, err := insecuredevkek.New()
 	require.NoError(t, err)
 	var verifier string

@@ -2,20 +2,16 @@ package consent_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for the cleanup connection
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/consent"
+	"github.com/custos-go/custos/internal/pgtest"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
@@ -205,11 +201,8 @@ func TestWithdrawalAcrossInstances(t *testing.T) {
 		testWithdrawalAcross(t, open("custos.db"), open("custos.db"), open("ledger.db"), open("ledger.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-		if dsn == "" {
-			t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping the PostgreSQL run (see DEVELOPERS.md)")
-		}
-		schema, ledger := pgSchema(t, dsn), pgSchema(t, dsn)
+		dsn := pgtest.DSN(t)
+		schema, ledger := pgtest.Schema(t, dsn), pgtest.Schema(t, dsn)
 		open := func(schema string) *sqlstore.DB {
 			db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
 			require.NoError(t, err)
@@ -253,22 +246,4 @@ func testWithdrawalAcross(t *testing.T, db1, db2, ledger1, ledger2 database) {
 	}
 	_, err = one.vault.Get(ctx, clerk, "C-0001", "customer", "mobile")
 	require.NoError(t, err, "the contract purpose was never affected (PIPL Art. 16)")
-}
-
-// pgSchema returns a fresh schema name and drops the schema when the test
-// ends.
-func pgSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	var b [8]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err == nil {
-			admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			admin.Close()
-		}
-	})
-	return schema
 }

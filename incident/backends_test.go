@@ -2,19 +2,16 @@ package incident_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // "pgx", to drop the test schema
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/incident"
+	"github.com/custos-go/custos/internal/pgtest"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/storage/memstore"
@@ -98,27 +95,7 @@ func backends(t *testing.T) map[string]func(t *testing.T) (backend, string) {
 // openPostgres opens a fresh schema of the test server, dropped at the
 // end, and returns it with the schema's name; it skips the test when
 // CUSTOS_TEST_POSTGRES_DSN is unset.
-func openPostgres(t *testing.T) (*sqlstore.DB, string) {
-	t.Helper()
-	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: skipping PostgreSQL tests (see DEVELOPERS.md)")
-	}
-	var b [8]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(b[:])
-	db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		db.Close()
-		if raw, err := sql.Open("pgx", dsn); err == nil {
-			raw.Exec("DROP SCHEMA " + schema + " CASCADE")
-			raw.Close()
-		}
-	})
-	return db, schema
-}
+func openPostgres(t *testing.T) (*sqlstore.DB, string) { return pgtest.Open(t) }
 
 // openFromChild opens, in a child process, the database backends returned.
 func openFromChild(ctx context.Context, dialect, where string) (*sqlstore.DB, error) {

@@ -3,10 +3,8 @@ package rights_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/internal/pgtest"
 	"github.com/custos-go/custos/rights"
 	"github.com/custos-go/custos/storage/sqlstore"
 )
@@ -168,24 +167,7 @@ func sqlRows(t *testing.T, db *sql.DB) []byte {
 // openPostgres opens a fresh schema of the test server, dropped at the
 // end; it skips the test when CUSTOS_TEST_POSTGRES_DSN is unset.
 func openPostgres(t *testing.T) *sqlstore.DB {
-	t.Helper()
-	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: the PostgreSQL store is not tested")
-	}
-	var b [8]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(b[:])
-	db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		db.Close()
-		if raw, err := sql.Open("pgx", dsn); err == nil {
-			_, _ = raw.Exec("DROP SCHEMA " + schema + " CASCADE")
-			raw.Close()
-		}
-	})
+	db, _ := pgtest.Open(t)
 	return db
 }
 

@@ -3,11 +3,7 @@ package transfer_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,8 +12,7 @@ import (
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/keyset"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
+	"github.com/custos-go/custos/internal/pgtest"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/storage/memstore"
 	"github.com/custos-go/custos/storage/sqlstore"
@@ -34,24 +29,7 @@ func openSQLite(t testing.TB) *sqlstore.DB {
 // openPostgres opens a fresh schema of the test server, dropped at the
 // end; it skips the test when CUSTOS_TEST_POSTGRES_DSN is unset.
 func openPostgres(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	dsn := os.Getenv("CUSTOS_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("CUSTOS_TEST_POSTGRES_DSN is not set: the PostgreSQL acquirer is not tested")
-	}
-	var b [8]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	schema := "custos_test_" + hex.EncodeToString(b[:])
-	db, err := sqlstore.OpenPostgres(context.Background(), dsn, &sqlstore.Options{Schema: schema})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		db.Close()
-		if raw, err := sql.Open("pgx", dsn); err == nil {
-			raw.Exec("DROP SCHEMA " + schema + " CASCADE")
-			raw.Close()
-		}
-	})
+	db, _ := pgtest.Open(t)
 	return db
 }
 
