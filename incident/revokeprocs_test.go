@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/custos-go/custos"
 	"github.com/custos-go/custos/audit"
 	"github.com/custos-go/custos/incident"
+	"github.com/custos-go/custos/internal/childproc"
 	"github.com/custos-go/custos/vault"
 )
 
@@ -68,7 +67,7 @@ func TestRevokeChild(t *testing.T) {
 	var r revokeResult
 	_, err = w.vault.Get(ctx, insider, "C001", "customer", "name")
 	r.Before = outcome(err)
-	fmt.Println("custos-child-ready")
+	fmt.Println(childproc.Ready)
 	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 		t.Fatal(err)
 	}
@@ -99,37 +98,14 @@ func TestRevokedActorRetriesThroughAnotherProcess(t *testing.T) {
 			_, err = a.reg.Open(ctx, responder, incident.Incident{ID: "INC-1", Detected: start, Aware: start, Kind: incident.KindLeak, Cause: "bulk read by an insider"})
 			require.NoError(t, err)
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRevokeChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), revokeChildEnv+"="+dialect, revokeChildDB+"="+where, revokeChildDir+"="+dir)
-			stdin, err := cmd.StdinPipe()
-			require.NoError(t, err)
-			stdout, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			require.NoError(t, cmd.Start())
-			out := bufio.NewScanner(stdout)
-			var log strings.Builder
-			ready := false
-			for !ready && out.Scan() {
-				log.WriteString(out.Text() + "\n")
-				ready = out.Text() == "custos-child-ready"
-			}
-			if !ready {
-				cmd.Wait()
-				t.Fatalf("process B did not get ready:\n%s%s", log.String(), stderr.String())
-			}
+			child := childproc.Start(t, "TestRevokeChild", revokeChildEnv+"="+dialect, revokeChildDB+"="+where, revokeChildDir+"="+dir)
 
 			// A revokes the insider while B, which has read as the
 			// insider, waits to read again.
 			_, err = a.reg.Revoke(ctx, responder, "INC-1", insider.Actor.ID)
 			require.NoError(t, err)
-			_, err = fmt.Fprintln(stdin, "go")
-			require.NoError(t, err)
-			for out.Scan() {
-				log.WriteString(out.Text() + "\n")
-			}
-			require.NoError(t, cmd.Wait(), "process B:\n%s%s", log.String(), stderr.String())
+			child.Send(t, "go")
+			child.Finish(t)
 
 			b, err := os.ReadFile(filepath.Join(dir, "result.json"))
 			require.NoError(t, err)

@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/custos-go/custos"
+	"github.com/custos-go/custos/internal/childproc"
 	"github.com/custos-go/custos/keys"
 	"github.com/custos-go/custos/keys/insecuredevkek"
 	"github.com/custos-go/custos/kind"
@@ -107,7 +106,7 @@ type pausingStore struct {
 func (p *pausingStore) PutRecord(ctx context.Context, w vault.Write) error {
 	if !p.paused {
 		p.paused = true
-		fmt.Println("custos-child-ready")
+		fmt.Println(childproc.Ready)
 		if _, err := p.in.ReadString('\n'); err != nil {
 			return err
 		}
@@ -160,36 +159,13 @@ func TestForgetRacesPutAcrossProcesses(t *testing.T) {
 			defer done()
 			require.NoError(t, v.Put(ctx, twoClerk, "C1", "customer", vault.Values{"name": "Synthetic Person A", "mobile": "13800000000"}))
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestForgetChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), childEnv+"="+dialect, childDB+"="+where, childDir+"="+dir)
-			stdin, err := cmd.StdinPipe()
-			require.NoError(t, err)
-			stdout, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			require.NoError(t, cmd.Start())
-			out := bufio.NewScanner(stdout)
-			var log strings.Builder
-			ready := false
-			for !ready && out.Scan() {
-				log.WriteString(out.Text() + "\n")
-				ready = out.Text() == "custos-child-ready"
-			}
-			if !ready {
-				cmd.Wait()
-				t.Fatalf("process B did not get ready:\n%s%s", log.String(), stderr.String())
-			}
+			child := childproc.Start(t, "TestForgetChild", childEnv+"="+dialect, childDB+"="+where, childDir+"="+dir)
 
 			// A forgets while B waits to write with the DEK in its cache.
 			_, err = v.Forget(ctx, twoDPO, "C1", vault.Erasure{Ground: "PIPL 47(1)(2): service ended"})
 			require.NoError(t, err)
-			_, err = fmt.Fprintln(stdin, "go")
-			require.NoError(t, err)
-			for out.Scan() {
-				log.WriteString(out.Text() + "\n")
-			}
-			require.NoError(t, cmd.Wait(), "process B:\n%s%s", log.String(), stderr.String())
+			child.Send(t, "go")
+			child.Finish(t)
 
 			b, err := os.ReadFile(filepath.Join(dir, "result.json"))
 			require.NoError(t, err)
